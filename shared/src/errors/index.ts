@@ -1,0 +1,1 @@
+export { type ErrorCode, type ErrorDetails, isSignalboxError, SignalboxError } from './signalbox-error.js';
