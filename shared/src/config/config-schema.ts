@@ -1,0 +1,126 @@
+import { z } from 'zod';
+
+/**
+ * Interlock's `config.toml`, key for key, so an Interlock file loads unchanged. Values that end up in nginx
+ * config are checked against an allow-list here, because the renderer writes them without quoting.
+ */
+const size = z.string().regex(/^[0-9]+[kKmMgG]?$/, 'must be a size such as 8k or 32m');
+const duration = z.string().regex(/^[0-9]+(ms|s|m|h|d)?$/, 'must be a duration such as 75s');
+const filePath = z.string().regex(/^\/[A-Za-z0-9._/-]*$/, 'must be an absolute file path');
+const seconds = z.number().int().min(1).max(86_400);
+const rawDirectives = z.array(z.string().regex(/^[^\n\r]*$/, 'must be one line'));
+
+export const NginxSettings = z
+  .object({
+    User: z.string().regex(/^[a-z_][a-z0-9_-]*$/, 'must be a user name').default('nginx'),
+    PidPath: filePath.default('/var/run/proxy.pid'),
+    MaxConnections: z.number().int().min(1).max(1_000_000).default(1024),
+    ConnectTimeout: seconds.default(600),
+    SendTimeout: seconds.default(600),
+    ReadTimeout: seconds.default(600),
+    IPHash: z.boolean().default(false),
+    SSLOpts: z.string().default(''),
+    SSLDefaultDHParam: z.number().int().min(0).default(1024),
+    SSLDefaultDHParamPath: z.union([filePath, z.literal('')]).default(''),
+    SSLVerify: z.string().default('required'),
+    WorkerProcesses: z
+      .union([z.number().int().min(1).max(1024), z.literal('auto'), z.string().regex(/^[0-9]+$/)])
+      .default(1),
+    RLimitNoFile: z.number().int().min(1).default(65535),
+    SSLCiphers: z
+      .string()
+      .regex(/^[A-Za-z0-9:!+@_.-]+$/, 'must be an OpenSSL cipher list')
+      .default('HIGH:!aNULL:!MD5'),
+    SSLProtocols: z
+      .string()
+      .regex(/^(SSLv3|TLSv1(\.[0-3])?)( (SSLv3|TLSv1(\.[0-3])?))*$/, 'must list SSLv3 or TLSv1…TLSv1.3')
+      .default('TLSv1.2'),
+    HideInfoHeaders: z.boolean().default(false),
+    KeepaliveTimeout: duration.default('75s'),
+    ClientMaxBodySize: size.default('32m'),
+    ClientBodyBufferSize: size.default('8k'),
+    ClientHeaderBufferSize: size.default('1k'),
+    LargeClientHeaderBuffers: z
+      .string()
+      .regex(/^[0-9]+ [0-9]+[kKmM]?$/, 'must be "number size" such as "4 8k"')
+      .default('4 8k'),
+    ClientBodyTimeout: duration.default('60s'),
+    UnderscoresInHeaders: z.boolean().default(false),
+    ServerNamesHashBucketSize: z.number().int().min(32).max(4096).default(128),
+    UpstreamZoneSize: z.number().int().min(0).default(64),
+    GlobalOptions: rawDirectives.default([]),
+    HTTPOptions: rawDirectives.default([]),
+    TCPOptions: rawDirectives.default([]),
+    AccessLogPath: filePath.default('/dev/stdout'),
+    ErrorLogPath: filePath.default('/dev/stdout'),
+    MainLogFormat: z.string().regex(/^[^\n\r;{}]*$/, 'must be one line without ; { }').optional(),
+    TraceLogFormat: z.string().regex(/^[^\n\r;{}]*$/, 'must be one line without ; { }').optional(),
+    Version: z.string().regex(/^[A-Za-z0-9 ._()/:+-]*$/, 'must be plain text').default(''),
+    HTTPVersion: z.enum(['1.0', '1.1']).default('1.1'),
+    AdminUser: z.string().default(''),
+    AdminPass: z.string().default(''),
+    /** Signalbox: idle keep-alive connections each proxy worker keeps per upstream pool. */
+    UpstreamKeepalive: z.number().int().min(0).max(10_000).default(32),
+    /** Signalbox: the stream module to load for TLS passthrough; empty when nginx has it built in. */
+    StreamModulePath: z.union([filePath, z.literal('')]).default('/usr/lib/nginx/modules/ngx_stream_module.so'),
+    /** Signalbox: loopback port where TLS is terminated behind the SNI router when passthrough hosts exist. */
+    InternalTLSPort: z.number().int().min(1).max(65535).default(10443),
+  })
+  .strict();
+
+export const ExtensionConfig = z
+  .object({
+    Image: z.string().optional(),
+    Args: z.array(z.string()).default([]),
+    Labels: z.record(z.string(), z.string()).default({}),
+    ContainerLabels: z.record(z.string(), z.string()).default({}),
+    Networks: z.array(z.string()).default([]),
+    Constraints: z.array(z.string()).default([]),
+    PlacementPreferences: z.array(z.string()).default([]),
+    ServiceName: z.string().optional(),
+    ProxyImage: z.string().optional(),
+    ProxyArgs: z.array(z.string()).default([]),
+    ProxyLabels: z.record(z.string(), z.string()).default({}),
+    ProxyContainerLabels: z.record(z.string(), z.string()).default({}),
+    ProxyServiceName: z.string().optional(),
+    ProxyConfigPath: filePath.default('/etc/nginx/nginx.conf'),
+    ProxyReplicas: z.number().int().min(0).default(2),
+    ProxyStopSignal: z.string().default('SIGQUIT'),
+    ProxyStopGracePeriod: duration.default('5s'),
+    ProxyConstraints: z.array(z.string()).default([]),
+    ProxyPlacementPreferences: z.array(z.string()).default([]),
+    ProxyUpdateDelay: duration.optional(),
+    ServiceCluster: z.string().default(''),
+    PublishMode: z.enum(['ingress', 'host']).default('ingress'),
+    PublishedPort: z.number().int().min(1).max(65535).default(8080),
+    TargetPort: z.number().int().min(1).max(65535).default(80),
+    PublishedSSLPort: z.number().int().min(1).max(65535).default(8443),
+    TargetSSLPort: z.number().int().min(1).max(65535).default(443),
+    Template: z.string().optional(),
+    HitlessServiceUpdate: z.boolean().default(false),
+    ConfigImage: z.string().optional(),
+    ConfigServiceName: z.string().optional(),
+    Config: NginxSettings.default(() => NginxSettings.parse({})),
+  })
+  .strict();
+
+export const SignalboxConfig = z
+  .object({
+    ListenAddr: z.string().default(':8080'),
+    DockerURL: z.string().default('unix:///var/run/docker.sock'),
+    TLSCACert: z.string().optional(),
+    TLSCert: z.string().optional(),
+    TLSKey: z.string().optional(),
+    AllowInsecure: z.boolean().default(false),
+    PollInterval: duration.default('3s'),
+    EndpointOverride: z.string().optional(),
+    Extensions: z.record(z.string(), ExtensionConfig).default({}),
+  })
+  .strict();
+
+export type NginxSettings = z.infer<typeof NginxSettings>;
+export type ExtensionConfig = z.infer<typeof ExtensionConfig>;
+export type SignalboxConfig = z.infer<typeof SignalboxConfig>;
+
+export const defaultNginxSettings = (): NginxSettings => NginxSettings.parse({});
+export const defaultExtension = (): ExtensionConfig => ExtensionConfig.parse({});

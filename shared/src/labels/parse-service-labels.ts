@@ -1,0 +1,269 @@
+import type { Redirect, RouteSpec } from '../model/index.js';
+import type { SwarmNetwork, SwarmService } from '../swarm/snapshot.js';
+import { LabelError } from './label-error.js';
+import {
+  isKnownLabel,
+  isRetiredLabel,
+  LABEL_PREFIX,
+  LabelKey,
+  STACK_NAMESPACE_LABEL,
+} from './label-keys.js';
+import {
+  type Check,
+  checkBool,
+  checkClusterName,
+  checkCookieName,
+  checkHost,
+  checkPath,
+  checkPort,
+  checkSecretName,
+  checkUrl,
+  formatUrl,
+  isOversized,
+  splitList,
+} from './validators.js';
+
+export interface LabelContext {
+  networksById: ReadonlyMap<string, SwarmNetwork>;
+  /** Known secret names; when given, ssl_cert and ssl_key must name one of them. */
+  secretNames?: ReadonlySet<string>;
+}
+
+export type ParsedLabels =
+  | { kind: 'unrouted'; warnings: string[] }
+  | { kind: 'route'; spec: RouteSpec; warnings: string[] }
+  | { kind: 'rejected'; errors: LabelError[]; warnings: string[] };
+
+/**
+ * Turns one service's labels into a RouteSpec, or into errors that name the service, label and value.
+ * Every label is checked, so one pass reports every problem of the service.
+ */
+export function parseServiceLabels(service: SwarmService, ctx: LabelContext): ParsedLabels {
+  const labels = service.labels;
+  const errors: LabelError[] = [];
+  const warnings: string[] = [];
+  const bad = (label: string, value: string, reason: string): void => {
+    errors.push(new LabelError({ service: service.name, label, value, reason }));
+  };
+  const read = <T>(label: LabelKey, check: (raw: string) => Check<T>): T | undefined => {
+    const raw = labels[label];
+    if (raw === undefined) return undefined;
+    if (isOversized(raw)) {
+      bad(label, raw, 'is longer than 4096 characters');
+      return undefined;
+    }
+    const result = check(raw);
+    if (result.ok) return result.value;
+    bad(label, raw, result.reason);
+    return undefined;
+  };
+  const readList = <T>(label: LabelKey, separator: string, check: (raw: string) => Check<T>): T[] => {
+    const raw = labels[label];
+    if (raw === undefined) return [];
+    if (isOversized(raw)) {
+      bad(label, raw, 'is longer than 4096 characters');
+      return [];
+    }
+    const out: T[] = [];
+    for (const item of splitList(raw, separator)) {
+      const result = check(item);
+      if (result.ok) out.push(result.value);
+      else bad(label, raw, `has an item ${JSON.stringify(item.slice(0, 120))} that ${result.reason}`);
+    }
+    return out;
+  };
+
+  for (const key of Object.keys(labels).sort()) {
+    if (!key.startsWith(LABEL_PREFIX) || isKnownLabel(key)) continue;
+    warnings.push(
+      isRetiredLabel(key)
+        ? `service ${service.name}: label ${key} is not supported (Interlock dropped it) and is ignored`
+        : `service ${service.name}: unknown label ${key} is ignored`,
+    );
+  }
+
+  const hosts = [...new Set(readList(LabelKey.hosts, ',', checkHost))];
+  const defaultBackend = read(LabelKey.defaultBackend, checkBool) ?? false;
+  const hostsLabelPresent = labels[LabelKey.hosts] !== undefined;
+  if (!hostsLabelPresent && !defaultBackend) {
+    const stray = Object.keys(labels).filter((k) => isKnownLabel(k));
+    if (stray.length > 0) {
+      warnings.push(
+        `service ${service.name}: has ${stray.join(', ')} but no ${LabelKey.hosts}, so it is not routed`,
+      );
+    }
+    return { kind: 'unrouted', warnings };
+  }
+  if (hostsLabelPresent && hosts.length === 0 && errors.length === 0) {
+    bad(LabelKey.hosts, labels[LabelKey.hosts] ?? '', 'lists no host');
+  }
+
+  const portRaw = labels[LabelKey.port];
+  const port = read(LabelKey.port, checkPort);
+  if (portRaw === undefined) bad(LabelKey.port, '', 'is required: the port the service listens on');
+
+  const network = resolveNetwork(service, ctx, bad);
+  const contextRoot = read(LabelKey.contextRoot, checkPath) ?? '/';
+  const contextRootRewrite = read(LabelKey.contextRootRewrite, checkBool) ?? false;
+  const certName = read(LabelKey.sslCert, checkSecretName);
+  const keyName = read(LabelKey.sslKey, checkSecretName);
+  const sslPassthrough = read(LabelKey.sslPassthrough, checkBool) ?? false;
+  const sslOnly = read(LabelKey.sslOnly, checkBool) ?? false;
+  const websocketEndpoints = [...new Set(readList(LabelKey.websocketEndpoints, ',', checkPath))];
+  const pinnedCluster = read(LabelKey.serviceCluster, checkClusterName) ?? null;
+  const stickyCookie = read(LabelKey.stickySessionCookie, checkCookieName);
+  const ipHash = read(LabelKey.ipHash, checkBool) ?? false;
+  const backendModeRaw = labels[LabelKey.backendMode];
+  const backendMode = read(LabelKey.backendMode, (raw) => {
+    const v = raw.trim().toLowerCase();
+    if (v === 'task' || v === 'default') return { ok: true, value: 'task' as const };
+    if (v === 'vip') return { ok: true, value: 'vip' as const };
+    return { ok: false, reason: 'must be task or vip' };
+  });
+  const redirects = parseRedirects(labels[LabelKey.redirects], hosts, bad);
+
+  if (keyName !== undefined && certName === undefined && labels[LabelKey.sslCert] === undefined) {
+    bad(LabelKey.sslKey, keyName, `needs ${LabelKey.sslCert} as well`);
+  }
+  if (ctx.secretNames) {
+    for (const [label, name] of [
+      [LabelKey.sslCert, certName],
+      [LabelKey.sslKey, keyName],
+    ] as const) {
+      if (name !== undefined && !ctx.secretNames.has(name)) bad(label, name, 'names no existing Docker secret');
+    }
+  }
+  if (sslPassthrough && certName !== undefined) {
+    bad(LabelKey.sslPassthrough, labels[LabelKey.sslPassthrough] ?? '', `cannot be combined with ${LabelKey.sslCert}`);
+  }
+  if (sslOnly && certName === undefined && !sslPassthrough) {
+    bad(LabelKey.sslOnly, labels[LabelKey.sslOnly] ?? '', `needs ${LabelKey.sslCert} or ${LabelKey.sslPassthrough}`);
+  }
+  if (sslPassthrough && (contextRoot !== '/' || websocketEndpoints.length > 0 || stickyCookie !== undefined)) {
+    bad(
+      LabelKey.sslPassthrough,
+      labels[LabelKey.sslPassthrough] ?? '',
+      'routes whole TLS connections by SNI, so it cannot be combined with context roots, websocket endpoints or sticky cookies',
+    );
+  }
+  if (stickyCookie !== undefined && ipHash) {
+    bad(LabelKey.ipHash, labels[LabelKey.ipHash] ?? '', `cannot be combined with ${LabelKey.stickySessionCookie}`);
+  }
+  if (backendMode === 'vip' && (stickyCookie !== undefined || ipHash)) {
+    bad(
+      LabelKey.backendMode,
+      backendModeRaw ?? '',
+      'vip gives the proxy one target per service, so sticky sessions and ip_hash cannot work',
+    );
+  }
+  if (backendMode === 'vip' && service.endpointMode === 'dnsrr') {
+    bad(LabelKey.backendMode, backendModeRaw ?? '', 'is vip but the service uses endpoint mode dnsrr and has no VIP');
+  }
+  if (contextRoot !== '/') {
+    for (const ws of websocketEndpoints) {
+      if (ws !== contextRoot && !ws.startsWith(`${contextRoot}/`)) {
+        bad(LabelKey.websocketEndpoints, ws, `must lie under ${LabelKey.contextRoot} ${contextRoot}`);
+      }
+    }
+  }
+  for (const r of redirects) {
+    if (r.fromScheme === 'https' && certName === undefined) {
+      bad(LabelKey.redirects, labels[LabelKey.redirects] ?? '', `redirects from https but the service has no ${LabelKey.sslCert}`);
+    }
+  }
+
+  if (errors.length > 0 || port === undefined || network === undefined) {
+    return { kind: 'rejected', errors, warnings };
+  }
+  const spec: RouteSpec = {
+    service: service.name,
+    serviceId: service.id,
+    createdAt: service.createdAt,
+    hosts: hosts.sort(),
+    port,
+    network,
+    contextRoot,
+    contextRootRewrite: contextRoot !== '/' && contextRootRewrite,
+    sslPassthrough,
+    sslOnly,
+    websocketEndpoints: websocketEndpoints.sort(),
+    pinnedCluster,
+    ipHash,
+    redirects,
+    backendMode: backendMode ?? 'task',
+    defaultBackend,
+  };
+  if (certName !== undefined) spec.tls = keyName === undefined ? { cert: certName } : { cert: certName, key: keyName };
+  if (stickyCookie !== undefined) spec.stickyCookie = stickyCookie;
+  return { kind: 'route', spec, warnings };
+}
+
+function resolveNetwork(
+  service: SwarmService,
+  ctx: LabelContext,
+  bad: (label: string, value: string, reason: string) => void,
+): { id: string; name: string } | undefined {
+  const attached = service.networkIds
+    .map((id) => ctx.networksById.get(id) ?? { id, name: id, driver: '' })
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const names = attached.map((n) => n.name).join(', ') || 'none';
+  const wanted = service.labels[LabelKey.network];
+  if (wanted !== undefined) {
+    const text = wanted.trim();
+    const ns = service.labels[STACK_NAMESPACE_LABEL];
+    const match =
+      attached.find((n) => n.name === text || n.id === text) ??
+      (ns ? attached.find((n) => n.name === `${ns}_${text}`) : undefined);
+    if (match) return { id: match.id, name: match.name };
+    bad(LabelKey.network, wanted, `is not a network the service is attached to (attached: ${names})`);
+    return undefined;
+  }
+  const [only, ...more] = attached;
+  if (only && more.length === 0) return { id: only.id, name: only.name };
+  bad(
+    LabelKey.network,
+    '',
+    only
+      ? `is required because the service is attached to ${attached.length} networks (${names})`
+      : 'is required: the service is attached to no network the proxy could join',
+  );
+  return undefined;
+}
+
+function parseRedirects(
+  raw: string | undefined,
+  hosts: string[],
+  bad: (label: string, value: string, reason: string) => void,
+): Redirect[] {
+  if (raw === undefined) return [];
+  if (isOversized(raw)) {
+    bad(LabelKey.redirects, raw, 'is longer than 4096 characters');
+    return [];
+  }
+  const out: Redirect[] = [];
+  for (const pair of splitList(raw, ';')) {
+    const parts = pair.split(',').map((p) => p.trim());
+    const [fromText, toText] = parts;
+    if (parts.length !== 2 || !fromText || !toText) {
+      bad(LabelKey.redirects, raw, `has an item ${JSON.stringify(pair.slice(0, 120))} that is not "source,target"`);
+      continue;
+    }
+    const from = checkUrl(fromText);
+    const to = checkUrl(toText);
+    if (!from.ok || !to.ok) {
+      const reason = !from.ok ? `source ${from.reason}` : !to.ok ? `target ${to.reason}` : '';
+      bad(LabelKey.redirects, raw, `has an item ${JSON.stringify(pair.slice(0, 120))} whose ${reason}`);
+      continue;
+    }
+    if (!hosts.includes(from.value.host)) {
+      bad(LabelKey.redirects, raw, `redirects from ${from.value.host}, which is not in ${LabelKey.hosts}`);
+      continue;
+    }
+    if (from.value.path !== '' || from.value.port !== undefined) {
+      bad(LabelKey.redirects, raw, `source ${fromText} must be scheme://host only: redirects apply to whole hosts`);
+      continue;
+    }
+    out.push({ fromScheme: from.value.scheme, fromHost: from.value.host, to: formatUrl(to.value) });
+  }
+  return out.sort((a, b) => (`${a.fromScheme}${a.fromHost}` < `${b.fromScheme}${b.fromHost}` ? -1 : 1));
+}

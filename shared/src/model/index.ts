@@ -1,0 +1,11 @@
+export type {
+  Balance,
+  ClusterModel,
+  Conflict,
+  DefaultBackend,
+  Location,
+  PassthroughHost,
+  Pool,
+  VirtualHost,
+} from './cluster-model.js';
+export type { AppRoute, BackendMode, Redirect, RouteSpec, TlsSecrets } from './route-spec.js';

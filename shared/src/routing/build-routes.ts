@@ -1,0 +1,40 @@
+import { type LabelError, parseServiceLabels } from '../labels/index.js';
+import type { AppRoute } from '../model/index.js';
+import type { SwarmNetwork, SwarmSnapshot } from '../swarm/snapshot.js';
+import { byKey } from '../util/compare.js';
+import { targetsFor } from './targets.js';
+
+export interface RejectedService {
+  service: string;
+  errors: LabelError[];
+}
+
+export interface Routes {
+  /** Accepted routes, oldest service first: seniority decides conflicts. */
+  routes: AppRoute[];
+  rejected: RejectedService[];
+  warnings: string[];
+}
+
+/** Older services win conflicts, so a newcomer can never take over a host that already routes. */
+export const bySeniority = (a: AppRoute, b: AppRoute): number =>
+  a.createdAt !== b.createdAt ? (a.createdAt < b.createdAt ? -1 : 1) : a.serviceId < b.serviceId ? -1 : 1;
+
+export function buildRoutes(snapshot: SwarmSnapshot): Routes {
+  const networksById = new Map<string, SwarmNetwork>(snapshot.networks.map((n) => [n.id, n]));
+  const ctx = snapshot.secretNames ? { networksById, secretNames: snapshot.secretNames } : { networksById };
+  const routes: AppRoute[] = [];
+  const rejected: RejectedService[] = [];
+  const warnings: string[] = [];
+  for (const service of [...snapshot.services].sort(byKey((s) => s.name))) {
+    const parsed = parseServiceLabels(service, ctx);
+    warnings.push(...parsed.warnings);
+    if (parsed.kind === 'rejected') rejected.push({ service: service.name, errors: parsed.errors });
+    if (parsed.kind !== 'route') continue;
+    const { spec } = parsed;
+    const found = targetsFor(service, snapshot.tasks, spec.network.id, spec.port, spec.backendMode);
+    if (found.warning) warnings.push(found.warning);
+    routes.push({ ...spec, targets: found.targets });
+  }
+  return { routes: routes.sort(bySeniority), rejected, warnings };
+}

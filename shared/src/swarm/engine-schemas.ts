@@ -1,0 +1,65 @@
+import { z } from 'zod';
+
+/**
+ * The subset of Docker Engine API 1.41 objects that routing reads, exactly as `GET /services`, `GET /tasks`,
+ * `GET /networks` and `GET /secrets` return them. Unknown fields are ignored so newer engines still parse.
+ */
+const Labels = z.record(z.string(), z.string()).nullish();
+
+const NetworkAttachmentConfig = z.object({ Target: z.string(), Aliases: z.array(z.string()).nullish() });
+
+export const EngineService = z.object({
+  ID: z.string().min(1),
+  CreatedAt: z.string().nullish(),
+  Spec: z.object({
+    Name: z.string().min(1),
+    Labels,
+    TaskTemplate: z
+      .object({
+        ContainerSpec: z
+          .object({
+            Healthcheck: z.object({ Test: z.array(z.string()).nullish() }).nullish(),
+          })
+          .nullish(),
+        Networks: z.array(NetworkAttachmentConfig).nullish(),
+      })
+      .nullish(),
+    /** Deprecated top-level networks; old engines and old stack files still fill it. */
+    Networks: z.array(NetworkAttachmentConfig).nullish(),
+    EndpointSpec: z.object({ Mode: z.string().nullish() }).nullish(),
+  }),
+  Endpoint: z
+    .object({
+      VirtualIPs: z.array(z.object({ NetworkID: z.string(), Addr: z.string().nullish() })).nullish(),
+    })
+    .nullish(),
+});
+
+export const EngineTask = z.object({
+  ID: z.string().min(1),
+  ServiceID: z.string().min(1),
+  DesiredState: z.string().nullish(),
+  Status: z.object({ State: z.string() }).nullish(),
+  NetworksAttachments: z
+    .array(
+      z.object({
+        Network: z.object({ ID: z.string(), Spec: z.object({ Name: z.string().nullish() }).nullish() }),
+        Addresses: z.array(z.string()).nullish(),
+      }),
+    )
+    .nullish(),
+});
+
+export const EngineNetwork = z.object({
+  Id: z.string().min(1),
+  Name: z.string().min(1),
+  Driver: z.string().nullish(),
+  Scope: z.string().nullish(),
+});
+
+export const EngineSecret = z.object({ ID: z.string().min(1), Spec: z.object({ Name: z.string().min(1) }) });
+
+export type EngineService = z.infer<typeof EngineService>;
+export type EngineTask = z.infer<typeof EngineTask>;
+export type EngineNetwork = z.infer<typeof EngineNetwork>;
+export type EngineSecret = z.infer<typeof EngineSecret>;

@@ -1,0 +1,8 @@
+export {
+  parseSnapshot,
+  type SkippedObject,
+  type SwarmNetwork,
+  type SwarmService,
+  type SwarmSnapshot,
+  type SwarmTask,
+} from './snapshot.js';

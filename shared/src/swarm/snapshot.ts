@@ -1,0 +1,151 @@
+import { z } from 'zod';
+import { SignalboxError } from '../errors/index.js';
+import { EngineNetwork, EngineSecret, EngineService, EngineTask } from './engine-schemas.js';
+
+/** Docker objects converted to the few fields routing needs; Docker's JSON stops here. */
+export interface SwarmService {
+  id: string;
+  name: string;
+  createdAt: string;
+  labels: Readonly<Record<string, string>>;
+  /** Network IDs the service's tasks attach to. */
+  networkIds: string[];
+  endpointMode: 'vip' | 'dnsrr';
+  /** Virtual IP per network ID, without the prefix length. */
+  vips: ReadonlyMap<string, string>;
+  hasHealthcheck: boolean;
+}
+
+export interface SwarmTask {
+  id: string;
+  serviceId: string;
+  state: string;
+  desiredState: string;
+  /** Task IP per network ID, without the prefix length. */
+  addresses: ReadonlyMap<string, string>;
+}
+
+export interface SwarmNetwork {
+  id: string;
+  name: string;
+  driver: string;
+}
+
+export interface SwarmSnapshot {
+  services: SwarmService[];
+  tasks: SwarmTask[];
+  networks: SwarmNetwork[];
+  /** Secret names, when the snapshot lists them; `undefined` means "unknown", not "none". */
+  secretNames?: ReadonlySet<string>;
+}
+
+const RawSnapshot = z.object({
+  services: z.array(z.unknown()),
+  tasks: z.array(z.unknown()).default([]),
+  networks: z.array(z.unknown()).default([]),
+  secrets: z.array(z.unknown()).optional(),
+});
+
+/** A Docker object the snapshot held but that could not be read; the rest of the snapshot still routes. */
+export interface SkippedObject {
+  kind: 'service' | 'task' | 'network' | 'secret';
+  index: number;
+  id?: string;
+  reason: string;
+}
+
+const stripPrefixLength = (addr: string): string => addr.split('/')[0] ?? addr;
+
+function toService(raw: EngineService): SwarmService {
+  const spec = raw.Spec;
+  const attached = spec.TaskTemplate?.Networks ?? spec.Networks ?? [];
+  const vips = new Map<string, string>();
+  for (const vip of raw.Endpoint?.VirtualIPs ?? []) {
+    if (vip.Addr) vips.set(vip.NetworkID, stripPrefixLength(vip.Addr));
+  }
+  const test = spec.TaskTemplate?.ContainerSpec?.Healthcheck?.Test ?? [];
+  return {
+    id: raw.ID,
+    name: spec.Name,
+    createdAt: raw.CreatedAt ?? '',
+    labels: spec.Labels ?? {},
+    networkIds: [...new Set(attached.map((n) => n.Target))],
+    endpointMode: spec.EndpointSpec?.Mode === 'dnsrr' ? 'dnsrr' : 'vip',
+    vips,
+    hasHealthcheck: test.length > 0 && test[0] !== 'NONE',
+  };
+}
+
+function toTask(raw: EngineTask): SwarmTask {
+  const addresses = new Map<string, string>();
+  for (const att of raw.NetworksAttachments ?? []) {
+    const first = att.Addresses?.[0];
+    if (first) addresses.set(att.Network.ID, stripPrefixLength(first));
+  }
+  return {
+    id: raw.ID,
+    serviceId: raw.ServiceID,
+    state: raw.Status?.State ?? 'unknown',
+    desiredState: raw.DesiredState ?? 'unknown',
+    addresses,
+  };
+}
+
+function parseEach<S extends z.ZodType, T>(
+  items: unknown[],
+  schema: S,
+  kind: SkippedObject['kind'],
+  convert: (v: z.infer<S>) => T,
+  skipped: SkippedObject[],
+): T[] {
+  const out: T[] = [];
+  items.forEach((item, index) => {
+    const parsed = schema.safeParse(item);
+    if (parsed.success) {
+      out.push(convert(parsed.data));
+      return;
+    }
+    const id = typeof item === 'object' && item !== null ? (item as { ID?: unknown; Id?: unknown }) : {};
+    const rawId = id.ID ?? id.Id;
+    const issue = parsed.error.issues[0];
+    skipped.push({
+      kind,
+      index,
+      ...(typeof rawId === 'string' ? { id: rawId } : {}),
+      reason: issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid',
+    });
+  });
+  return out;
+}
+
+/**
+ * Reads `{"services": [...], "tasks": [...], "networks": [...], "secrets"?: [...]}`. A malformed object is
+ * skipped and reported; only a snapshot without a services array is unusable.
+ */
+export function parseSnapshot(input: unknown): { snapshot: SwarmSnapshot; skipped: SkippedObject[] } {
+  const top = RawSnapshot.safeParse(input);
+  if (!top.success) {
+    const issue = top.error.issues[0];
+    throw new SignalboxError(
+      'SNAPSHOT_INVALID',
+      `snapshot: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid'}`,
+    );
+  }
+  const skipped: SkippedObject[] = [];
+  const services = parseEach(top.data.services, EngineService, 'service', toService, skipped);
+  const tasks = parseEach(top.data.tasks, EngineTask, 'task', toTask, skipped);
+  const networks = parseEach(
+    top.data.networks,
+    EngineNetwork,
+    'network',
+    (n) => ({ id: n.Id, name: n.Name, driver: n.Driver ?? '' }),
+    skipped,
+  );
+  const snapshot: SwarmSnapshot = { services, tasks, networks };
+  if (top.data.secrets) {
+    snapshot.secretNames = new Set(
+      parseEach(top.data.secrets, EngineSecret, 'secret', (s) => s.Spec.Name, skipped),
+    );
+  }
+  return { snapshot, skipped };
+}
