@@ -1,0 +1,33 @@
+import { type CliIo, ExitCode, processIo } from './cli-io.js';
+import { runPlanCommand } from './commands/plan.js';
+import { runRenderCommand } from './commands/render.js';
+
+const USAGE = `usage: signalbox <command> [options]
+
+commands:
+  render --snapshot FILE [--config FILE] [--cluster NAME] [--strict]
+         nginx config of one service cluster on stdout, a JSON report on stderr
+  plan   --input FILE [--previous FILE] [--time-budget-ms N] [--seed N] [--format json|hmetis] [--fix FILE]
+         assign apps to service clusters; JSON on stdout
+
+exit codes: 0 ok, 1 unusable input, 2 usage error, 3 rejected services with --strict
+`;
+
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'render':
+      return runRenderCommand(rest, io);
+    case 'plan':
+      return runPlanCommand(rest, io);
+    case undefined:
+    case '-h':
+    case '--help':
+    case 'help':
+      io.stdout(USAGE);
+      return command === undefined ? ExitCode.usage : ExitCode.ok;
+    default:
+      io.stderr(`signalbox: unknown command ${JSON.stringify(command)}\n${USAGE}`);
+      return ExitCode.usage;
+  }
+}

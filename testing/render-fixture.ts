@@ -1,0 +1,56 @@
+import { defaultNginxSettings, type NginxSettings } from '#shared/config/index.js';
+import type { ClusterModel } from '#shared/model/index.js';
+import { type ProxyPorts, renderCluster } from '#shared/nginx/index.js';
+import { assembleCluster, buildRoutes, routesForCluster, type Routes } from '#shared/routing/index.js';
+import { buildEngineSnapshot, type FixtureService } from '#shared/swarm/engine-fixtures.js';
+import { parseSnapshot } from '#shared/swarm/index.js';
+import { selfSignedCertificate } from './certificates.js';
+
+export interface FixtureInput {
+  services: FixtureService[];
+  secrets?: string[];
+  cluster?: string;
+  settings?: Partial<NginxSettings>;
+  ports?: Partial<ProxyPorts>;
+}
+
+export interface Rendered {
+  config: string;
+  model: ClusterModel;
+  routes: Routes;
+}
+
+export const TEST_PORTS: ProxyPorts = { http: 80, https: 443, publishedHttps: 443 };
+
+/** The same path the CLI and coordinator take: Engine JSON → snapshot → routes → cluster → nginx.conf. */
+export function renderFixture(input: FixtureInput): Rendered {
+  const json = buildEngineSnapshot(input.services, input.secrets ? { secrets: input.secrets } : {});
+  const { snapshot } = parseSnapshot(JSON.parse(JSON.stringify(json)));
+  const routes = buildRoutes(snapshot);
+  const cluster = input.cluster ?? '';
+  const settings = { ...defaultNginxSettings(), ...input.settings };
+  const model = assembleCluster(cluster, routesForCluster(routes.routes, cluster), settings.IPHash);
+  const config = renderCluster(model, {
+    settings,
+    ports: { ...TEST_PORTS, ...input.ports },
+    serverInfo: 'signalbox/test',
+  });
+  return { config, model, routes };
+}
+
+/** Real certificate files for every secret the model names, so `nginx -t` loads them as the proxy would. */
+export async function secretsFor(model: ClusterModel): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  const pairs = [...model.virtualHosts.map((v) => ({ host: v.host, tls: v.tls })), { host: 'default', tls: model.defaultBackend?.tls }];
+  for (const { host, tls } of pairs) {
+    if (!tls || out[tls.cert] !== undefined) continue;
+    const made = await selfSignedCertificate(host.replace(/^\*\./, 'wild.'));
+    if (tls.key) {
+      out[tls.cert] = made.cert;
+      out[tls.key] = made.key;
+    } else {
+      out[tls.cert] = `${made.cert}${made.key}`;
+    }
+  }
+  return out;
+}
