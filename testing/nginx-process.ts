@@ -1,5 +1,5 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -20,7 +20,10 @@ function localise(config: string, dir: string): string {
     .replace(/^error_log [^;]+;/m, `error_log ${dir}/error.log warn;`);
 }
 
-async function scratch(config: string, secrets: Record<string, string>): Promise<{ dir: string; file: string }> {
+async function scratch(
+  config: string,
+  secrets: Record<string, string>,
+): Promise<{ dir: string; file: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'signalbox-nginx-'));
   await mkdir(join(dir, 'secrets'));
   for (const [name, pem] of Object.entries(secrets)) await writeFile(join(dir, 'secrets', name), pem);

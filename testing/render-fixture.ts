@@ -1,7 +1,7 @@
 import { defaultNginxSettings, type NginxSettings } from '#shared/config/index.js';
 import type { ClusterModel } from '#shared/model/index.js';
 import { type ProxyPorts, renderCluster } from '#shared/nginx/index.js';
-import { assembleCluster, buildRoutes, routesForCluster, type Routes } from '#shared/routing/index.js';
+import { assembleCluster, buildRoutes, type Routes, routesForCluster } from '#shared/routing/index.js';
 import { buildEngineSnapshot, type FixtureService } from '#shared/swarm/engine-fixtures.js';
 import { parseSnapshot } from '#shared/swarm/index.js';
 import { selfSignedCertificate } from './certificates.js';
@@ -41,7 +41,10 @@ export function renderFixture(input: FixtureInput): Rendered {
 /** Real certificate files for every secret the model names, so `nginx -t` loads them as the proxy would. */
 export async function secretsFor(model: ClusterModel): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
-  const pairs = [...model.virtualHosts.map((v) => ({ host: v.host, tls: v.tls })), { host: 'default', tls: model.defaultBackend?.tls }];
+  const pairs = [
+    ...model.virtualHosts.map((v) => ({ host: v.host, tls: v.tls })),
+    { host: 'default', tls: model.defaultBackend?.tls },
+  ];
   for (const { host, tls } of pairs) {
     if (!tls || out[tls.cert] !== undefined) continue;
     const made = await selfSignedCertificate(host.replace(/^\*\./, 'wild.'));

@@ -8,11 +8,19 @@ const size = z.string().regex(/^[0-9]+[kKmMgG]?$/, 'must be a size such as 8k or
 const duration = z.string().regex(/^[0-9]+(ms|s|m|h|d)?$/, 'must be a duration such as 75s');
 const filePath = z.string().regex(/^\/[A-Za-z0-9._/-]*$/, 'must be an absolute file path');
 const seconds = z.number().int().min(1).max(86_400);
+/** UCP's defaults spread log formats over several lines; nginx reads any whitespace run as one space. */
+const logFormat = z
+  .string()
+  .regex(/^[^;{}]*$/, 'must not contain ; { }')
+  .transform((v) => v.replace(/\s+/g, ' ').trim());
 const rawDirectives = z.array(z.string().regex(/^[^\n\r]*$/, 'must be one line'));
 
 export const NginxSettings = z
   .object({
-    User: z.string().regex(/^[a-z_][a-z0-9_-]*$/, 'must be a user name').default('nginx'),
+    User: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_-]*$/, 'must be a user name')
+      .default('nginx'),
     PidPath: filePath.default('/var/run/proxy.pid'),
     MaxConnections: z.number().int().min(1).max(1_000_000).default(1024),
     ConnectTimeout: seconds.default(600),
@@ -53,16 +61,21 @@ export const NginxSettings = z
     TCPOptions: rawDirectives.default([]),
     AccessLogPath: filePath.default('/dev/stdout'),
     ErrorLogPath: filePath.default('/dev/stdout'),
-    MainLogFormat: z.string().regex(/^[^\n\r;{}]*$/, 'must be one line without ; { }').optional(),
-    TraceLogFormat: z.string().regex(/^[^\n\r;{}]*$/, 'must be one line without ; { }').optional(),
-    Version: z.string().regex(/^[A-Za-z0-9 ._()/:+-]*$/, 'must be plain text').default(''),
+    MainLogFormat: logFormat.optional(),
+    TraceLogFormat: logFormat.optional(),
+    Version: z
+      .string()
+      .regex(/^[A-Za-z0-9 ._()/:+-]*$/, 'must be plain text')
+      .default(''),
     HTTPVersion: z.enum(['1.0', '1.1']).default('1.1'),
     AdminUser: z.string().default(''),
     AdminPass: z.string().default(''),
     /** Signalbox: idle keep-alive connections each proxy worker keeps per upstream pool. */
     UpstreamKeepalive: z.number().int().min(0).max(10_000).default(32),
     /** Signalbox: the stream module to load for TLS passthrough; empty when nginx has it built in. */
-    StreamModulePath: z.union([filePath, z.literal('')]).default('/usr/lib/nginx/modules/ngx_stream_module.so'),
+    StreamModulePath: z
+      .union([filePath, z.literal('')])
+      .default('/usr/lib/nginx/modules/ngx_stream_module.so'),
     /** Signalbox: loopback port where TLS is terminated behind the SNI router when passthrough hosts exist. */
     InternalTLSPort: z.number().int().min(1).max(65535).default(10443),
   })

@@ -28,9 +28,13 @@ function dropUnknownKeys(value: unknown, schema: z.ZodType, error: z.ZodError, w
   const again = schema.safeParse(pruned);
   if (again.success) return again.data;
   const first = again.error.issues[0];
-  throw new SignalboxError('CONFIG_INVALID', `config: ${first ? `${keyPath(first.path)}: ${first.message}` : 'invalid'}`, {
-    issues: again.error.issues.map((i) => `${keyPath(i.path)}: ${i.message}`),
-  });
+  throw new SignalboxError(
+    'CONFIG_INVALID',
+    `config: ${first ? `${keyPath(first.path)}: ${first.message}` : 'invalid'}`,
+    {
+      issues: again.error.issues.map((i) => `${keyPath(i.path)}: ${i.message}`),
+    },
+  );
 }
 
 export function loadConfig(tomlText: string): LoadedConfig {

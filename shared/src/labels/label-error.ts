@@ -1,6 +1,7 @@
 import { SignalboxError } from '../errors/index.js';
 
-const shown = (value: string): string => JSON.stringify(value.length > 120 ? `${value.slice(0, 120)}…` : value);
+const shown = (value: string): string =>
+  JSON.stringify(value.length > 120 ? `${value.slice(0, 120)}…` : value);
 
 /** A label value that was refused; the service it belongs to is left out of routing. */
 export class LabelError extends SignalboxError {

@@ -9,12 +9,18 @@ const labels = (o: Record<string, string>): Record<string, string> =>
 
 function parse(svc: Omit<FixtureService, 'labels'> & { labels: Record<string, string> }, secrets?: string[]) {
   const { snapshot } = parseSnapshot(
-    buildEngineSnapshot([{ networks: ['front'], ...svc, labels: labels(svc.labels) }], secrets ? { secrets } : {}),
+    buildEngineSnapshot(
+      [{ networks: ['front'], ...svc, labels: labels(svc.labels) }],
+      secrets ? { secrets } : {},
+    ),
   );
   const service = snapshot.services[0];
   if (!service) throw new Error('fixture has no service');
   const ctx = { networksById: new Map(snapshot.networks.map((n) => [n.id, n])) };
-  return parseServiceLabels(service, snapshot.secretNames ? { ...ctx, secretNames: snapshot.secretNames } : ctx);
+  return parseServiceLabels(
+    service,
+    snapshot.secretNames ? { ...ctx, secretNames: snapshot.secretNames } : ctx,
+  );
 }
 
 const errorsOf = (r: ReturnType<typeof parse>): { label: unknown; message: string }[] =>
@@ -85,22 +91,74 @@ describe('parseServiceLabels', () => {
   it.each([
     [{ hosts: 'a.example' }, 'com.docker.lb.port', /is required/],
     [{ hosts: 'a.example;', port: '80' }, 'com.docker.lb.hosts', /RFC 1123/],
-    [{ hosts: 'a.example', port: '80', network: 'nope' }, 'com.docker.lb.network', /not a network the service is attached to/],
-    [{ hosts: 'a.example', port: '80', context_root: '/x;return 200' }, 'com.docker.lb.context_root', /absolute path/],
-    [{ hosts: 'a.example', port: '80', sticky_session_cookie: 'a b' }, 'com.docker.lb.sticky_session_cookie', /RFC 6265/],
+    [
+      { hosts: 'a.example', port: '80', network: 'nope' },
+      'com.docker.lb.network',
+      /not a network the service is attached to/,
+    ],
+    [
+      { hosts: 'a.example', port: '80', context_root: '/x;return 200' },
+      'com.docker.lb.context_root',
+      /absolute path/,
+    ],
+    [
+      { hosts: 'a.example', port: '80', sticky_session_cookie: 'a b' },
+      'com.docker.lb.sticky_session_cookie',
+      /RFC 6265/,
+    ],
     [{ hosts: 'a.example', port: '80', ssl_cert: '../etc/passwd' }, 'com.docker.lb.ssl_cert', /secret name/],
-    [{ hosts: 'a.example', port: '80', ssl_key: 'k' }, 'com.docker.lb.ssl_key', /needs com\.docker\.lb\.ssl_cert/],
+    [
+      { hosts: 'a.example', port: '80', ssl_key: 'k' },
+      'com.docker.lb.ssl_key',
+      /needs com\.docker\.lb\.ssl_cert/,
+    ],
     [{ hosts: 'a.example', port: '80', ssl_only: 'true' }, 'com.docker.lb.ssl_only', /needs/],
-    [{ hosts: 'a.example', port: '80', ssl_passthrough: 'true', ssl_cert: 'c' }, 'com.docker.lb.ssl_passthrough', /cannot be combined/],
-    [{ hosts: 'a.example', port: '80', ip_hash: 'true', sticky_session_cookie: 's' }, 'com.docker.lb.ip_hash', /cannot be combined/],
-    [{ hosts: 'a.example', port: '80', backend_mode: 'vip', ip_hash: 'true' }, 'com.docker.lb.backend_mode', /vip/],
+    [
+      { hosts: 'a.example', port: '80', ssl_passthrough: 'true', ssl_cert: 'c' },
+      'com.docker.lb.ssl_passthrough',
+      /cannot be combined/,
+    ],
+    [
+      { hosts: 'a.example', port: '80', ip_hash: 'true', sticky_session_cookie: 's' },
+      'com.docker.lb.ip_hash',
+      /cannot be combined/,
+    ],
+    [
+      { hosts: 'a.example', port: '80', backend_mode: 'vip', ip_hash: 'true' },
+      'com.docker.lb.backend_mode',
+      /vip/,
+    ],
     [{ hosts: 'a.example', port: '80', backend_mode: 'dns' }, 'com.docker.lb.backend_mode', /task or vip/],
-    [{ hosts: 'a.example', port: '80', redirects: 'http://b.example,http://c.example' }, 'com.docker.lb.redirects', /not in com\.docker\.lb\.hosts/],
-    [{ hosts: 'a.example', port: '80', redirects: 'http://a.example' }, 'com.docker.lb.redirects', /source,target/],
-    [{ hosts: 'a.example', port: '80', redirects: 'http://a.example,javascript:x' }, 'com.docker.lb.redirects', /target/],
-    [{ hosts: 'a.example', port: '80', context_root: '/app', websocket_endpoints: '/ws' }, 'com.docker.lb.websocket_endpoints', /under/],
-    [{ hosts: 'a.example', port: '80', default_backend: 'maybe' }, 'com.docker.lb.default_backend', /boolean/],
-    [{ hosts: 'a.example', port: '80', service_cluster: 'us east' }, 'com.docker.lb.service_cluster', /cluster name/],
+    [
+      { hosts: 'a.example', port: '80', redirects: 'http://b.example,http://c.example' },
+      'com.docker.lb.redirects',
+      /not in com\.docker\.lb\.hosts/,
+    ],
+    [
+      { hosts: 'a.example', port: '80', redirects: 'http://a.example' },
+      'com.docker.lb.redirects',
+      /source,target/,
+    ],
+    [
+      { hosts: 'a.example', port: '80', redirects: 'http://a.example,javascript:x' },
+      'com.docker.lb.redirects',
+      /target/,
+    ],
+    [
+      { hosts: 'a.example', port: '80', context_root: '/app', websocket_endpoints: '/ws' },
+      'com.docker.lb.websocket_endpoints',
+      /under/,
+    ],
+    [
+      { hosts: 'a.example', port: '80', default_backend: 'maybe' },
+      'com.docker.lb.default_backend',
+      /boolean/,
+    ],
+    [
+      { hosts: 'a.example', port: '80', service_cluster: 'us east' },
+      'com.docker.lb.service_cluster',
+      /cluster name/,
+    ],
     [{ hosts: `${'a'.repeat(5000)}.example`, port: '80' }, 'com.docker.lb.hosts', /longer than 4096/],
   ])('rejects %j naming the service, label and value', (l, label, reason) => {
     const errors = errorsOf(parse({ name: 'svc', labels: l }));
@@ -119,17 +177,24 @@ describe('parseServiceLabels', () => {
   });
 
   it('refuses TLS secrets that do not exist when the snapshot lists secrets', () => {
-    const errors = errorsOf(parse({ name: 'svc', labels: { hosts: 'a.example', port: '80', ssl_cert: 'missing' } }, ['other']));
+    const errors = errorsOf(
+      parse({ name: 'svc', labels: { hosts: 'a.example', port: '80', ssl_cert: 'missing' } }, ['other']),
+    );
     expect(errors[0]?.message).toMatch(/names no existing Docker secret/);
   });
 
   it('asks for the network label when the service has several networks', () => {
-    const errors = errorsOf(parse({ name: 'svc', networks: ['a', 'b'], labels: { hosts: 'a.example', port: '80' } }));
+    const errors = errorsOf(
+      parse({ name: 'svc', networks: ['a', 'b'], labels: { hosts: 'a.example', port: '80' } }),
+    );
     expect(errors[0]?.message).toMatch(/attached to 2 networks \(a, b\)/);
   });
 
   it('warns about unknown and retired lb labels without rejecting the service', () => {
-    const r = parse({ name: 'svc', labels: { hosts: 'a.example', port: '80', ssl_backend: 'true', hostz: 'x' } });
+    const r = parse({
+      name: 'svc',
+      labels: { hosts: 'a.example', port: '80', ssl_backend: 'true', hostz: 'x' },
+    });
     expect(r.kind).toBe('route');
     expect(r.warnings).toHaveLength(2);
   });

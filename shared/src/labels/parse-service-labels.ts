@@ -1,13 +1,7 @@
 import type { Redirect, RouteSpec } from '../model/index.js';
 import type { SwarmNetwork, SwarmService } from '../swarm/snapshot.js';
 import { LabelError } from './label-error.js';
-import {
-  isKnownLabel,
-  isRetiredLabel,
-  LABEL_PREFIX,
-  LabelKey,
-  STACK_NAMESPACE_LABEL,
-} from './label-keys.js';
+import { isKnownLabel, isRetiredLabel, LABEL_PREFIX, LabelKey, STACK_NAMESPACE_LABEL } from './label-keys.js';
 import {
   type Check,
   checkBool,
@@ -130,16 +124,28 @@ export function parseServiceLabels(service: SwarmService, ctx: LabelContext): Pa
       [LabelKey.sslCert, certName],
       [LabelKey.sslKey, keyName],
     ] as const) {
-      if (name !== undefined && !ctx.secretNames.has(name)) bad(label, name, 'names no existing Docker secret');
+      if (name !== undefined && !ctx.secretNames.has(name))
+        bad(label, name, 'names no existing Docker secret');
     }
   }
   if (sslPassthrough && certName !== undefined) {
-    bad(LabelKey.sslPassthrough, labels[LabelKey.sslPassthrough] ?? '', `cannot be combined with ${LabelKey.sslCert}`);
+    bad(
+      LabelKey.sslPassthrough,
+      labels[LabelKey.sslPassthrough] ?? '',
+      `cannot be combined with ${LabelKey.sslCert}`,
+    );
   }
   if (sslOnly && certName === undefined && !sslPassthrough) {
-    bad(LabelKey.sslOnly, labels[LabelKey.sslOnly] ?? '', `needs ${LabelKey.sslCert} or ${LabelKey.sslPassthrough}`);
+    bad(
+      LabelKey.sslOnly,
+      labels[LabelKey.sslOnly] ?? '',
+      `needs ${LabelKey.sslCert} or ${LabelKey.sslPassthrough}`,
+    );
   }
-  if (sslPassthrough && (contextRoot !== '/' || websocketEndpoints.length > 0 || stickyCookie !== undefined)) {
+  if (
+    sslPassthrough &&
+    (contextRoot !== '/' || websocketEndpoints.length > 0 || stickyCookie !== undefined)
+  ) {
     bad(
       LabelKey.sslPassthrough,
       labels[LabelKey.sslPassthrough] ?? '',
@@ -147,7 +153,11 @@ export function parseServiceLabels(service: SwarmService, ctx: LabelContext): Pa
     );
   }
   if (stickyCookie !== undefined && ipHash) {
-    bad(LabelKey.ipHash, labels[LabelKey.ipHash] ?? '', `cannot be combined with ${LabelKey.stickySessionCookie}`);
+    bad(
+      LabelKey.ipHash,
+      labels[LabelKey.ipHash] ?? '',
+      `cannot be combined with ${LabelKey.stickySessionCookie}`,
+    );
   }
   if (backendMode === 'vip' && (stickyCookie !== undefined || ipHash)) {
     bad(
@@ -157,7 +167,11 @@ export function parseServiceLabels(service: SwarmService, ctx: LabelContext): Pa
     );
   }
   if (backendMode === 'vip' && service.endpointMode === 'dnsrr') {
-    bad(LabelKey.backendMode, backendModeRaw ?? '', 'is vip but the service uses endpoint mode dnsrr and has no VIP');
+    bad(
+      LabelKey.backendMode,
+      backendModeRaw ?? '',
+      'is vip but the service uses endpoint mode dnsrr and has no VIP',
+    );
   }
   if (contextRoot !== '/') {
     for (const ws of websocketEndpoints) {
@@ -168,7 +182,11 @@ export function parseServiceLabels(service: SwarmService, ctx: LabelContext): Pa
   }
   for (const r of redirects) {
     if (r.fromScheme === 'https' && certName === undefined) {
-      bad(LabelKey.redirects, labels[LabelKey.redirects] ?? '', `redirects from https but the service has no ${LabelKey.sslCert}`);
+      bad(
+        LabelKey.redirects,
+        labels[LabelKey.redirects] ?? '',
+        `redirects from https but the service has no ${LabelKey.sslCert}`,
+      );
     }
   }
 
@@ -193,7 +211,8 @@ export function parseServiceLabels(service: SwarmService, ctx: LabelContext): Pa
     backendMode: backendMode ?? 'task',
     defaultBackend,
   };
-  if (certName !== undefined) spec.tls = keyName === undefined ? { cert: certName } : { cert: certName, key: keyName };
+  if (certName !== undefined)
+    spec.tls = keyName === undefined ? { cert: certName } : { cert: certName, key: keyName };
   if (stickyCookie !== undefined) spec.stickyCookie = stickyCookie;
   return { kind: 'route', spec, warnings };
 }
@@ -245,7 +264,11 @@ function parseRedirects(
     const parts = pair.split(',').map((p) => p.trim());
     const [fromText, toText] = parts;
     if (parts.length !== 2 || !fromText || !toText) {
-      bad(LabelKey.redirects, raw, `has an item ${JSON.stringify(pair.slice(0, 120))} that is not "source,target"`);
+      bad(
+        LabelKey.redirects,
+        raw,
+        `has an item ${JSON.stringify(pair.slice(0, 120))} that is not "source,target"`,
+      );
       continue;
     }
     const from = checkUrl(fromText);
@@ -260,7 +283,11 @@ function parseRedirects(
       continue;
     }
     if (from.value.path !== '' || from.value.port !== undefined) {
-      bad(LabelKey.redirects, raw, `source ${fromText} must be scheme://host only: redirects apply to whole hosts`);
+      bad(
+        LabelKey.redirects,
+        raw,
+        `source ${fromText} must be scheme://host only: redirects apply to whole hosts`,
+      );
       continue;
     }
     out.push({ fromScheme: from.value.scheme, fromHost: from.value.host, to: formatUrl(to.value) });

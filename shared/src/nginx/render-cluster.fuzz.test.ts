@@ -8,23 +8,72 @@ import type { FixtureService } from '../swarm/engine-fixtures.js';
 
 /** Every directive the renderer can write, by the block it sits in. Anything else was injected. */
 const ALLOWED: Record<string, string[]> = {
-  '': ['user', 'worker_processes', 'worker_rlimit_nofile', 'error_log', 'pid', 'load_module', 'events', 'http', 'stream'],
+  '': [
+    'user',
+    'worker_processes',
+    'worker_rlimit_nofile',
+    'error_log',
+    'pid',
+    'load_module',
+    'events',
+    'http',
+    'stream',
+  ],
   events: ['worker_connections'],
   http: [
-    'default_type', 'server_tokens', 'absolute_redirect', 'server_names_hash_bucket_size', 'server_names_hash_max_size',
-    'log_format', 'access_log', 'sendfile', 'keepalive_timeout', 'client_max_body_size', 'client_body_buffer_size',
-    'client_header_buffer_size', 'large_client_header_buffers', 'client_body_timeout', 'underscores_in_headers',
-    'proxy_connect_timeout', 'proxy_send_timeout', 'proxy_read_timeout', 'send_timeout', 'proxy_http_version',
-    'proxy_set_header', 'proxy_next_upstream', 'add_header', 'ssl_prefer_server_ciphers', 'ssl_ciphers',
-    'ssl_protocols', 'map', 'upstream', 'server',
+    'default_type',
+    'server_tokens',
+    'absolute_redirect',
+    'server_names_hash_bucket_size',
+    'server_names_hash_max_size',
+    'log_format',
+    'access_log',
+    'sendfile',
+    'keepalive_timeout',
+    'client_max_body_size',
+    'client_body_buffer_size',
+    'client_header_buffer_size',
+    'large_client_header_buffers',
+    'client_body_timeout',
+    'underscores_in_headers',
+    'proxy_connect_timeout',
+    'proxy_send_timeout',
+    'proxy_read_timeout',
+    'send_timeout',
+    'proxy_http_version',
+    'proxy_set_header',
+    'proxy_next_upstream',
+    'add_header',
+    'ssl_prefer_server_ciphers',
+    'ssl_ciphers',
+    'ssl_protocols',
+    'map',
+    'upstream',
+    'server',
   ],
   'http/upstream': ['ip_hash', 'hash', 'server', 'keepalive'],
   'http/server': [
-    'listen', 'ssl_reject_handshake', 'set_real_ip_from', 'real_ip_header', 'server_name', 'ssl_certificate',
-    'ssl_certificate_key', 'if', 'location',
+    'listen',
+    'ssl_reject_handshake',
+    'set_real_ip_from',
+    'real_ip_header',
+    'server_name',
+    'ssl_certificate',
+    'ssl_certificate_key',
+    'if',
+    'location',
   ],
   'http/server/if': ['return'],
-  'http/server/location': ['access_log', 'default_type', 'return', 'stub_status', 'allow', 'deny', 'proxy_pass', 'proxy_set_header'],
+  'http/server/location': [
+    'access_log',
+    'default_type',
+    'return',
+    'stub_status',
+    'allow',
+    'deny',
+    'proxy_pass',
+    'proxy_set_header',
+  ],
   stream: ['log_format', 'access_log', 'map', 'upstream', 'server'],
   'stream/upstream': ['server'],
   'stream/server': ['listen', 'ssl_preread', 'proxy_protocol', 'proxy_pass', 'set_real_ip_from'],
@@ -39,7 +88,8 @@ function injected(config: string): string[] {
     const where = d.context.join('/');
     if (where.endsWith('/map')) {
       const arity = d.name === 'hostnames' ? 0 : 1;
-      if (!MAP_ENTRY.test(d.name) || d.args.length !== arity) bad.push(`${where}: ${d.name} ${d.args.join(' ')}`);
+      if (!MAP_ENTRY.test(d.name) || d.args.length !== arity)
+        bad.push(`${where}: ${d.name} ${d.args.join(' ')}`);
       continue;
     }
     const allowed = ALLOWED[where];
@@ -50,16 +100,55 @@ function injected(config: string): string[] {
 
 const hostile = fc.oneof(
   fc.constantFrom(
-    '"', "'", ';', '{', '}', '\n', '\r\n', '$', '#', '\\', '\0', ' ', '\t', '`', '$host', '${x}', '}\nserver {',
-    '; return 200 pwned;', '\n}\nhttp {', 'ünï', 'bücher', '☃', '\u202e', 'xn--', '*.', '..', '//', '/../', '%0a',
-    'example.org', '/app', '8080', 'true', 'vip', 'http://a.example', ',', '.', '-',
+    '"',
+    "'",
+    ';',
+    '{',
+    '}',
+    '\n',
+    '\r\n',
+    '$',
+    '#',
+    '\\',
+    '\0',
+    ' ',
+    '\t',
+    '`',
+    '$host',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal ${x} is exactly the hostile input wanted
+    '${x}',
+    '}\nserver {',
+    '; return 200 pwned;',
+    '\n}\nhttp {',
+    'ünï',
+    'bücher',
+    '☃',
+    '\u202e',
+    'xn--',
+    '*.',
+    '..',
+    '//',
+    '/../',
+    '%0a',
+    'example.org',
+    '/app',
+    '8080',
+    'true',
+    'vip',
+    'http://a.example',
+    ',',
+    '.',
+    '-',
   ),
   fc.string({ maxLength: 12 }),
   fc.string({ unit: 'grapheme', maxLength: 8 }),
 );
 const hostileValue = fc.oneof(
   { weight: 8, arbitrary: fc.array(hostile, { maxLength: 6 }).map((parts) => parts.join('')) },
-  { weight: 1, arbitrary: fc.constantFrom('x'.repeat(10_240), `${'a'.repeat(63)}.`.repeat(160), ';'.repeat(10_240)) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom('x'.repeat(10_240), `${'a'.repeat(63)}.`.repeat(160), ';'.repeat(10_240)),
+  },
 );
 const someKeys = fc.subarray(Object.values(LabelKey), { minLength: 1 });
 
@@ -81,28 +170,33 @@ const hostileService = (i: number) =>
 describe('hostile label values', () => {
   it('never inject a directive, and every rendered config passes nginx -t', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.tuple(hostileService(0), hostileService(1), hostileService(2)), async (hostileOnes) => {
-        const good: FixtureService = {
-          name: 'good',
-          networks: ['front'],
-          replicas: 2,
-          createdAt: '2020-01-01T00:00:00Z',
-          labels: { [LabelKey.hosts]: 'good.example.org', [LabelKey.port]: '8080' },
-        };
-        const { config, model } = renderFixture({ services: [good, ...hostileOnes] });
-        expect(injected(config)).toEqual([]);
-        expect(model.virtualHosts.some((v) => v.host === 'good.example.org')).toBe(true);
-        const check = await nginxTest(config, await secretsFor(model));
-        expect(check.output).toBe('');
-        expect(check.ok).toBe(true);
-      }),
+      fc.asyncProperty(
+        fc.tuple(hostileService(0), hostileService(1), hostileService(2)),
+        async (hostileOnes) => {
+          const good: FixtureService = {
+            name: 'good',
+            networks: ['front'],
+            replicas: 2,
+            createdAt: '2020-01-01T00:00:00Z',
+            labels: { [LabelKey.hosts]: 'good.example.org', [LabelKey.port]: '8080' },
+          };
+          const { config, model } = renderFixture({ services: [good, ...hostileOnes] });
+          expect(injected(config)).toEqual([]);
+          expect(model.virtualHosts.some((v) => v.host === 'good.example.org')).toBe(true);
+          const check = await nginxTest(config, await secretsFor(model));
+          expect(check.output).toBe('');
+          expect(check.ok).toBe(true);
+        },
+      ),
       { numRuns: Number(process.env.FUZZ_RUNS ?? 150), seed: Number(process.env.FUZZ_SEED ?? 20261123) },
     );
   }, 180_000);
 
   it('the directive check itself catches an injected directive', () => {
     const rendered = renderFixture({
-      services: [{ name: 'a', networks: ['n'], labels: { [LabelKey.hosts]: 'a.example', [LabelKey.port]: '80' } }],
+      services: [
+        { name: 'a', networks: ['n'], labels: { [LabelKey.hosts]: 'a.example', [LabelKey.port]: '80' } },
+      ],
     }).config;
     const tampered = rendered.replace('server_name a.example;', 'server_name a.example; return 200 pwned;');
     expect(injected(rendered)).toEqual([]);

@@ -10,7 +10,9 @@ import { type FixtureInput, renderFixture, secretsFor } from '../../../testing/r
  */
 const DIR = join(import.meta.dirname, 'testdata');
 const SEPARATOR = '\n----------\n';
-const cases = readdirSync(DIR).filter((f) => f.endsWith('.txt')).sort();
+const cases = readdirSync(DIR)
+  .filter((f) => f.endsWith('.txt'))
+  .sort();
 
 describe('renderCluster golden files', () => {
   it('has a golden file per feature', () => {
@@ -20,7 +22,10 @@ describe('renderCluster golden files', () => {
   it.each(cases)('%s renders as recorded and passes nginx -t', async (file) => {
     const path = join(DIR, file);
     const [inputText = '', expected = ''] = readFileSync(path, 'utf8').split(SEPARATOR);
-    const input = JSON.parse(inputText) as FixtureInput & { expectRejected?: string[]; expectConflicts?: number };
+    const input = JSON.parse(inputText) as FixtureInput & {
+      expectRejected?: string[];
+      expectConflicts?: number;
+    };
     const { config, model, routes } = renderFixture(input);
     if (process.env.UPDATE_GOLDEN === '1') writeFileSync(path, `${inputText}${SEPARATOR}${config}`);
     else expect(config).toBe(expected);

@@ -9,9 +9,13 @@ const SAFE = /^[A-Za-z0-9._~:/\-*@+,=!]+$/;
 
 export function token(value: string): string {
   if (!SAFE.test(value)) {
-    throw new SignalboxError('LABEL_INVALID', `refusing to write unsafe value ${JSON.stringify(value)} into nginx config`, {
-      value,
-    });
+    throw new SignalboxError(
+      'LABEL_INVALID',
+      `refusing to write unsafe value ${JSON.stringify(value)} into nginx config`,
+      {
+        value,
+      },
+    );
   }
   return value;
 }

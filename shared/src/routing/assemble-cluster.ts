@@ -41,20 +41,40 @@ const hostRedirects = (route: AppRoute, host: string): HostEntry['redirects'] =>
 };
 
 const describeHost = (e: Pick<HostEntry, 'passthrough' | 'tls' | 'sslOnly' | 'redirects'>): string =>
-  JSON.stringify({ passthrough: e.passthrough, tls: e.tls ?? null, sslOnly: e.sslOnly, redirects: e.redirects });
+  JSON.stringify({
+    passthrough: e.passthrough,
+    tls: e.tls ?? null,
+    sslOnly: e.sslOnly,
+    redirects: e.redirects,
+  });
 
 const balanceOf = (sticky: string | undefined, ipHash: boolean): Balance =>
-  sticky !== undefined ? { kind: 'cookie', cookie: sticky } : ipHash ? { kind: 'ip-hash' } : { kind: 'round-robin' };
+  sticky !== undefined
+    ? { kind: 'cookie', cookie: sticky }
+    : ipHash
+      ? { kind: 'ip-hash' }
+      : { kind: 'round-robin' };
 
+/**
+ * nginx compares each new upstream name with every earlier one (ngx_http_upstream_add), so the hash comes
+ * first: two names then differ within a few bytes. The host part is only there for people reading the file.
+ */
 const poolName = (kind: string, host: string, path: string): string =>
-  `sb_${host.replace(/^\*\./, 'wild.').replace(/[^a-z0-9]+/g, '_').slice(0, 40)}_${shortHash(`${kind}|${host}|${path}`)}`;
+  `sb${shortHash(`${kind}|${host}|${path}`)}_${host
+    .replace(/^\*\./, 'wild.')
+    .replace(/[^a-z0-9]+/g, '_')
+    .slice(0, 40)}`;
 
 /**
  * Merges the routes of one service cluster into hosts, locations and pools. Routes arrive oldest first; when
  * two services disagree about a host or path, the older keeps it and the newer is reported and left out of
  * that host or path only, so every other route of both services still works.
  */
-export function assembleCluster(cluster: string, routes: readonly AppRoute[], globalIpHash = false): ClusterModel {
+export function assembleCluster(
+  cluster: string,
+  routes: readonly AppRoute[],
+  globalIpHash = false,
+): ClusterModel {
   const hosts = new Map<string, HostEntry>();
   const pools = new Map<string, PoolEntry>();
   const conflicts: Conflict[] = [];
@@ -62,7 +82,12 @@ export function assembleCluster(cluster: string, routes: readonly AppRoute[], gl
   let defaultBackend: DefaultBackend | undefined;
   let defaultOwner: AppRoute | undefined;
 
-  const claimPool = (route: AppRoute, kind: 'http' | 'stream', host: string, path: string): PoolEntry | undefined => {
+  const claimPool = (
+    route: AppRoute,
+    kind: 'http' | 'stream',
+    host: string,
+    path: string,
+  ): PoolEntry | undefined => {
     const key = `${kind}|${host}|${path}`;
     const stripPrefix = route.contextRootRewrite ? route.contextRoot : undefined;
     const ipHash = route.ipHash || (globalIpHash && route.stickyCookie === undefined);
@@ -173,7 +198,8 @@ export function assembleCluster(cluster: string, routes: readonly AppRoute[], gl
       const wsRoot = route.websocketEndpoints.includes(route.contextRoot);
       claimLocation(host, entry, route, { ...base, path: route.contextRoot, websocket: wsRoot });
       for (const ws of route.websocketEndpoints) {
-        if (ws !== route.contextRoot) claimLocation(host, entry, route, { ...base, path: ws, websocket: true });
+        if (ws !== route.contextRoot)
+          claimLocation(host, entry, route, { ...base, path: ws, websocket: true });
       }
     }
     if (route.defaultBackend) {

@@ -2,7 +2,7 @@ import { type LabelError, parseServiceLabels } from '../labels/index.js';
 import type { AppRoute } from '../model/index.js';
 import type { SwarmNetwork, SwarmSnapshot } from '../swarm/snapshot.js';
 import { byKey } from '../util/compare.js';
-import { targetsFor } from './targets.js';
+import { servingTasksByService, targetsFor } from './targets.js';
 
 export interface RejectedService {
   service: string;
@@ -26,13 +26,20 @@ export function buildRoutes(snapshot: SwarmSnapshot): Routes {
   const routes: AppRoute[] = [];
   const rejected: RejectedService[] = [];
   const warnings: string[] = [];
+  const serving = servingTasksByService(snapshot.tasks);
   for (const service of [...snapshot.services].sort(byKey((s) => s.name))) {
     const parsed = parseServiceLabels(service, ctx);
     warnings.push(...parsed.warnings);
     if (parsed.kind === 'rejected') rejected.push({ service: service.name, errors: parsed.errors });
     if (parsed.kind !== 'route') continue;
     const { spec } = parsed;
-    const found = targetsFor(service, snapshot.tasks, spec.network.id, spec.port, spec.backendMode);
+    const found = targetsFor(
+      service,
+      serving.get(service.id) ?? [],
+      spec.network.id,
+      spec.port,
+      spec.backendMode,
+    );
     if (found.warning) warnings.push(found.warning);
     routes.push({ ...spec, targets: found.targets });
   }

@@ -1,4 +1,4 @@
 export { assembleCluster } from './assemble-cluster.js';
 export { buildRoutes, bySeniority, type RejectedService, type Routes } from './build-routes.js';
 export { clustersNamed, routesForCluster } from './select-cluster.js';
-export { isServing, targetsFor } from './targets.js';
+export { isServing, servingTasksByService, targetsFor } from './targets.js';

@@ -8,21 +8,33 @@ import { byString } from '../util/compare.js';
  * health check in `starting` until the check passes, and replaces it when it fails, so `running` implies
  * healthy for those tasks.
  */
-export const isServing = (task: SwarmTask): boolean => task.state === 'running' && task.desiredState === 'running';
+export const isServing = (task: SwarmTask): boolean =>
+  task.state === 'running' && task.desiredState === 'running';
 
 export interface TargetResult {
   targets: string[];
   warning?: string;
 }
 
+/** Serving tasks grouped by service, built once per snapshot so target lookup stays linear. */
+export function servingTasksByService(tasks: readonly SwarmTask[]): Map<string, SwarmTask[]> {
+  const out = new Map<string, SwarmTask[]>();
+  for (const task of tasks) {
+    if (!isServing(task)) continue;
+    const list = out.get(task.serviceId);
+    if (list) list.push(task);
+    else out.set(task.serviceId, [task]);
+  }
+  return out;
+}
+
 export function targetsFor(
   service: SwarmService,
-  tasks: readonly SwarmTask[],
+  serving: readonly SwarmTask[],
   networkId: string,
   port: number,
   mode: BackendMode,
 ): TargetResult {
-  const serving = tasks.filter((t) => t.serviceId === service.id && isServing(t));
   if (mode === 'vip') {
     if (serving.length === 0) return { targets: [] };
     const vip = service.vips.get(networkId);
@@ -40,6 +52,9 @@ export function targetsFor(
   }
   const targets = [...addresses].sort(byString);
   return missing > 0
-    ? { targets, warning: `service ${service.name}: ${missing} running task(s) have no address on network ${networkId}` }
+    ? {
+        targets,
+        warning: `service ${service.name}: ${missing} running task(s) have no address on network ${networkId}`,
+      }
     : { targets };
 }

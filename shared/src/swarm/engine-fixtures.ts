@@ -11,6 +11,8 @@ export interface FixtureService {
   /** Extra tasks that are not serving (starting, or shutting down). */
   extraTasks?: { state: string; desiredState: string }[];
   createdAt?: string;
+  /** Task IPs to use instead of generated ones, one per running task, on every network. */
+  taskAddresses?: string[];
   healthcheck?: boolean;
   endpointMode?: 'vip' | 'dnsrr';
 }
@@ -34,7 +36,12 @@ export function buildEngineSnapshot(
   const out: EngineSnapshotJson = {
     services: [],
     tasks: [],
-    networks: [...networkNames].map((name) => ({ Name: name, Id: netId(name), Driver: 'overlay', Scope: 'swarm' })),
+    networks: [...networkNames].map((name) => ({
+      Name: name,
+      Id: netId(name),
+      Driver: 'overlay',
+      Scope: 'swarm',
+    })),
   };
   services.forEach((svc, si) => {
     const id = `svc-${svc.name}`;
@@ -46,7 +53,9 @@ export function buildEngineSnapshot(
     out.services.push({
       ID: id,
       Version: { Index: 10 + si },
-      CreatedAt: svc.createdAt ?? `2026-01-01T00:00:${String(si % 60).padStart(2, '0')}.${String(si).padStart(6, '0')}Z`,
+      CreatedAt:
+        svc.createdAt ??
+        `2026-01-01T00:00:${String(si % 60).padStart(2, '0')}.${String(si).padStart(6, '0')}Z`,
       UpdatedAt: '2026-01-02T00:00:00Z',
       Spec: {
         Name: svc.name,
@@ -83,7 +92,7 @@ export function buildEngineSnapshot(
         Status: { Timestamp: '2026-01-02T00:00:00Z', State: t.state, Message: t.state },
         NetworksAttachments: nets.map((n) => ({
           Network: { ID: netId(n), Spec: { Name: n } },
-          Addresses: [`${ip(n, ti)}/24`],
+          Addresses: [`${svc.taskAddresses?.[ti] ?? ip(n, ti)}/24`],
         })),
       });
     });

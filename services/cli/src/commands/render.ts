@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { type ExtensionConfig, defaultExtension, loadConfig } from '#shared/config/index.js';
+import { defaultExtension, type ExtensionConfig, loadConfig } from '#shared/config/index.js';
 import { isSignalboxError } from '#shared/errors/index.js';
 import { renderCluster } from '#shared/nginx/index.js';
 import { assembleCluster, buildRoutes, clustersNamed, routesForCluster } from '#shared/routing/index.js';
@@ -23,7 +23,9 @@ function chooseExtension(
   const wanted = cluster ?? (entries.length === 1 ? entries[0]?.[1].ServiceCluster : '');
   const found = entries.find(([, e]) => e.ServiceCluster === wanted);
   if (!found) {
-    const known = entries.map(([n, e]) => `${n} (ServiceCluster ${JSON.stringify(e.ServiceCluster)})`).join(', ');
+    const known = entries
+      .map(([n, e]) => `${n} (ServiceCluster ${JSON.stringify(e.ServiceCluster)})`)
+      .join(', ');
     throw new UsageError(
       cluster === undefined
         ? `the config has several extensions and none with ServiceCluster ""; pass --cluster (extensions: ${known})`
@@ -67,7 +69,11 @@ export async function runRenderCommand(args: string[], io: CliIo): Promise<numbe
     const loaded = values.config ? loadConfig(await io.readFile(values.config)) : undefined;
     const { name, ext } = chooseExtension(loaded?.config.Extensions ?? {}, values.cluster);
     const routes = buildRoutes(snapshot);
-    const model = assembleCluster(ext.ServiceCluster, routesForCluster(routes.routes, ext.ServiceCluster), ext.Config.IPHash);
+    const model = assembleCluster(
+      ext.ServiceCluster,
+      routesForCluster(routes.routes, ext.ServiceCluster),
+      ext.Config.IPHash,
+    );
     const config = renderCluster(model, {
       settings: ext.Config,
       ports: { http: ext.TargetPort, https: ext.TargetSSLPort, publishedHttps: ext.PublishedSSLPort },
@@ -99,7 +105,9 @@ export async function runRenderCommand(args: string[], io: CliIo): Promise<numbe
       return ExitCode.badInput;
     }
     if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'EACCES') {
-      io.stderr(`signalbox render: cannot read ${(e as NodeJS.ErrnoException).path}: ${(e as NodeJS.ErrnoException).code}\n`);
+      io.stderr(
+        `signalbox render: cannot read ${(e as NodeJS.ErrnoException).path}: ${(e as NodeJS.ErrnoException).code}\n`,
+      );
       return ExitCode.badInput;
     }
     throw e;

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The one command that runs every Signalbox test on a fresh Debian machine (as root): it installs what is
+# missing, then type-checks, lints and runs the whole suite against real nginx.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib/ensure.sh
+
+ensure_apt nginx libnginx-mod-stream openssl ca-certificates
+ensure_nginx_user
+stop_system_nginx
+ensure_node_modules
+
+log "typecheck"
+npx tsc --noEmit -p .
+log "lint"
+npx biome check .
+log "tests"
+npx vitest run "$@"
