@@ -33,6 +33,8 @@ export interface PassthroughHost {
   host: string;
   pool: string;
   sslOnly: boolean;
+  /** Only `http` can apply: the proxy never sees inside a passed-through TLS session. */
+  redirects: { http?: string };
 }
 
 export interface DefaultBackend {

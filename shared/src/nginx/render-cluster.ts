@@ -1,5 +1,5 @@
 import type { NginxSettings } from '../config/index.js';
-import type { ClusterModel, Location, Pool, VirtualHost } from '../model/index.js';
+import type { ClusterModel, Location, PassthroughHost, Pool, VirtualHost } from '../model/index.js';
 import { byString } from '../util/compare.js';
 import { regexLiteral, token } from './safe-token.js';
 
@@ -198,6 +198,7 @@ export function renderCluster(model: ClusterModel, options: RenderOptions): stri
 
   for (const vh of model.virtualHosts)
     renderVirtualHost(w, vh, poolsByName, { tlsListen, needsStream, ports, secretsDir });
+  for (const ph of model.passthroughHosts) renderPassthroughRedirect(w, ph, ports);
   w.close();
 
   if (needsStream) renderStream(w, model, s, poolsByName, ports);
@@ -269,6 +270,21 @@ function renderVirtualHost(
     const pool = pools.get(loc.pool);
     if (pool) renderLocation(w, loc, pool);
   }
+  w.close();
+}
+
+/** The plain-HTTP side of a passthrough host exists only to redirect: its TLS never reaches this block. */
+function renderPassthroughRedirect(w: Writer, ph: PassthroughHost, ports: ProxyPorts): void {
+  if (!ph.sslOnly && !ph.redirects.http) return;
+  const port = ports.publishedHttps === 443 ? '' : `:${ports.publishedHttps}`;
+  w.blank();
+  w.open('server');
+  w.line(`listen ${ports.http};`);
+  w.line(`server_name ${token(ph.host)};`);
+  w.open('location /');
+  if (ph.redirects.http) w.line(`return 302 ${token(ph.redirects.http)}$request_uri;`);
+  else w.line(`return 301 https://$host${port}$request_uri;`);
+  w.close();
   w.close();
 }
 

@@ -227,7 +227,10 @@ export function assembleCluster(
     if (locations.length === 0) continue;
     if (entry.passthrough) {
       const first = locations[0];
-      if (first) passthroughHosts.push({ host, pool: first.pool, sslOnly: entry.sslOnly });
+      if (first) {
+        const redirects = entry.redirects.http ? { http: entry.redirects.http } : {};
+        passthroughHosts.push({ host, pool: first.pool, sslOnly: entry.sslOnly, redirects });
+      }
       continue;
     }
     const vh: VirtualHost = { host, sslOnly: entry.sslOnly, redirects: entry.redirects, locations };
