@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # The one command that runs every Signalbox test on a fresh Debian machine (as root): it installs what is
-# missing, then type-checks, lints and runs the whole suite against real nginx.
+# missing (nginx, a Docker engine in swarm mode, a local app image), then type-checks, lints and runs the
+# whole suite against real nginx and the real swarm.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/ensure.sh
 
-ensure_apt nginx libnginx-mod-stream openssl ca-certificates
+ensure_apt nginx libnginx-mod-stream openssl ca-certificates busybox-static
 ensure_nginx_user
 stop_system_nginx
+ensure_swarm
+bash deploy/images/build-app-image.sh
 ensure_node_modules
 
 log "typecheck"

@@ -44,3 +44,28 @@ stop_system_nginx() {
     /usr/sbin/nginx -s quit 2>/dev/null || true
   fi
 }
+
+# A Docker engine in swarm mode; tests that create Docker objects use unique prefixes and clean up, so an
+# existing swarm is fine.
+ensure_swarm() {
+  ensure_apt docker.io
+  if ! timeout 5 docker info >/dev/null 2>&1; then
+    log "starting dockerd"
+    nohup dockerd >/var/log/signalbox-dockerd.log 2>&1 &
+    for _ in $(seq 1 120); do timeout 5 docker info >/dev/null 2>&1 && break; sleep 0.5; done
+    timeout 5 docker info >/dev/null 2>&1 || { echo "dockerd did not start; see /var/log/signalbox-dockerd.log" >&2; return 1; }
+  fi
+  if [ "$(docker info --format '{{.Swarm.LocalNodeState}}')" != active ]; then
+    log "docker swarm init"
+    docker swarm init --advertise-addr 127.0.0.1 >/dev/null
+  fi
+}
+
+ensure_redis() {
+  ensure_apt redis-server
+  if ! redis-cli -p "${REDIS_PORT:-6379}" ping >/dev/null 2>&1; then
+    log "starting redis-server on port ${REDIS_PORT:-6379}"
+    redis-server --port "${REDIS_PORT:-6379}" --bind 127.0.0.1 --daemonize yes --save '' --appendonly no >/dev/null
+    for _ in $(seq 1 50); do redis-cli -p "${REDIS_PORT:-6379}" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  fi
+}

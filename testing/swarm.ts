@@ -1,0 +1,94 @@
+import { randomBytes } from 'node:crypto';
+import Docker from 'dockerode';
+
+/** Every Docker object a test creates carries this label, so cleanup finds exactly what the run made. */
+export const TEST_LABEL = 'io.signalbox.test-run';
+export const APP_IMAGE = process.env.SIGNALBOX_APP_IMAGE ?? 'signalbox/app:local';
+
+export const docker = (): Docker => new Docker();
+
+export const testPrefix = (): string => `sbtest-${randomBytes(3).toString('hex')}`;
+
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 60_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
+
+/** Removes the run's services, then its networks and secrets once no task holds them any more. */
+export async function removeTestObjects(client: Docker, prefix: string): Promise<void> {
+  const filters = JSON.stringify({ label: [`${TEST_LABEL}=${prefix}`] });
+  for (const s of await client.listServices({ filters }))
+    await client
+      .getService(s.ID)
+      .remove()
+      .catch(() => undefined);
+  for (const s of await client.listSecrets({ filters }))
+    await client
+      .getSecret(s.ID)
+      .remove()
+      .catch(() => undefined);
+  await waitFor(
+    `networks of ${prefix} to be removed`,
+    async () => {
+      const left = await client.listNetworks({ filters });
+      for (const n of left)
+        await client
+          .getNetwork(n.Id)
+          .remove()
+          .catch(() => undefined);
+      return left.length === 0 ? true : undefined;
+    },
+    30_000,
+  ).catch(() => undefined);
+}
+
+export interface TestServiceSpec {
+  name: string;
+  networks: string[];
+  labels: Record<string, string>;
+  replicas: number;
+}
+
+/** A replicated service of the local app image; Engine API shape, as `docker service create` sends it. */
+export async function createTestService(
+  client: Docker,
+  prefix: string,
+  spec: TestServiceSpec,
+): Promise<string> {
+  const created = await client.createService({
+    Name: spec.name,
+    Labels: { ...spec.labels, [TEST_LABEL]: prefix },
+    TaskTemplate: {
+      ContainerSpec: { Image: APP_IMAGE },
+      Networks: spec.networks.map((Target) => ({ Target })),
+      RestartPolicy: { Condition: 'any', Delay: 1_000_000_000 },
+    },
+    Mode: { Replicated: { Replicas: spec.replicas } },
+    EndpointSpec: { Mode: 'vip' },
+  });
+  return (created as { id?: string; ID?: string }).id ?? (created as { ID: string }).ID;
+}
+
+export async function createTestNetwork(client: Docker, prefix: string, name: string): Promise<string> {
+  const net = await client.createNetwork({
+    Name: name,
+    Driver: 'overlay',
+    Attachable: true,
+    Labels: { [TEST_LABEL]: prefix },
+  });
+  return net.id;
+}
