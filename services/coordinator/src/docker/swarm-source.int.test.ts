@@ -57,7 +57,8 @@ describe('DockerSwarmSource on a real swarm', () => {
       return r && r.targets.length === 2 ? r : undefined;
     });
     const inspected = await client.getNetwork(route.network.id).inspect();
-    const subnet: string = inspected.IPAM.Config[0].Subnet;
+    const subnet = inspected.IPAM?.Config?.[0]?.Subnet ?? '';
+    expect(subnet).toMatch(/^\d+\.\d+\.\d+\.0\/24$/);
     const base = subnet.split('.').slice(0, 3).join('.');
     expect(route.network.name).toBe(net);
     expect(route.hosts).toEqual([host]);
