@@ -10,6 +10,7 @@ ensure_apt nginx libnginx-mod-stream openssl ca-certificates busybox-static
 ensure_nginx_user
 stop_system_nginx
 ensure_swarm
+ensure_redis
 bash deploy/images/build-app-image.sh
 ensure_node_modules
 

@@ -1,0 +1,90 @@
+import { Queue } from 'bullmq';
+import { pino } from 'pino';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { ConfigJobData } from '#shared/jobs/config-job.js';
+import { deleteKeys, redis, redisPrefix } from '../../../../testing/redis.js';
+import { waitFor } from '../../../../testing/swarm.js';
+import { ConfigJobQueue } from './config-job-queue.js';
+import { LeaderLease } from './leader-lease.js';
+
+/** Against the real redis-server that scripts/test.sh starts. */
+const prefix = redisPrefix();
+const client = redis();
+const log = pino({ level: 'silent' });
+const queues: Queue[] = [];
+
+const newQueue = (name: string): Queue<ConfigJobData> => {
+  const q = new Queue<ConfigJobData>(name, { connection: redis(), prefix });
+  queues.push(q);
+  return q;
+};
+const version = (n: number): string => n.toString(16).padStart(12, '0');
+
+afterAll(async () => {
+  for (const q of queues) await q.close();
+  await deleteKeys(client, `${prefix}*`);
+  client.disconnect();
+});
+
+describe('ConfigJobQueue on a real Redis', () => {
+  it('coalesces 1,000 changes over 5 clusters into one waiting job per cluster, newest version wins', async () => {
+    const queue = newQueue('coalesce');
+    const jobs = new ConfigJobQueue(queue, client, `${prefix}:coalesce`);
+    for (let i = 0; i < 1000; i++) await jobs.enqueue(`c${i % 5}`, version(i), 1);
+    const waiting = await queue.getWaiting();
+    expect(waiting.map((j) => [j.data.cluster, j.data.version]).sort()).toEqual([
+      ['c0', version(995)],
+      ['c1', version(996)],
+      ['c2', version(997)],
+      ['c3', version(998)],
+      ['c4', version(999)],
+    ]);
+  });
+
+  it('gives no job when the version did not change', async () => {
+    const queue = newQueue('unchanged');
+    const jobs = new ConfigJobQueue(queue, client, `${prefix}:unchanged`);
+    expect(await jobs.enqueue('east', version(1), 1)).toBe('enqueued');
+    expect(await jobs.enqueue('east', version(1), 1)).toBe('unchanged');
+    expect(await queue.getWaitingCount()).toBe(1);
+    await jobs.forget('east');
+    expect(await jobs.enqueue('east', version(1), 1)).toBe('enqueued');
+  });
+});
+
+describe('LeaderLease on a real Redis', () => {
+  it('elects one leader, and a standby takes over after the leader dies, with a higher epoch', async () => {
+    const key = `${prefix}:leader`;
+    const a = new LeaderLease(redis(), { key, id: 'a', ttlMs: 600 }, log);
+    const b = new LeaderLease(redis(), { key, id: 'b', ttlMs: 600 }, log);
+    await a.start();
+    await b.start();
+    expect([a.isLeader, b.isLeader]).toEqual([true, false]);
+    const firstEpoch = a.epoch;
+    const died = Date.now();
+    await a.stop(false);
+    await waitFor('b to take over', async () => (b.isLeader ? true : undefined), 5_000);
+    expect(Date.now() - died).toBeLessThan(2_000);
+    expect(b.epoch).toBeGreaterThan(firstEpoch);
+    await b.stop();
+    expect(await client.get(key)).toBeNull();
+  });
+
+  it('two coordinators that see the same change enqueue it once: only the leader enqueues', async () => {
+    const key = `${prefix}:leader2`;
+    const queue = newQueue('two');
+    const coordinators = ['x', 'y'].map((id) => ({
+      lease: new LeaderLease(redis(), { key, id, ttlMs: 1_000 }, log),
+      jobs: new ConfigJobQueue(queue, client, `${prefix}:two`),
+    }));
+    for (const c of coordinators) await c.lease.start();
+    for (let change = 0; change < 3; change++) {
+      for (const c of coordinators)
+        if (c.lease.isLeader) await c.jobs.enqueue('west', version(change), c.lease.epoch);
+    }
+    expect(coordinators.filter((c) => c.lease.isLeader)).toHaveLength(1);
+    const counts = await queue.getJobCounts('waiting');
+    expect(counts.waiting).toBe(1);
+    for (const c of coordinators) await c.lease.stop();
+  });
+});
