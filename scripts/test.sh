@@ -12,6 +12,7 @@ stop_system_nginx
 ensure_swarm
 ensure_redis
 bash deploy/images/build-app-image.sh
+bash deploy/images/build-proxy-image.sh
 ensure_node_modules
 
 log "typecheck"

@@ -104,6 +104,13 @@ export const ExtensionConfig = z
     ProxyPlacementPreferences: z.array(z.string()).default([]),
     ProxyUpdateDelay: duration.optional(),
     ServiceCluster: z.string().default(''),
+    /**
+     * Signalbox: whether the planner may place apps without a service_cluster label here. Unset means
+     * Interlock's behaviour: only the cluster with ServiceCluster = "" takes unlabelled apps.
+     */
+    AutoAssign: z.boolean().optional(),
+    /** Signalbox: total app weight this cluster's proxy may serve; default an even share plus Planner.Balance. */
+    Capacity: z.number().int().positive().optional(),
     PublishMode: z.enum(['ingress', 'host']).default('ingress'),
     PublishedPort: z.number().int().min(1).max(65535).default(8080),
     TargetPort: z.number().int().min(1).max(65535).default(80),
@@ -114,6 +121,19 @@ export const ExtensionConfig = z
     ConfigImage: z.string().optional(),
     ConfigServiceName: z.string().optional(),
     Config: NginxSettings.default(() => NginxSettings.parse({})),
+  })
+  .strict();
+
+export const PlannerSettings = z
+  .object({
+    /** Slack over an even split of app weight between auto-assigned clusters. */
+    Balance: z.number().min(0).max(10).default(0.1),
+    TimeBudget: duration.default('1s'),
+    Seed: z.number().int().nonnegative().default(1),
+    /** Attachments a move must save to be worth making. */
+    MoveCost: z.number().min(0).optional(),
+    /** Voluntary moves per plan. */
+    MaxMoves: z.number().int().nonnegative().optional(),
   })
   .strict();
 
@@ -128,12 +148,20 @@ export const SignalboxConfig = z
     PollInterval: duration.default('3s'),
     EndpointOverride: z.string().optional(),
     Extensions: z.record(z.string(), ExtensionConfig).default({}),
+    /** Signalbox: where config jobs are queued. */
+    RedisURL: z.string().default('redis://127.0.0.1:6379'),
+    /** Signalbox: file holding the token workers and operators present to the gRPC API (a Docker secret). */
+    GRPCTokenFile: z.union([filePath, z.literal('')]).default(''),
+    /** Signalbox: tasks are polled this often, since Swarm emits no task events. */
+    TaskPollInterval: duration.default('500ms'),
+    Planner: PlannerSettings.default(() => PlannerSettings.parse({})),
   })
   .strict();
 
 export type NginxSettings = z.infer<typeof NginxSettings>;
 export type ExtensionConfig = z.infer<typeof ExtensionConfig>;
 export type SignalboxConfig = z.infer<typeof SignalboxConfig>;
+export type PlannerSettings = z.infer<typeof PlannerSettings>;
 
 export const defaultNginxSettings = (): NginxSettings => NginxSettings.parse({});
 export const defaultExtension = (): ExtensionConfig => ExtensionConfig.parse({});

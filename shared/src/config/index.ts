@@ -3,6 +3,8 @@ export {
   defaultNginxSettings,
   ExtensionConfig,
   NginxSettings,
+  PlannerSettings,
   SignalboxConfig,
 } from './config-schema.js';
+export { durationMs } from './duration.js';
 export { type LoadedConfig, loadConfig } from './load-config.js';

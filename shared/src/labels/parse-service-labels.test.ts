@@ -19,7 +19,7 @@ function parse(svc: Omit<FixtureService, 'labels'> & { labels: Record<string, st
   const ctx = { networksById: new Map(snapshot.networks.map((n) => [n.id, n])) };
   return parseServiceLabels(
     service,
-    snapshot.secretNames ? { ...ctx, secretNames: snapshot.secretNames } : ctx,
+    snapshot.secrets ? { ...ctx, secrets: snapshot.secrets } : ctx,
   );
 }
 

@@ -19,8 +19,8 @@ import {
 
 export interface LabelContext {
   networksById: ReadonlyMap<string, SwarmNetwork>;
-  /** Known secret names; when given, ssl_cert and ssl_key must name one of them. */
-  secretNames?: ReadonlySet<string>;
+  /** Known secrets by name; when given, ssl_cert and ssl_key must name one of them. */
+  secrets?: ReadonlyMap<string, string>;
 }
 
 export type ParsedLabels =
@@ -119,12 +119,12 @@ export function parseServiceLabels(service: SwarmService, ctx: LabelContext): Pa
   if (keyName !== undefined && certName === undefined && labels[LabelKey.sslCert] === undefined) {
     bad(LabelKey.sslKey, keyName, `needs ${LabelKey.sslCert} as well`);
   }
-  if (ctx.secretNames) {
+  if (ctx.secrets) {
     for (const [label, name] of [
       [LabelKey.sslCert, certName],
       [LabelKey.sslKey, keyName],
     ] as const) {
-      if (name !== undefined && !ctx.secretNames.has(name))
+      if (name !== undefined && !ctx.secrets.has(name))
         bad(label, name, 'names no existing Docker secret');
     }
   }

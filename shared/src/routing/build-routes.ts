@@ -22,7 +22,7 @@ export const bySeniority = (a: AppRoute, b: AppRoute): number =>
 
 export function buildRoutes(snapshot: SwarmSnapshot): Routes {
   const networksById = new Map<string, SwarmNetwork>(snapshot.networks.map((n) => [n.id, n]));
-  const ctx = snapshot.secretNames ? { networksById, secretNames: snapshot.secretNames } : { networksById };
+  const ctx = snapshot.secrets ? { networksById, secrets: snapshot.secrets } : { networksById };
   const routes: AppRoute[] = [];
   const rejected: RejectedService[] = [];
   const warnings: string[] = [];

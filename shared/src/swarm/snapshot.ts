@@ -35,8 +35,8 @@ export interface SwarmSnapshot {
   services: SwarmService[];
   tasks: SwarmTask[];
   networks: SwarmNetwork[];
-  /** Secret names, when the snapshot lists them; `undefined` means "unknown", not "none". */
-  secretNames?: ReadonlySet<string>;
+  /** Secret name → ID, when the snapshot lists secrets; `undefined` means "unknown", not "none". */
+  secrets?: ReadonlyMap<string, string>;
 }
 
 const RawSnapshot = z.object({
@@ -143,8 +143,8 @@ export function parseSnapshot(input: unknown): { snapshot: SwarmSnapshot; skippe
   );
   const snapshot: SwarmSnapshot = { services, tasks, networks };
   if (top.data.secrets) {
-    snapshot.secretNames = new Set(
-      parseEach(top.data.secrets, EngineSecret, 'secret', (s) => s.Spec.Name, skipped),
+    snapshot.secrets = new Map(
+      parseEach(top.data.secrets, EngineSecret, 'secret', (s) => [s.Spec.Name, s.ID] as const, skipped),
     );
   }
   return { snapshot, skipped };

@@ -1,0 +1,115 @@
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ExtensionConfig } from '#shared/config/index.js';
+import {
+  createTestNetwork,
+  createTestService,
+  docker,
+  removeTestObjects,
+  TEST_LABEL,
+  testPrefix,
+  waitFor,
+} from '../../../../testing/swarm.js';
+import { freePort } from '../../../../testing/upstreams.js';
+import { ProxyServiceManager } from './proxy-service-manager.js';
+import { CLUSTER_LABEL, MANAGED_LABEL, type ProxyInputs } from './proxy-service-spec.js';
+
+/** Against the real swarm; the proxy image is built by scripts/test.sh (deploy/images/build-proxy-image.sh). */
+const client = docker();
+const prefix = testPrefix();
+const manager = new ProxyServiceManager(client, pino({ level: 'silent' }));
+let netA = '';
+let netB = '';
+let secret = { name: '', id: '' };
+let ext: ExtensionConfig;
+
+const inputs = (over: Partial<ProxyInputs> = {}): ProxyInputs => ({
+  cluster: `${prefix}-east`,
+  ext,
+  networkIds: [netA],
+  secrets: [],
+  ...over,
+});
+const inspectProxy = () => client.getService(`${prefix}-proxy-east`).inspect();
+
+beforeAll(async () => {
+  netA = await createTestNetwork(client, prefix, `${prefix}-a`);
+  netB = await createTestNetwork(client, prefix, `${prefix}-b`);
+  const created = await client.createSecret({
+    Name: `${prefix}.cert`,
+    Data: Buffer.from('pem').toString('base64'),
+    Labels: { [TEST_LABEL]: prefix },
+  });
+  secret = { name: `${prefix}.cert`, id: created.id };
+  ext = ExtensionConfig.parse({
+    ProxyServiceName: `${prefix}-proxy-east`,
+    ProxyReplicas: 1,
+    PublishedPort: await freePort(),
+    PublishedSSLPort: await freePort(),
+    ProxyLabels: { [TEST_LABEL]: prefix },
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await manager.reconcile([]);
+  await removeTestObjects(client, prefix);
+}, 90_000);
+
+describe('ProxyServiceManager on a real swarm', () => {
+  it('creates a labelled proxy service that joins its networks and mounts its secrets, and its task becomes healthy', async () => {
+    const result = await manager.reconcile([inputs({ secrets: [secret] })]);
+    expect(result.created).toEqual([`${prefix}-proxy-east`]);
+    const svc = await inspectProxy();
+    expect(svc.Spec.Labels[MANAGED_LABEL]).toBe('signalbox');
+    expect(svc.Spec.Labels[CLUSTER_LABEL]).toBe(`${prefix}-east`);
+    expect(svc.Spec.TaskTemplate.Networks.map((n: { Target: string }) => n.Target)).toEqual([netA]);
+    expect(
+      svc.Spec.TaskTemplate.ContainerSpec.Secrets.map((s: { SecretName: string }) => s.SecretName),
+    ).toEqual([secret.name]);
+    await waitFor(
+      'a running proxy task',
+      async () => {
+        const tasks = await client.listTasks({
+          filters: JSON.stringify({ service: [`${prefix}-proxy-east`] }),
+        } as never);
+        return tasks.some((t: { Status: { State: string } }) => t.Status.State === 'running')
+          ? true
+          : undefined;
+      },
+      60_000,
+    );
+  }, 90_000);
+
+  it('leaves an unchanged proxy alone, and updates it when its apps need another network', async () => {
+    const before = (await inspectProxy()).Version.Index;
+    expect((await manager.reconcile([inputs({ secrets: [secret] })])).unchanged).toEqual([
+      `${prefix}-proxy-east`,
+    ]);
+    expect((await inspectProxy()).Version.Index).toBe(before);
+    const result = await manager.reconcile([inputs({ secrets: [secret], networkIds: [netB, netA] })]);
+    expect(result.updated).toEqual([`${prefix}-proxy-east`]);
+    const svc = await inspectProxy();
+    expect(svc.Spec.TaskTemplate.Networks.map((n: { Target: string }) => n.Target).sort()).toEqual(
+      [netA, netB].sort(),
+    );
+  }, 60_000);
+
+  it('never touches a service it does not own, even with the proxy name', async () => {
+    const foreignName = `${prefix}-proxy-west`;
+    await createTestService(client, prefix, { name: foreignName, networks: [], replicas: 0, labels: {} });
+    const westExt = ExtensionConfig.parse({ ...ext, ProxyServiceName: foreignName });
+    const result = await manager.reconcile([
+      inputs({ secrets: [secret], networkIds: [netB, netA] }),
+      { cluster: `${prefix}-west`, ext: westExt, networkIds: [], secrets: [] },
+    ]);
+    expect(result.refused).toEqual([foreignName]);
+    const foreign = await client.getService(foreignName).inspect();
+    expect(foreign.Spec.Labels[MANAGED_LABEL]).toBeUndefined();
+  }, 60_000);
+
+  it('removes the proxy when its cluster goes away', async () => {
+    const result = await manager.reconcile([]);
+    expect(result.removed).toEqual([`${prefix}-proxy-east`]);
+    await expect(inspectProxy()).rejects.toThrow();
+  }, 60_000);
+});

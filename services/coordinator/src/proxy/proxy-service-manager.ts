@@ -1,0 +1,94 @@
+import type Docker from 'dockerode';
+import type { Logger } from 'pino';
+import { LogField } from '#shared/log/fields.js';
+import {
+  CLUSTER_LABEL,
+  MANAGED_LABEL,
+  MANAGED_VALUE,
+  type ProxyInputs,
+  proxyServiceSpec,
+  SPEC_LABEL,
+} from './proxy-service-spec.js';
+
+export interface ProxyReconcileResult {
+  created: string[];
+  updated: string[];
+  removed: string[];
+  unchanged: string[];
+  /** Proxies not created because a service Signalbox does not own already has the name. */
+  refused: string[];
+}
+
+type DockerServices = Pick<Docker, 'listServices' | 'getService' | 'createService'>;
+
+/**
+ * Owns one Swarm service per service cluster: creates it, updates it when its spec changes (networks,
+ * secrets, config, settings), and removes it with its cluster. Services without Signalbox's label are never
+ * touched, even when their name collides with a proxy's.
+ */
+export class ProxyServiceManager {
+  constructor(
+    private readonly docker: DockerServices,
+    private readonly log: Logger,
+  ) {}
+
+  async reconcile(desired: ProxyInputs[]): Promise<ProxyReconcileResult> {
+    const result: ProxyReconcileResult = {
+      created: [],
+      updated: [],
+      removed: [],
+      unchanged: [],
+      refused: [],
+    };
+    const managed = await this.docker.listServices({
+      filters: JSON.stringify({ label: [`${MANAGED_LABEL}=${MANAGED_VALUE}`] }),
+    } as unknown as Parameters<DockerServices['listServices']>[0]);
+    const byName = new Map(managed.map((s) => [s.Spec?.Name ?? '', s]));
+    const wanted = new Set<string>();
+    for (const inputs of desired) {
+      const spec = proxyServiceSpec(inputs);
+      const name = spec.Name as string;
+      wanted.add(name);
+      const log = this.log.child({ [LogField.cluster]: inputs.cluster, [LogField.service]: name });
+      const existing = byName.get(name);
+      if (!existing) {
+        if (await this.nameTaken(name)) {
+          log.error('a service that Signalbox does not own has this proxy name; not touching it');
+          result.refused.push(name);
+          continue;
+        }
+        await this.docker.createService(spec);
+        log.info('created proxy service');
+        result.created.push(name);
+        continue;
+      }
+      const labels = (spec.Labels ?? {}) as Record<string, string>;
+      if (existing.Spec?.Labels?.[SPEC_LABEL] === labels[SPEC_LABEL]) {
+        result.unchanged.push(name);
+        continue;
+      }
+      await this.docker.getService(existing.ID).update({ ...spec, version: existing.Version?.Index });
+      log.info('updated proxy service');
+      result.updated.push(name);
+    }
+    for (const [name, svc] of byName) {
+      if (wanted.has(name)) continue;
+      await this.docker.getService(svc.ID).remove();
+      this.log.info(
+        { [LogField.cluster]: svc.Spec?.Labels?.[CLUSTER_LABEL], [LogField.service]: name },
+        'removed proxy service',
+      );
+      result.removed.push(name);
+    }
+    return result;
+  }
+
+  private async nameTaken(name: string): Promise<boolean> {
+    return (
+      (await this.docker
+        .getService(name)
+        .inspect()
+        .catch(() => undefined)) !== undefined
+    );
+  }
+}

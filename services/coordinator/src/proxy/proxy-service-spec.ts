@@ -1,0 +1,103 @@
+import { durationMs, type ExtensionConfig } from '#shared/config/index.js';
+import { shortHash } from '#shared/util/stable-hash.js';
+
+/** Labels that mark a service as Signalbox's own; the coordinator never changes a service without them. */
+export const MANAGED_LABEL = 'io.signalbox.managed-by';
+export const MANAGED_VALUE = 'signalbox';
+export const CLUSTER_LABEL = 'io.signalbox.cluster';
+/** Hash of the spec Signalbox last wrote, so an unchanged proxy is never updated (and never restarted). */
+export const SPEC_LABEL = 'io.signalbox.spec';
+export const DEFAULT_PROXY_IMAGE = 'signalbox/proxy:local';
+
+export interface ProxyInputs {
+  cluster: string;
+  ext: ExtensionConfig;
+  /** Overlay network IDs the proxy must join: its apps' networks plus any the extension lists. */
+  networkIds: string[];
+  secrets: { name: string; id: string }[];
+  /** The rendered nginx config, once a worker stored one. */
+  config?: { name: string; id: string };
+}
+
+export const proxyServiceName = (cluster: string, ext: ExtensionConfig): string =>
+  ext.ProxyServiceName ?? `signalbox-proxy-${cluster || 'default'}`;
+
+const ns = (duration: string): number => durationMs(duration) * 1_000_000;
+
+/** The Engine API ServiceSpec of one cluster's proxy; pure, so the whole spec is visible in tests. */
+export function proxyServiceSpec(p: ProxyInputs): Record<string, unknown> {
+  const { ext } = p;
+  const ports = [
+    {
+      Protocol: 'tcp',
+      TargetPort: ext.TargetPort,
+      PublishedPort: ext.PublishedPort,
+      PublishMode: ext.PublishMode,
+    },
+    {
+      Protocol: 'tcp',
+      TargetPort: ext.TargetSSLPort,
+      PublishedPort: ext.PublishedSSLPort,
+      PublishMode: ext.PublishMode,
+    },
+  ];
+  const fileOf = (name: string) => ({ Name: name, UID: '0', GID: '0', Mode: 0o444 });
+  const spec = {
+    Name: proxyServiceName(p.cluster, ext),
+    Labels: { ...ext.ProxyLabels, [MANAGED_LABEL]: MANAGED_VALUE, [CLUSTER_LABEL]: p.cluster } as Record<
+      string,
+      string
+    >,
+    TaskTemplate: {
+      ContainerSpec: {
+        Image: ext.ProxyImage ?? DEFAULT_PROXY_IMAGE,
+        ...(ext.ProxyArgs.length > 0 ? { Args: ext.ProxyArgs } : {}),
+        Labels: { ...ext.ProxyContainerLabels, [MANAGED_LABEL]: MANAGED_VALUE, [CLUSTER_LABEL]: p.cluster },
+        StopSignal: ext.ProxyStopSignal,
+        StopGracePeriod: ns(ext.ProxyStopGracePeriod),
+        Secrets: [...p.secrets]
+          .sort((a, b) => (a.name < b.name ? -1 : 1))
+          .map((s) => ({ SecretID: s.id, SecretName: s.name, File: fileOf(s.name) })),
+        Configs: p.config
+          ? [{ ConfigID: p.config.id, ConfigName: p.config.name, File: fileOf(ext.ProxyConfigPath) }]
+          : [],
+        Healthcheck: {
+          Test: [
+            'CMD',
+            '/bin/wget',
+            '-q',
+            '-O',
+            '/dev/null',
+            `http://127.0.0.1:${ext.TargetPort}/_signalbox/health`,
+          ],
+          Interval: ns('2s'),
+          Timeout: ns('1s'),
+          Retries: 3,
+        },
+      },
+      Placement: {
+        Constraints: ext.ProxyConstraints,
+        Preferences: ext.ProxyPlacementPreferences.map(spread),
+      },
+      Networks: [...new Set(p.networkIds)].sort().map((Target) => ({ Target })),
+      RestartPolicy: { Condition: 'any', Delay: ns('1s') },
+    },
+    Mode: { Replicated: { Replicas: ext.ProxyReplicas } },
+    UpdateConfig: {
+      Parallelism: 1,
+      Delay: ns(ext.ProxyUpdateDelay ?? '0s'),
+      FailureAction: 'rollback',
+      Monitor: ns('5s'),
+      Order: ext.PublishMode === 'host' ? 'stop-first' : 'start-first',
+    },
+    RollbackConfig: { Parallelism: 1, FailureAction: 'pause', Order: 'stop-first' },
+    EndpointSpec: { Mode: 'vip', Ports: ports },
+  };
+  spec.Labels[SPEC_LABEL] = shortHash(JSON.stringify(spec), 16);
+  return spec;
+}
+
+/** `spread=node.labels.region` → the Engine API's placement preference object. */
+function spread(preference: string): { Spread: { SpreadDescriptor: string } } {
+  return { Spread: { SpreadDescriptor: preference.replace(/^spread=/, '') } };
+}
