@@ -71,7 +71,7 @@ describe('ProxyServiceManager on a real swarm', () => {
       async () => {
         const tasks = await client.listTasks({
           filters: JSON.stringify({ service: [`${prefix}-proxy-east`] }),
-        } as never);
+        } as object);
         return tasks.some((t: { Status: { State: string } }) => t.Status.State === 'running')
           ? true
           : undefined;

@@ -6,6 +6,7 @@ import {
   MANAGED_LABEL,
   MANAGED_VALUE,
   type ProxyInputs,
+  proxyServiceName,
   proxyServiceSpec,
   SPEC_LABEL,
 } from './proxy-service-spec.js';
@@ -17,6 +18,17 @@ export interface ProxyReconcileResult {
   unchanged: string[];
   /** Proxies not created because a service Signalbox does not own already has the name. */
   refused: string[];
+}
+
+/** A proxy keeps the config it runs until a rollout names another, even across coordinator restarts. */
+function liveConfigOf(svc: Docker.Service | undefined): Pick<ProxyInputs, 'config'> {
+  const configs = (
+    svc?.Spec?.TaskTemplate as
+      | { ContainerSpec?: { Configs?: { ConfigID: string; ConfigName: string }[] } }
+      | undefined
+  )?.ContainerSpec?.Configs;
+  const first = configs?.[0];
+  return first ? { config: { name: first.ConfigName, id: first.ConfigID } } : {};
 }
 
 type DockerServices = Pick<Docker, 'listServices' | 'getService' | 'createService'>;
@@ -45,7 +57,9 @@ export class ProxyServiceManager {
     } as unknown as Parameters<DockerServices['listServices']>[0]);
     const byName = new Map(managed.map((s) => [s.Spec?.Name ?? '', s]));
     const wanted = new Set<string>();
-    for (const inputs of desired) {
+    for (const wantedInputs of desired) {
+      const existingSvc = byName.get(proxyServiceName(wantedInputs.cluster, wantedInputs.ext));
+      const inputs = wantedInputs.config ? wantedInputs : { ...wantedInputs, ...liveConfigOf(existingSvc) };
       const spec = proxyServiceSpec(inputs);
       const name = spec.Name as string;
       wanted.add(name);

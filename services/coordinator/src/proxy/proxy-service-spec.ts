@@ -17,6 +17,15 @@ export interface ProxyInputs {
   secrets: { name: string; id: string }[];
   /** The rendered nginx config, once a worker stored one. */
   config?: { name: string; id: string };
+  /** The rollout policy of the last StartRollout; the extension's settings otherwise. */
+  policy?: RolloutPolicy;
+}
+
+export interface RolloutPolicy {
+  order: 'start-first' | 'stop-first';
+  delayMs: number;
+  parallelism: number;
+  monitorMs: number;
 }
 
 export const proxyServiceName = (cluster: string, ext: ExtensionConfig): string =>
@@ -84,11 +93,12 @@ export function proxyServiceSpec(p: ProxyInputs): Record<string, unknown> {
     },
     Mode: { Replicated: { Replicas: ext.ProxyReplicas } },
     UpdateConfig: {
-      Parallelism: 1,
-      Delay: ns(ext.ProxyUpdateDelay ?? '0s'),
+      Parallelism: p.policy?.parallelism ?? 1,
+      Delay: p.policy ? p.policy.delayMs * 1_000_000 : ns(ext.ProxyUpdateDelay ?? '0s'),
       FailureAction: 'rollback',
-      Monitor: ns('5s'),
-      Order: ext.PublishMode === 'host' ? 'stop-first' : 'start-first',
+      Monitor: p.policy ? p.policy.monitorMs * 1_000_000 : ns('5s'),
+      // A host-mode port cannot be bound twice on one node, so start-first would deadlock there.
+      Order: p.policy?.order ?? (ext.PublishMode === 'host' ? 'stop-first' : 'start-first'),
     },
     RollbackConfig: { Parallelism: 1, FailureAction: 'pause', Order: 'stop-first' },
     EndpointSpec: { Mode: 'vip', Ports: ports },

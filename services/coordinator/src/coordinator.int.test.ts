@@ -1,0 +1,274 @@
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import { Queue } from 'bullmq';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RouteInfo } from '#shared/gen/signalbox/v1/RouteInfo.js';
+import { CONFIG_QUEUE } from '#shared/jobs/config-job.js';
+import { deleteKeys, REDIS_URL, redis, redisPrefix } from '../../../testing/redis.js';
+import {
+  createTestNetwork,
+  createTestService,
+  docker,
+  removeTestObjects,
+  TEST_LABEL,
+  testPrefix,
+  waitFor,
+} from '../../../testing/swarm.js';
+import { freePort } from '../../../testing/upstreams.js';
+import { coordinatorClient } from './grpc/grpc-server.js';
+import { loadCoordinatorSettings } from './settings.js';
+import { type RunningCoordinator, startCoordinator } from './start-coordinator.js';
+
+/**
+ * The coordinator against the real swarm and redis-server. Other test files create services in the same
+ * swarm at the same time, so this one only asserts on its own clusters; services of others are unplaced.
+ */
+const client = docker();
+const prefix = testPrefix();
+const keyPrefix = redisPrefix();
+const r = redis();
+const log = pino({ level: 'silent' });
+const token = 'test-token-0123456789abcdef';
+const east = `${prefix}-east`;
+const west = `${prefix}-west`;
+const running: RunningCoordinator[] = [];
+let queue: Queue;
+
+async function settings() {
+  const file = join(tmpdir(), `${prefix}.toml`);
+  writeFileSync(
+    file,
+    `ListenAddr = "127.0.0.1:0"
+PollInterval = "2s"
+TaskPollInterval = "200ms"
+RedisURL = "${REDIS_URL}"
+[Extensions.east]
+ServiceCluster = "${east}"
+ProxyServiceName = "${prefix}-proxy-east"
+ProxyLabels = { "${TEST_LABEL}" = "${prefix}" }
+ProxyReplicas = 0
+PublishedPort = ${await freePort()}
+PublishedSSLPort = ${await freePort()}
+[Extensions.west]
+ServiceCluster = "${west}"
+ProxyServiceName = "${prefix}-proxy-west"
+ProxyLabels = { "${TEST_LABEL}" = "${prefix}" }
+ProxyReplicas = 0
+PublishedPort = ${await freePort()}
+PublishedSSLPort = ${await freePort()}
+`,
+  );
+  return loadCoordinatorSettings({
+    SIGNALBOX_CONFIG: file,
+    SIGNALBOX_GRPC_TOKEN: token,
+    SIGNALBOX_INSTANCE: `${prefix}-${running.length}`,
+  });
+}
+
+async function start(): Promise<RunningCoordinator> {
+  const c = await startCoordinator(await settings(), log, {
+    keyPrefix,
+    queuePrefix: keyPrefix,
+    leaseTtlMs: 1_500,
+  });
+  running.push(c);
+  return c;
+}
+
+const enqueuedVersion = async (cluster: string): Promise<string | null> =>
+  r.hget(`${keyPrefix}:enqueued-version`, cluster);
+
+/** Every distinct version enqueued for `cluster` while `during` runs and for `settleMs` after it. */
+async function versionsDuring(
+  cluster: string,
+  during: () => Promise<unknown>,
+  settleMs: number,
+): Promise<string[]> {
+  const seen: string[] = [];
+  let done = false;
+  const watcher = (async () => {
+    while (!done) {
+      const v = await enqueuedVersion(cluster);
+      if (v && seen[seen.length - 1] !== v) seen.push(v);
+      await new Promise((res) => setTimeout(res, 50));
+    }
+  })();
+  await during();
+  await new Promise((res) => setTimeout(res, settleMs));
+  done = true;
+  await watcher;
+  return seen;
+}
+
+const routesOf = (port: number, cluster: string, tok = token): Promise<RouteInfo[]> =>
+  new Promise((resolve, reject) => {
+    const c = coordinatorClient(`127.0.0.1:${port}`, tok);
+    c.ListRoutes({ cluster }, (err, res) => {
+      c.close();
+      if (err) reject(err);
+      else resolve(res?.routes ?? []);
+    });
+  });
+
+const app = (name: string, net: string, labels: Record<string, string>, replicas = 1) =>
+  createTestService(client, prefix, {
+    name: `${prefix}-${name}`,
+    networks: [net],
+    replicas,
+    labels: { 'com.docker.lb.port': '8080', ...labels },
+  });
+
+beforeAll(async () => {
+  queue = new Queue(CONFIG_QUEUE, { connection: redis(), prefix: keyPrefix });
+  await createTestNetwork(client, prefix, `${prefix}-n1`);
+  await createTestNetwork(client, prefix, `${prefix}-n2`);
+  await app('shop', `${prefix}-n1`, {
+    'com.docker.lb.hosts': `shop.${prefix}.test`,
+    'com.docker.lb.service_cluster': east,
+  });
+  await app('api', `${prefix}-n1`, {
+    'com.docker.lb.hosts': `api.${prefix}.test`,
+    'com.docker.lb.service_cluster': east,
+    'com.docker.lb.backend_mode': 'vip',
+  });
+}, 120_000);
+
+afterAll(async () => {
+  for (const c of running) await c.stop();
+  await queue.close();
+  await removeTestObjects(client, prefix);
+  await deleteKeys(r, `${keyPrefix}*`);
+  r.disconnect();
+}, 120_000);
+
+describe('coordinator on a real swarm and Redis', () => {
+  it('routes labelled services in their cluster, creates the cluster proxy, and enqueues a job', async () => {
+    const c = await start();
+    const routes = await waitFor('routes of east', async () => {
+      const list = await routesOf(c.grpcPort, east);
+      return list.length === 2 && list.every((x) => (x.targets ?? []).length > 0) ? list : undefined;
+    });
+    expect(routes.map((x) => x.host).sort()).toEqual([`api.${prefix}.test`, `shop.${prefix}.test`]);
+    const version = await waitFor('a job for east', async () => (await enqueuedVersion(east)) ?? undefined);
+    const waiting = await queue.getWaiting();
+    expect(waiting.filter((j) => j.data.cluster === east).map((j) => j.data.version)).toEqual([version]);
+    const proxy = await client.getService(`${prefix}-proxy-east`).inspect();
+    expect(proxy.Spec.Labels['io.signalbox.cluster']).toBe(east);
+  }, 90_000);
+
+  it('refuses gRPC calls without the token', async () => {
+    const c = running[0] as RunningCoordinator;
+    await expect(routesOf(c.grpcPort, east, 'wrong-token-wrong-token')).rejects.toMatchObject({
+      code: grpc.status.UNAUTHENTICATED,
+    });
+    await expect(routesOf(c.grpcPort, east, '')).rejects.toMatchObject({ code: grpc.status.UNAUTHENTICATED });
+  });
+
+  it('gives exactly one new job for a label change', async () => {
+    const before = await enqueuedVersion(east);
+    const svc = client.getService(`${prefix}-shop`);
+    const versions = await versionsDuring(
+      east,
+      async () => {
+        const spec = await svc.inspect();
+        await svc.update({
+          ...spec.Spec,
+          version: spec.Version.Index,
+          Labels: { ...spec.Spec.Labels, 'com.docker.lb.context_root': '/shop' },
+        });
+      },
+      2_500,
+    );
+    expect(versions.filter((v) => v !== before)).toHaveLength(1);
+  }, 60_000);
+
+  it('gives no job when a VIP-mode service scales', async () => {
+    const before = await enqueuedVersion(east);
+    const svc = client.getService(`${prefix}-api`);
+    const versions = await versionsDuring(
+      east,
+      async () => {
+        const spec = await svc.inspect();
+        await svc.update({
+          ...spec.Spec,
+          version: spec.Version.Index,
+          Mode: { Replicated: { Replicas: 2 } },
+        });
+        await waitFor('two api tasks', async () => {
+          const tasks = await client.listTasks({
+            filters: JSON.stringify({ service: [`${prefix}-api`], 'desired-state': ['running'] }),
+          } as object);
+          return tasks.filter((t) => t.Status?.State === 'running').length === 2 ? true : undefined;
+        });
+      },
+      1_500,
+    );
+    expect(versions.filter((v) => v !== before)).toEqual([]);
+  }, 90_000);
+
+  it("adds a network an app joins to its cluster's proxy", async () => {
+    const n2 = (await client.getNetwork(`${prefix}-n2`).inspect()).Id;
+    await app('blog', `${prefix}-n2`, {
+      'com.docker.lb.hosts': `blog.${prefix}.test`,
+      'com.docker.lb.service_cluster': east,
+    });
+    await waitFor(
+      'the proxy on n2',
+      async () => {
+        const proxy = await client.getService(`${prefix}-proxy-east`).inspect();
+        return proxy.Spec.TaskTemplate.Networks.some((n: { Target: string }) => n.Target === n2)
+          ? true
+          : undefined;
+      },
+      30_000,
+    );
+  }, 60_000);
+
+  it('a coordinator started after changes it never saw converges, and two coordinators enqueue each change once', async () => {
+    for (const c of running.splice(0)) await c.stop();
+    await app('late', `${prefix}-n1`, {
+      'com.docker.lb.hosts': `late.${prefix}.test`,
+      'com.docker.lb.service_cluster': west,
+    });
+    const [a, b] = [await start(), await start()];
+    const leader = await waitFor('a leader', async () => [a, b].find((c) => c?.lease.isLeader), 10_000);
+    await waitFor(
+      'the late app routed with its task',
+      async () => {
+        const list = await routesOf(leader.grpcPort, west);
+        return list.length === 1 && (list[0]?.targets ?? []).length === 1 ? true : undefined;
+      },
+      30_000,
+    );
+    const version = await waitFor(
+      'the job for the routed state of west',
+      async () => {
+        const desired = leader.coordinator.desired()?.clusters.find((c) => c.cluster === west)?.version;
+        const enqueued = await enqueuedVersion(west);
+        return desired !== undefined && enqueued === desired ? enqueued : undefined;
+      },
+      30_000,
+    );
+    expect([a?.lease.isLeader, b?.lease.isLeader].filter(Boolean)).toHaveLength(1);
+    const waiting = await queue.getWaiting();
+    expect(waiting.filter((j) => j.data.cluster === west).map((j) => j.data.version)).toEqual([version]);
+    const versions = await versionsDuring(
+      west,
+      async () => {
+        const svc = client.getService(`${prefix}-late`);
+        const spec = await svc.inspect();
+        await svc.update({
+          ...spec.Spec,
+          version: spec.Version.Index,
+          Labels: { ...spec.Spec.Labels, 'com.docker.lb.hosts': `late2.${prefix}.test` },
+        });
+      },
+      2_500,
+    );
+    expect(versions.filter((v) => v !== version)).toHaveLength(1);
+    expect((await queue.getWaiting()).filter((j) => j.data.cluster === west)).toHaveLength(1);
+  }, 120_000);
+});

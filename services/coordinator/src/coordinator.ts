@@ -1,0 +1,224 @@
+import type Docker from 'dockerode';
+import type { Logger } from 'pino';
+import { defaultExtension, type SignalboxConfig } from '#shared/config/index.js';
+import { buildDesiredState, type DesiredCluster, type DesiredState } from '#shared/desired/index.js';
+import type { Rollout } from '#shared/gen/signalbox/v1/Rollout.js';
+import { LogField } from '#shared/log/fields.js';
+import type { SwarmSnapshot } from '#shared/swarm/index.js';
+import type { SwarmSource } from './docker/swarm-source.js';
+import type { ChangeReason } from './docker/swarm-watcher.js';
+import type { CoordinatorBackend } from './grpc/coordinator-handlers.js';
+import { storeProxyConfig } from './proxy/proxy-configs.js';
+import type { ProxyServiceManager } from './proxy/proxy-service-manager.js';
+import { type ProxyInputs, proxyServiceName, type RolloutPolicy } from './proxy/proxy-service-spec.js';
+import type { ConfigJobQueue } from './queue/config-job-queue.js';
+
+export interface CoordinatorDeps {
+  docker: Pick<Docker, 'getService' | 'listTasks' | 'listConfigs' | 'createConfig'>;
+  source: SwarmSource;
+  proxies: ProxyServiceManager;
+  jobs: ConfigJobQueue;
+  lease: { readonly isLeader: boolean; readonly epoch: number };
+  config: SignalboxConfig;
+  log: Logger;
+  /** Changes arriving within this window are handled by one pass. */
+  debounceMs?: number;
+}
+
+export interface CoordinatorStats {
+  passes: number;
+  jobsEnqueued: number;
+  jobsUnchanged: number;
+  lastPassMs: number;
+}
+
+/**
+ * The level-triggered core: any change signal schedules one pass that reads the whole swarm, rebuilds the
+ * desired state, and (on the leader only) reconciles proxy services and enqueues a job for each cluster
+ * whose version moved. Passes never overlap; a signal during a pass schedules exactly one more.
+ */
+export class Coordinator implements CoordinatorBackend {
+  private latest: DesiredState | undefined;
+  private snapshot: SwarmSnapshot | undefined;
+  private readonly live = new Map<string, { name: string; id: string }>();
+  private readonly policies = new Map<string, RolloutPolicy>();
+  private running: Promise<void> | undefined;
+  private again = false;
+  private timer: NodeJS.Timeout | undefined;
+  readonly stats: CoordinatorStats = { passes: 0, jobsEnqueued: 0, jobsUnchanged: 0, lastPassMs: 0 };
+
+  constructor(private readonly deps: CoordinatorDeps) {}
+
+  trigger(reason: ChangeReason | 'start' | 'leadership'): void {
+    this.deps.log.debug({ [LogField.reason]: reason }, 'change signalled');
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.pass().catch((e: Error) =>
+        this.deps.log.error({ err: e.message }, 'reconcile pass failed; the next signal retries'),
+      );
+    }, this.deps.debounceMs ?? 50);
+  }
+
+  /** One full pass; resolves when it and any pass it had to queue are done. */
+  async pass(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      try {
+        do {
+          this.again = false;
+          await this.reconcileOnce();
+        } while (this.again);
+      } finally {
+        this.running = undefined;
+      }
+    })();
+    return this.running;
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+  }
+
+  private async reconcileOnce(): Promise<void> {
+    const started = performance.now();
+    const { snapshot } = await this.deps.source.readSnapshot();
+    const desired = buildDesiredState(snapshot, this.deps.config, this.latest?.plan.assignment);
+    this.snapshot = snapshot;
+    this.latest = desired;
+    for (const u of desired.unplaced) this.deps.log.warn({ [LogField.service]: u.service }, u.reason);
+    this.stats.passes += 1;
+    if (this.deps.lease.isLeader) {
+      await this.deps.proxies.reconcile(desired.clusters.map((c) => this.proxyInputs(c, snapshot)));
+      for (const c of desired.clusters) {
+        const result = await this.deps.jobs.enqueue(c.cluster, c.version, this.deps.lease.epoch);
+        if (result === 'enqueued') {
+          this.stats.jobsEnqueued += 1;
+          this.deps.log.info(
+            { [LogField.cluster]: c.cluster, [LogField.version]: c.version },
+            'config job enqueued',
+          );
+        } else {
+          this.stats.jobsUnchanged += 1;
+        }
+      }
+    }
+    this.stats.lastPassMs = performance.now() - started;
+  }
+
+  private proxyInputs(c: DesiredCluster, snapshot: SwarmSnapshot): ProxyInputs {
+    const ext = this.extensionOf(c.cluster);
+    const byName = new Map(snapshot.networks.map((n) => [n.name, n.id]));
+    const extra = (ext?.Networks ?? [])
+      .map((name) => byName.get(name))
+      .filter((id): id is string => id !== undefined);
+    const secrets = c.model.secrets
+      .map((name) => ({ name, id: snapshot.secrets?.get(name) ?? '' }))
+      .filter((s) => s.id !== '');
+    const inputs: ProxyInputs = {
+      cluster: c.cluster,
+      ext: ext ?? this.defaultExt(),
+      networkIds: [...c.model.networks.map((n) => n.id), ...extra],
+      secrets,
+    };
+    const live = this.live.get(c.cluster);
+    if (live) inputs.config = live;
+    const policy = this.policies.get(c.cluster);
+    if (policy) inputs.policy = policy;
+    return inputs;
+  }
+
+  private extensionOf(cluster: string) {
+    const entry = this.latest?.clusters.find((c) => c.cluster === cluster);
+    return entry ? this.deps.config.Extensions[entry.extension] : undefined;
+  }
+
+  private defaultExt() {
+    return (
+      this.deps.config.Extensions.default ??
+      Object.values(this.deps.config.Extensions)[0] ??
+      defaultExtension()
+    );
+  }
+
+  desired(): DesiredState | undefined {
+    return this.latest;
+  }
+
+  settingsOf(cluster: string) {
+    const entry = this.latest?.clusters.find((c) => c.cluster === cluster);
+    if (!entry) return undefined;
+    const ext = this.extensionOf(cluster) ?? this.defaultExt();
+    return {
+      extension: entry.extension,
+      settingsJson: JSON.stringify(ext.Config),
+      ports: { http: ext.TargetPort, https: ext.TargetSSLPort, publishedHttps: ext.PublishedSSLPort },
+      proxyService: proxyServiceName(cluster, ext),
+    };
+  }
+
+  async storeConfig(cluster: string, _version: string, nginxConf: string) {
+    return storeProxyConfig(this.deps.docker, cluster, nginxConf);
+  }
+
+  async startRollout(r: {
+    cluster: string;
+    configName: string;
+    order: string;
+    delayMs: number;
+    parallelism: number;
+    monitorMs: number;
+  }): Promise<Rollout> {
+    const configs = await this.deps.docker.listConfigs({
+      filters: JSON.stringify({ name: [r.configName] }),
+    } as object);
+    const config = configs.find((c) => c.Spec?.Name === r.configName);
+    if (!config) throw Object.assign(new Error(`no stored config ${r.configName}`), { grpcCode: 5 });
+    this.live.set(r.cluster, { name: r.configName, id: config.ID });
+    this.policies.set(r.cluster, {
+      order: r.order === 'STOP_FIRST' ? 'stop-first' : 'start-first',
+      delayMs: r.delayMs,
+      parallelism: Math.max(1, r.parallelism),
+      monitorMs: r.monitorMs,
+    });
+    if (this.latest && this.snapshot) {
+      const snapshot = this.snapshot;
+      await this.deps.proxies.reconcile(this.latest.clusters.map((c) => this.proxyInputs(c, snapshot)));
+    }
+    return this.rolloutStatus(r.cluster);
+  }
+
+  async rolloutStatus(cluster: string): Promise<Rollout> {
+    const ext = this.extensionOf(cluster) ?? this.defaultExt();
+    const name = proxyServiceName(cluster, ext);
+    const svc = await this.deps.docker.getService(name).inspect();
+    const tasks = (await this.deps.docker.listTasks({
+      filters: JSON.stringify({ service: [name] }),
+    } as object)) as {
+      Status?: { State?: string };
+      DesiredState?: string;
+    }[];
+    const configs = svc.Spec?.TaskTemplate?.ContainerSpec?.Configs as { ConfigName: string }[] | undefined;
+    return {
+      cluster,
+      service: name,
+      state: svc.UpdateStatus?.State ?? '',
+      message: svc.UpdateStatus?.Message ?? '',
+      configName: configs?.[0]?.ConfigName ?? '',
+      tasksRunning: tasks.filter((t) => t.Status?.State === 'running' && t.DesiredState === 'running').length,
+      tasksDesired: svc.Spec?.Mode?.Replicated?.Replicas ?? 0,
+    };
+  }
+
+  async rollback(cluster: string): Promise<Rollout> {
+    const ext = this.extensionOf(cluster) ?? this.defaultExt();
+    const service = this.deps.docker.getService(proxyServiceName(cluster, ext));
+    const current = await service.inspect();
+    await service.update({ ...current.Spec, version: current.Version.Index, rollback: 'previous' });
+    this.live.delete(cluster);
+    return this.rolloutStatus(cluster);
+  }
+}

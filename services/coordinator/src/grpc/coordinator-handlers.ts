@@ -1,0 +1,226 @@
+import * as grpc from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import type { DesiredCluster, DesiredState } from '#shared/desired/index.js';
+import type { ClusterInfo } from '#shared/gen/signalbox/v1/ClusterInfo.js';
+import type { CoordinatorHandlers } from '#shared/gen/signalbox/v1/Coordinator.js';
+import type { Rollout } from '#shared/gen/signalbox/v1/Rollout.js';
+import type { RouteInfo } from '#shared/gen/signalbox/v1/RouteInfo.js';
+import type { ClusterModel } from '#shared/model/index.js';
+import { isAuthorized, unauthenticated } from './auth.js';
+
+/** What the handlers need from the running coordinator; the composition root wires the real parts in. */
+export interface CoordinatorBackend {
+  desired(): DesiredState | undefined;
+  settingsOf(
+    cluster: string,
+  ):
+    | {
+        extension: string;
+        settingsJson: string;
+        ports: { http: number; https: number; publishedHttps: number };
+        proxyService: string;
+      }
+    | undefined;
+  storeConfig(
+    cluster: string,
+    version: string,
+    nginxConf: string,
+  ): Promise<{ name: string; id: string; created: boolean }>;
+  startRollout(request: {
+    cluster: string;
+    configName: string;
+    order: string;
+    delayMs: number;
+    parallelism: number;
+    monitorMs: number;
+  }): Promise<Rollout>;
+  rolloutStatus(cluster: string): Promise<Rollout>;
+  rollback(cluster: string): Promise<Rollout>;
+}
+
+type Callback<T> = grpc.sendUnaryData<T>;
+
+const fail = (code: grpc.status, details: string): Partial<grpc.StatusObject> => ({ code, details });
+const TERMINAL = new Set(['completed', 'paused', 'rollback_completed', 'rollback_paused', '']);
+
+function routesOf(c: DesiredCluster): RouteInfo[] {
+  const m: ClusterModel = c.model;
+  const pools = new Map([...m.httpPools, ...m.streamPools].map((p) => [p.name, p]));
+  const out: RouteInfo[] = [];
+  for (const vh of m.virtualHosts) {
+    for (const loc of vh.locations) {
+      const pool = pools.get(loc.pool);
+      out.push({
+        host: vh.host,
+        path: loc.path,
+        cluster: c.cluster,
+        services: pool?.services ?? [],
+        targets: pool?.targets ?? [],
+        tls: vh.tls !== undefined,
+        passthrough: false,
+      });
+    }
+  }
+  for (const ph of m.passthroughHosts) {
+    const pool = pools.get(ph.pool);
+    out.push({
+      host: ph.host,
+      path: '/',
+      cluster: c.cluster,
+      services: pool?.services ?? [],
+      targets: pool?.targets ?? [],
+      tls: true,
+      passthrough: true,
+    });
+  }
+  return out;
+}
+
+/**
+ * The Coordinator service. Every handler checks the bearer token first; errors map to gRPC status codes
+ * here, in one place, so clients can branch on codes instead of messages.
+ */
+export function coordinatorHandlers(
+  backend: CoordinatorBackend,
+  token: string,
+  log: Logger,
+): CoordinatorHandlers {
+  const guard =
+    <Req, Res>(name: string, fn: (req: Req) => Promise<Res> | Res) =>
+    (call: grpc.ServerUnaryCall<Req, Res>, callback: Callback<Res>): void => {
+      if (!isAuthorized(call.metadata, token)) {
+        log.warn({ rpc: name, peer: call.getPeer() }, 'unauthenticated gRPC call refused');
+        callback(unauthenticated() as grpc.ServiceError);
+        return;
+      }
+      Promise.resolve()
+        .then(() => fn(call.request))
+        .then((res) => callback(null, res))
+        .catch((e: unknown) => {
+          const status = (e as { grpcCode?: grpc.status }).grpcCode ?? grpc.status.INTERNAL;
+          log.error({ rpc: name, err: (e as Error).message }, 'gRPC call failed');
+          callback(fail(status, (e as Error).message) as grpc.ServiceError);
+        });
+    };
+  const clusterOrThrow = (name: string): DesiredCluster => {
+    const found = backend.desired()?.clusters.find((c) => c.cluster === name);
+    if (!found)
+      throw Object.assign(new Error(`no service cluster ${JSON.stringify(name)}`), {
+        grpcCode: grpc.status.NOT_FOUND,
+      });
+    return found;
+  };
+
+  return {
+    GetClusterSnapshot: guard('GetClusterSnapshot', (req) => {
+      const c = clusterOrThrow(req.cluster ?? '');
+      if (req.version && req.version !== c.version) {
+        throw Object.assign(
+          new Error(`cluster ${c.cluster} is at version ${c.version}, not ${req.version}`),
+          {
+            grpcCode: grpc.status.FAILED_PRECONDITION,
+          },
+        );
+      }
+      const s = backend.settingsOf(c.cluster);
+      return {
+        cluster: c.cluster,
+        version: c.version,
+        modelJson: JSON.stringify(c.model),
+        settingsJson: s?.settingsJson ?? '{}',
+        ports: s?.ports ?? null,
+        networks: c.model.networks.map((n) => n.name),
+        secrets: c.model.secrets,
+      };
+    }),
+    StoreConfig: guard('StoreConfig', async (req) => {
+      const c = clusterOrThrow(req.cluster ?? '');
+      const stored = await backend.storeConfig(c.cluster, req.version ?? '', req.nginxConf ?? '');
+      return { configName: stored.name, configId: stored.id, created: stored.created };
+    }),
+    StartRollout: guard('StartRollout', (req) => {
+      const c = clusterOrThrow(req.cluster ?? '');
+      return backend.startRollout({
+        cluster: c.cluster,
+        configName: req.configName ?? '',
+        order: String(req.order ?? 'START_FIRST'),
+        delayMs: req.delayMs ?? 0,
+        parallelism: req.parallelism ?? 1,
+        monitorMs: req.monitorMs ?? 5_000,
+      });
+    }),
+    WatchRollout: (call: grpc.ServerWritableStream<{ cluster?: string }, Rollout>) => {
+      if (!isAuthorized(call.metadata, token)) {
+        call.destroy(
+          Object.assign(new Error('missing or wrong bearer token'), { code: grpc.status.UNAUTHENTICATED }),
+        );
+        return;
+      }
+      const cluster = call.request.cluster ?? '';
+      let last = '';
+      const tick = async (): Promise<void> => {
+        while (!call.cancelled) {
+          const status = await backend.rolloutStatus(cluster);
+          const key = JSON.stringify(status);
+          if (key !== last) call.write(status);
+          last = key;
+          if (TERMINAL.has(status.state ?? '')) break;
+          await new Promise((r) => setTimeout(r, 250));
+        }
+        call.end();
+      };
+      tick().catch((e: Error) => call.destroy(Object.assign(e, { code: grpc.status.INTERNAL })));
+    },
+    Rollback: guard('Rollback', (req) => backend.rollback(clusterOrThrow(req.cluster ?? '').cluster)),
+    ListClusters: guard('ListClusters', () => {
+      const clusters: ClusterInfo[] = (backend.desired()?.clusters ?? []).map((c) => ({
+        name: c.cluster,
+        extension: c.extension,
+        version: c.version,
+        proxyService: backend.settingsOf(c.cluster)?.proxyService ?? '',
+        networks: c.model.networks.map((n) => n.name),
+        services: c.model.services,
+        hosts: c.model.virtualHosts.length + c.model.passthroughHosts.length,
+      }));
+      return { clusters };
+    }),
+    ListRoutes: guard('ListRoutes', (req) => {
+      const state = backend.desired();
+      const clusters = (state?.clusters ?? []).filter((c) => !req.cluster || c.cluster === req.cluster);
+      return {
+        routes: clusters.flatMap(routesOf),
+        rejected: (state?.routes.rejected ?? []).flatMap((r) => r.errors.map((e) => e.message)),
+      };
+    }),
+    ExplainHost: guard('ExplainHost', (req) => {
+      const state = backend.desired();
+      const host = (req.host ?? '').toLowerCase();
+      const path = req.path || '/';
+      const routes = (state?.clusters ?? [])
+        .flatMap(routesOf)
+        .filter(
+          (r) =>
+            r.host === host &&
+            (path === r.path || path.startsWith(`${r.path === '/' ? '' : r.path}/`) || r.path === '/'),
+        );
+      const reasons: Record<string, string> = {};
+      for (const r of routes)
+        for (const s of r.services ?? []) reasons[s] = state?.plan.explanations[s] ?? '';
+      const labelErrors = (state?.routes.rejected ?? [])
+        .flatMap((r) => r.errors.map((e) => e.message))
+        .filter((m) => m.includes(host));
+      return { routes, reasons, labelErrors };
+    }),
+    GetPlan: guard('GetPlan', () => {
+      const plan = backend.desired()?.plan;
+      return {
+        maxNetworksPerProxy: plan?.metrics.maxNetworksPerProxy ?? 0,
+        totalAttachments: plan?.metrics.totalAttachments ?? 0,
+        lowerBoundMax: plan?.metrics.lowerBoundMax ?? 0,
+        moves: plan?.metrics.moves ?? 0,
+        millis: plan?.metrics.millis ?? 0,
+        assignment: plan?.assignment ?? {},
+      };
+    }),
+  };
+}

@@ -1,0 +1,42 @@
+import type Docker from 'dockerode';
+import { SignalboxError } from '#shared/errors/index.js';
+import { sha256Hex } from '#shared/util/stable-hash.js';
+import { CLUSTER_LABEL, MANAGED_LABEL, MANAGED_VALUE } from './proxy-service-spec.js';
+
+/** Swarm refuses config objects above 1000 KiB (swarmkit's MaxConfigSize). */
+export const MAX_CONFIG_BYTES = 1000 * 1024;
+
+export const configObjectName = (cluster: string, nginxConf: string): string =>
+  `signalbox-${cluster || 'default'}-${sha256Hex(nginxConf).slice(0, 12)}`;
+
+/**
+ * Stores a rendered nginx.conf as a content-named Docker config: the same text always maps to the same
+ * object, so storing twice is harmless and a rollout names exactly the bytes that were validated.
+ */
+export async function storeProxyConfig(
+  docker: Pick<Docker, 'listConfigs' | 'createConfig'>,
+  cluster: string,
+  nginxConf: string,
+): Promise<{ name: string; id: string; created: boolean }> {
+  const bytes = Buffer.byteLength(nginxConf);
+  if (bytes > MAX_CONFIG_BYTES) {
+    throw Object.assign(
+      new SignalboxError(
+        'CONFIG_INVALID',
+        `config for cluster ${cluster} is ${bytes} bytes; Swarm configs hold at most ${MAX_CONFIG_BYTES}`,
+        { cluster },
+      ),
+      { grpcCode: 8 },
+    );
+  }
+  const name = configObjectName(cluster, nginxConf);
+  const existing = await docker.listConfigs({ filters: JSON.stringify({ name: [name] }) } as object);
+  const exact = existing.find((c) => c.Spec?.Name === name);
+  if (exact) return { name, id: exact.ID, created: false };
+  const created = (await docker.createConfig({
+    Name: name,
+    Labels: { [MANAGED_LABEL]: MANAGED_VALUE, [CLUSTER_LABEL]: cluster },
+    Data: Buffer.from(nginxConf).toString('base64'),
+  })) as unknown as { id: string };
+  return { name, id: created.id, created: true };
+}

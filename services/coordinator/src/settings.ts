@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { durationMs, loadConfig, type SignalboxConfig } from '#shared/config/index.js';
+import { SignalboxError } from '#shared/errors/index.js';
+
+/** The coordinator's environment; only main.ts reads process.env, and only through this schema. */
+const Env = z.object({
+  SIGNALBOX_CONFIG: z.string().default('/config.toml'),
+  SIGNALBOX_GRPC_TOKEN: z.string().optional(),
+  SIGNALBOX_INSTANCE: z.string().default(`coordinator-${process.pid}`),
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),
+});
+
+export interface CoordinatorSettings {
+  config: SignalboxConfig;
+  configWarnings: string[];
+  token: string;
+  instance: string;
+  logLevel: string;
+  grpcAddress: string;
+  taskPollMs: number;
+  resyncMs: number;
+}
+
+/** Interlock's ListenAddr is ":8080"; gRPC wants an explicit host. */
+const grpcAddress = (listen: string): string => (listen.startsWith(':') ? `0.0.0.0${listen}` : listen);
+
+export function loadCoordinatorSettings(env: NodeJS.ProcessEnv): CoordinatorSettings {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) {
+    throw new SignalboxError(
+      'CONFIG_INVALID',
+      parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+    );
+  }
+  const e = parsed.data;
+  let text = '';
+  try {
+    text = readFileSync(e.SIGNALBOX_CONFIG, 'utf8');
+  } catch (cause) {
+    throw new SignalboxError(
+      'CONFIG_INVALID',
+      `cannot read config ${e.SIGNALBOX_CONFIG}: ${(cause as Error).message}`,
+      {},
+      { cause },
+    );
+  }
+  const { config, warnings } = loadConfig(text);
+  const token =
+    e.SIGNALBOX_GRPC_TOKEN ?? (config.GRPCTokenFile ? readFileSync(config.GRPCTokenFile, 'utf8').trim() : '');
+  if (token.length < 16) {
+    throw new SignalboxError(
+      'CONFIG_INVALID',
+      'a gRPC token of at least 16 characters is required (GRPCTokenFile or SIGNALBOX_GRPC_TOKEN)',
+    );
+  }
+  return {
+    config,
+    configWarnings: warnings,
+    token,
+    instance: e.SIGNALBOX_INSTANCE,
+    logLevel: e.LOG_LEVEL,
+    grpcAddress: grpcAddress(config.ListenAddr),
+    taskPollMs: durationMs(config.TaskPollInterval),
+    resyncMs: durationMs(config.PollInterval),
+  };
+}

@@ -1,0 +1,115 @@
+import { defaultExtension, durationMs, type ExtensionConfig, type SignalboxConfig } from '../config/index.js';
+import { LabelKey } from '../labels/index.js';
+import type { AppRoute, ClusterModel } from '../model/index.js';
+import { type Assignment, type Plan, plan, type Topology } from '../planner/index.js';
+import { assembleCluster, buildRoutes, type Routes, routesForCluster } from '../routing/index.js';
+import type { SwarmSnapshot } from '../swarm/index.js';
+import { byKey } from '../util/compare.js';
+import { shortHash } from '../util/stable-hash.js';
+
+export interface DesiredCluster {
+  /** The ServiceCluster value apps name in their label. */
+  cluster: string;
+  /** The `[Extensions.<name>]` table that configures this cluster's proxy. */
+  extension: string;
+  model: ClusterModel;
+  /** Content hash of everything the cluster's proxy config depends on; equal versions need no job. */
+  version: string;
+}
+
+export interface UnplacedApp {
+  service: string;
+  reason: string;
+}
+
+export interface DesiredState {
+  routes: Routes;
+  clusters: DesiredCluster[];
+  plan: Plan;
+  unplaced: UnplacedApp[];
+}
+
+interface ClusterEntry {
+  cluster: string;
+  extension: string;
+  ext: ExtensionConfig;
+}
+
+/** Without any `[Extensions.*]`, Interlock ran one default cluster; so does Signalbox. */
+function clusterEntries(config: SignalboxConfig): ClusterEntry[] {
+  const entries = Object.entries(config.Extensions).map(([extension, ext]) => ({
+    cluster: ext.ServiceCluster,
+    extension,
+    ext,
+  }));
+  if (entries.length === 0) return [{ cluster: '', extension: 'default', ext: defaultExtension() }];
+  return entries.sort(byKey((e) => e.extension));
+}
+
+/** The version covers the model and the proxy settings, but not conflict reports, which change no config. */
+const versionOf = (model: ClusterModel, ext: ExtensionConfig): string => {
+  const { conflicts: _reports, ...routing } = model;
+  const ports = [ext.TargetPort, ext.TargetSSLPort, ext.PublishedSSLPort];
+  return shortHash(JSON.stringify({ routing, settings: ext.Config, ports }), 16);
+};
+
+/**
+ * Snapshot → routes → plan → one cluster model per service cluster, each with a content version. Pure: the
+ * coordinator calls it on every change and enqueues a job only for clusters whose version moved.
+ */
+export function buildDesiredState(
+  snapshot: SwarmSnapshot,
+  config: SignalboxConfig,
+  previous?: Assignment,
+  now?: () => number,
+): DesiredState {
+  const routes = buildRoutes(snapshot);
+  const entries = clusterEntries(config);
+  const known = new Set(entries.map((e) => e.cluster));
+  const auto = entries.filter((e) => e.ext.AutoAssign ?? e.cluster === '');
+  const unplaced: UnplacedApp[] = [];
+  const placeable: AppRoute[] = [];
+  for (const route of routes.routes) {
+    if (route.pinnedCluster !== null && !known.has(route.pinnedCluster)) {
+      unplaced.push({
+        service: route.service,
+        reason: `service ${route.service}: label ${LabelKey.serviceCluster}=${JSON.stringify(route.pinnedCluster)} names no service cluster (known: ${[...known].map((k) => JSON.stringify(k)).join(', ') || 'none'})`,
+      });
+    } else if (route.pinnedCluster === null && auto.length === 0) {
+      unplaced.push({
+        service: route.service,
+        reason: `service ${route.service}: has no ${LabelKey.serviceCluster} label and no cluster takes unlabelled apps`,
+      });
+    } else {
+      placeable.push(route);
+    }
+  }
+  const topology: Topology = {
+    balance: config.Planner.Balance,
+    clusters: entries.map((e) => ({
+      name: e.cluster,
+      auto: e.ext.AutoAssign ?? e.cluster === '',
+      capacity: e.ext.Capacity,
+    })),
+    apps: placeable.map((r) => ({
+      id: r.service,
+      networks: [r.network.name],
+      cluster: r.pinnedCluster,
+      hosts: r.hosts,
+    })),
+  };
+  const result = plan(topology, previous, {
+    seed: config.Planner.Seed,
+    timeBudgetMs: durationMs(config.Planner.TimeBudget),
+    ...(config.Planner.MoveCost !== undefined ? { moveCost: config.Planner.MoveCost } : {}),
+    ...(config.Planner.MaxMoves !== undefined ? { maxMoves: config.Planner.MaxMoves } : {}),
+    ...(now ? { now } : {}),
+  });
+  const assignment = new Map(Object.entries(result.assignment));
+  const placed = routes.routes.filter((r) => assignment.has(r.service));
+  const clusters = entries.map(({ cluster, extension, ext }) => {
+    const model = assembleCluster(cluster, routesForCluster(placed, cluster, assignment), ext.Config.IPHash);
+    return { cluster, extension, model, version: versionOf(model, ext) };
+  });
+  return { routes, clusters, plan: result, unplaced };
+}

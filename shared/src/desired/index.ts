@@ -1,0 +1,6 @@
+export {
+  buildDesiredState,
+  type DesiredCluster,
+  type DesiredState,
+  type UnplacedApp,
+} from './desired-state.js';

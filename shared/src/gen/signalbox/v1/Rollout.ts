@@ -1,0 +1,22 @@
+// Original file: proto/signalbox/v1/coordinator.proto
+
+
+export interface Rollout {
+  'cluster'?: (string);
+  'service'?: (string);
+  'state'?: (string);
+  'message'?: (string);
+  'configName'?: (string);
+  'tasksRunning'?: (number);
+  'tasksDesired'?: (number);
+}
+
+export interface Rollout__Output {
+  'cluster': (string);
+  'service': (string);
+  'state': (string);
+  'message': (string);
+  'configName': (string);
+  'tasksRunning': (number);
+  'tasksDesired': (number);
+}

@@ -1,0 +1,21 @@
+// Original file: proto/signalbox/v1/coordinator.proto
+
+import type { UpdateOrder as _signalbox_v1_UpdateOrder, UpdateOrder__Output as _signalbox_v1_UpdateOrder__Output } from '../../signalbox/v1/UpdateOrder.js';
+
+export interface StartRolloutRequest {
+  'cluster'?: (string);
+  'configName'?: (string);
+  'order'?: (_signalbox_v1_UpdateOrder);
+  'delayMs'?: (number);
+  'parallelism'?: (number);
+  'monitorMs'?: (number);
+}
+
+export interface StartRolloutRequest__Output {
+  'cluster': (string);
+  'configName': (string);
+  'order': (_signalbox_v1_UpdateOrder__Output);
+  'delayMs': (number);
+  'parallelism': (number);
+  'monitorMs': (number);
+}

@@ -1,0 +1,14 @@
+// Original file: proto/signalbox/v1/coordinator.proto
+
+
+export interface StoreConfigRequest {
+  'cluster'?: (string);
+  'version'?: (string);
+  'nginxConf'?: (string);
+}
+
+export interface StoreConfigRequest__Output {
+  'cluster': (string);
+  'version': (string);
+  'nginxConf': (string);
+}

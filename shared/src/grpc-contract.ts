@@ -1,0 +1,16 @@
+import { fileURLToPath } from 'node:url';
+
+/** Where the coordinator's gRPC contract lives; both the server and its clients load it from here. */
+export const COORDINATOR_PROTO = fileURLToPath(
+  new URL('../../proto/signalbox/v1/coordinator.proto', import.meta.url),
+);
+
+export const PROTO_LOADER_OPTIONS = {
+  longs: String,
+  enums: String,
+  defaults: true,
+  oneofs: true,
+} as const;
+
+/** Metadata key for the bearer token every call carries. */
+export const AUTH_METADATA = 'authorization';
