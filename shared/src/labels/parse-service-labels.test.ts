@@ -17,10 +17,7 @@ function parse(svc: Omit<FixtureService, 'labels'> & { labels: Record<string, st
   const service = snapshot.services[0];
   if (!service) throw new Error('fixture has no service');
   const ctx = { networksById: new Map(snapshot.networks.map((n) => [n.id, n])) };
-  return parseServiceLabels(
-    service,
-    snapshot.secrets ? { ...ctx, secrets: snapshot.secrets } : ctx,
-  );
+  return parseServiceLabels(service, snapshot.secrets ? { ...ctx, secrets: snapshot.secrets } : ctx);
 }
 
 const errorsOf = (r: ReturnType<typeof parse>): { label: unknown; message: string }[] =>

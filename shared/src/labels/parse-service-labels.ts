@@ -124,8 +124,7 @@ export function parseServiceLabels(service: SwarmService, ctx: LabelContext): Pa
       [LabelKey.sslCert, certName],
       [LabelKey.sslKey, keyName],
     ] as const) {
-      if (name !== undefined && !ctx.secrets.has(name))
-        bad(label, name, 'names no existing Docker secret');
+      if (name !== undefined && !ctx.secrets.has(name)) bad(label, name, 'names no existing Docker secret');
     }
   }
   if (sslPassthrough && certName !== undefined) {

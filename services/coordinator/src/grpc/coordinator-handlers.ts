@@ -11,9 +11,7 @@ import { isAuthorized, unauthenticated } from './auth.js';
 /** What the handlers need from the running coordinator; the composition root wires the real parts in. */
 export interface CoordinatorBackend {
   desired(): DesiredState | undefined;
-  settingsOf(
-    cluster: string,
-  ):
+  settingsOf(cluster: string):
     | {
         extension: string;
         settingsJson: string;
