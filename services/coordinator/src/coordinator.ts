@@ -10,7 +10,13 @@ import type { ChangeReason } from './docker/swarm-watcher.js';
 import type { CoordinatorBackend } from './grpc/coordinator-handlers.js';
 import { storeProxyConfig } from './proxy/proxy-configs.js';
 import type { ProxyServiceManager } from './proxy/proxy-service-manager.js';
-import { type ProxyInputs, proxyServiceName, type RolloutPolicy } from './proxy/proxy-service-spec.js';
+import {
+  MANAGED_LABEL,
+  MANAGED_VALUE,
+  type ProxyInputs,
+  proxyServiceName,
+  type RolloutPolicy,
+} from './proxy/proxy-service-spec.js';
 import type { ConfigJobQueue } from './queue/config-job-queue.js';
 
 export interface CoordinatorDeps {
@@ -217,6 +223,11 @@ export class Coordinator implements CoordinatorBackend {
     const ext = this.extensionOf(cluster) ?? this.defaultExt();
     const service = this.deps.docker.getService(proxyServiceName(cluster, ext));
     const current = await service.inspect();
+    if (current.Spec?.Labels?.[MANAGED_LABEL] !== MANAGED_VALUE) {
+      throw Object.assign(new Error(`service ${current.Spec?.Name} is not managed by Signalbox`), {
+        grpcCode: 7,
+      });
+    }
     await service.update({ ...current.Spec, version: current.Version.Index, rollback: 'previous' });
     this.live.delete(cluster);
     return this.rolloutStatus(cluster);

@@ -28,10 +28,10 @@ const dockerFromUrl = (url: string): Docker =>
 export async function startCoordinator(
   settings: CoordinatorSettings,
   log: Logger,
-  options: { keyPrefix?: string; queuePrefix?: string; leaseTtlMs?: number } = {},
+  options: { keyPrefix?: string; queuePrefix?: string; leaseTtlMs?: number; docker?: Docker } = {},
 ): Promise<RunningCoordinator> {
   const keyPrefix = options.keyPrefix ?? 'signalbox';
-  const docker = dockerFromUrl(settings.config.DockerURL);
+  const docker = options.docker ?? dockerFromUrl(settings.config.DockerURL);
   const redis = new Redis(settings.config.RedisURL, { maxRetriesPerRequest: null });
   const queue = new Queue<ConfigJobData>(CONFIG_QUEUE, {
     connection: redis,

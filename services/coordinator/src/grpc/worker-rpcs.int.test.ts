@@ -1,0 +1,181 @@
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NginxSettings } from '#shared/config/index.js';
+import type { ClusterSnapshot__Output } from '#shared/gen/signalbox/v1/ClusterSnapshot.js';
+import type { Rollout__Output } from '#shared/gen/signalbox/v1/Rollout.js';
+import type { ClusterModel } from '#shared/model/index.js';
+import { renderCluster } from '#shared/nginx/index.js';
+import { nginxTest } from '../../../../testing/nginx-process.js';
+import { deleteKeys, REDIS_URL, redis, redisPrefix } from '../../../../testing/redis.js';
+import {
+  createTestNetwork,
+  createTestService,
+  docker,
+  removeTestObjects,
+  TEST_LABEL,
+  testPrefix,
+  waitFor,
+} from '../../../../testing/swarm.js';
+import { freePort } from '../../../../testing/upstreams.js';
+import { CLUSTER_LABEL } from '../proxy/proxy-service-spec.js';
+import { loadCoordinatorSettings } from '../settings.js';
+import { type RunningCoordinator, startCoordinator } from '../start-coordinator.js';
+import { coordinatorClient } from './grpc-server.js';
+
+/** The worker's side of the API, driven by hand: snapshot → render → nginx -t → store → roll out → watch. */
+const client = docker();
+const prefix = testPrefix();
+const keyPrefix = redisPrefix();
+const r = redis();
+const token = 'worker-token-0123456789';
+const cluster = `${prefix}-c`;
+let coordinator: RunningCoordinator | undefined;
+let api: ReturnType<typeof coordinatorClient>;
+
+const unary = <Req, Res>(
+  fn: (req: Req, cb: (err: grpc.ServiceError | null, res?: Res) => void) => void,
+  req: Req,
+): Promise<Res> =>
+  new Promise((resolve, reject) => fn(req, (err, res) => (err ? reject(err) : resolve(res as Res))));
+
+beforeAll(async () => {
+  await createTestNetwork(client, prefix, `${prefix}-net`);
+  await createTestService(client, prefix, {
+    name: `${prefix}-web`,
+    networks: [`${prefix}-net`],
+    replicas: 1,
+    labels: {
+      'com.docker.lb.hosts': `web.${prefix}.test`,
+      'com.docker.lb.port': '8080',
+      'com.docker.lb.service_cluster': cluster,
+    },
+  });
+  const file = join(tmpdir(), `${prefix}.toml`);
+  writeFileSync(
+    file,
+    `ListenAddr = "127.0.0.1:0"\nRedisURL = "${REDIS_URL}"\nTaskPollInterval = "200ms"\n[Extensions.c]\nServiceCluster = "${cluster}"\nProxyServiceName = "${prefix}-proxy"\nProxyReplicas = 1\nProxyLabels = { "${TEST_LABEL}" = "${prefix}" }\nPublishedPort = ${await freePort()}\nPublishedSSLPort = ${await freePort()}\n`,
+  );
+  const settings = loadCoordinatorSettings({
+    SIGNALBOX_CONFIG: file,
+    SIGNALBOX_GRPC_TOKEN: token,
+    SIGNALBOX_INSTANCE: prefix,
+  });
+  coordinator = await startCoordinator(settings, pino({ level: 'silent' }), {
+    keyPrefix,
+    queuePrefix: keyPrefix,
+  });
+  api = coordinatorClient(`127.0.0.1:${coordinator.grpcPort}`, token);
+}, 120_000);
+
+afterAll(async () => {
+  api?.close();
+  await coordinator?.stop();
+  await removeTestObjects(client, prefix);
+  const configs = await client.listConfigs({
+    filters: JSON.stringify({ label: [`${CLUSTER_LABEL}=${cluster}`] }),
+  } as object);
+  for (const c of configs)
+    await client
+      .getConfig(c.ID)
+      .remove()
+      .catch(() => undefined);
+  await deleteKeys(r, `${keyPrefix}*`);
+  r.disconnect();
+}, 120_000);
+
+describe('worker RPCs against a real swarm', () => {
+  it('renders the snapshot, stores it as a content-named config, rolls it out and watches it complete', async () => {
+    const version = await waitFor('a routed version', async () => {
+      const v = await r.hget(`${keyPrefix}:enqueued-version`, cluster);
+      const desired = coordinator?.coordinator.desired()?.clusters.find((c) => c.cluster === cluster);
+      return v && desired?.version === v && desired.model.httpPools[0]?.targets.length === 1 ? v : undefined;
+    });
+    const snap = await unary<object, ClusterSnapshot__Output>(api.GetClusterSnapshot.bind(api), {
+      cluster,
+      version,
+    });
+    expect(snap.networks).toEqual([`${prefix}-net`]);
+    const model = JSON.parse(snap.modelJson) as ClusterModel;
+    const settings = NginxSettings.parse(JSON.parse(snap.settingsJson));
+    const ports = {
+      http: snap.ports?.http ?? 80,
+      https: snap.ports?.https ?? 443,
+      publishedHttps: snap.ports?.publishedHttps ?? 443,
+    };
+    const nginxConf = renderCluster(model, { settings, ports, serverInfo: 'signalbox/test' });
+    expect((await nginxTest(nginxConf)).ok).toBe(true);
+
+    const stored = await unary<object, { configName: string; created: boolean }>(api.StoreConfig.bind(api), {
+      cluster,
+      version,
+      nginxConf,
+    });
+    expect(stored.configName).toMatch(new RegExp(`^signalbox-${cluster}-[0-9a-f]{12}$`));
+    expect(stored.created).toBe(true);
+    const again = await unary<object, { configName: string; created: boolean }>(api.StoreConfig.bind(api), {
+      cluster,
+      version,
+      nginxConf,
+    });
+    expect(again).toMatchObject({ configName: stored.configName, created: false });
+
+    await unary(api.StartRollout.bind(api), {
+      cluster,
+      configName: stored.configName,
+      order: 'START_FIRST',
+      delayMs: 0,
+      parallelism: 1,
+      monitorMs: 1000,
+    });
+    const states = await new Promise<Rollout__Output[]>((resolve, reject) => {
+      const seen: Rollout__Output[] = [];
+      const stream = api.WatchRollout({ cluster });
+      stream.on('data', (m: Rollout__Output) => seen.push(m));
+      stream.on('end', () => resolve(seen));
+      stream.on('error', reject);
+    });
+    expect(states.at(-1)).toMatchObject({ state: 'completed', configName: stored.configName });
+    await waitFor(
+      'the proxy task running the new config',
+      async () => {
+        const tasks = await client.listTasks({
+          filters: JSON.stringify({ service: [`${prefix}-proxy`], 'desired-state': ['running'] }),
+        } as object);
+        const running = tasks.filter((t) => t.Status?.State === 'running');
+        const cfg = (running[0]?.Spec?.ContainerSpec as { Configs?: { ConfigName: string }[] } | undefined)
+          ?.Configs?.[0]?.ConfigName;
+        return running.length === 1 && cfg === stored.configName ? true : undefined;
+      },
+      60_000,
+    );
+  }, 120_000);
+
+  it('refuses a snapshot of a version that is no longer desired', async () => {
+    await expect(
+      unary(api.GetClusterSnapshot.bind(api), { cluster, version: '0000000000000000' }),
+    ).rejects.toMatchObject({
+      code: grpc.status.FAILED_PRECONDITION,
+    });
+    await expect(
+      unary(api.GetClusterSnapshot.bind(api), { cluster: 'nope', version: '' }),
+    ).rejects.toMatchObject({ code: grpc.status.NOT_FOUND });
+  });
+
+  it('explains a host: service, cluster, targets and why', async () => {
+    const res = await unary<
+      object,
+      {
+        routes: { services: string[]; cluster: string; targets: string[] }[];
+        reasons: Record<string, string>;
+      }
+    >(api.ExplainHost.bind(api), { host: `web.${prefix}.test`, path: '/' });
+    expect(res.routes).toHaveLength(1);
+    expect(res.routes[0]).toMatchObject({ cluster, services: [`${prefix}-web`] });
+    expect(res.routes[0]?.targets).toHaveLength(1);
+    expect(res.reasons[`${prefix}-web`]).toMatch(/pinned/i);
+  });
+});
