@@ -5,6 +5,7 @@ import * as grpc from '@grpc/grpc-js';
 import { Queue } from 'bullmq';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { coordinatorClient } from '#coordinator-client/coordinator-client.js';
 import type { RouteInfo } from '#shared/gen/signalbox/v1/RouteInfo.js';
 import { CONFIG_QUEUE } from '#shared/jobs/config-job.js';
 import { deleteKeys, REDIS_URL, redis, redisPrefix } from '../../../testing/redis.js';
@@ -18,7 +19,6 @@ import {
   waitFor,
 } from '../../../testing/swarm.js';
 import { freePort } from '../../../testing/upstreams.js';
-import { coordinatorClient } from './grpc/grpc-server.js';
 import { loadCoordinatorSettings } from './settings.js';
 import { type RunningCoordinator, startCoordinator } from './start-coordinator.js';
 

@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import type { Logger } from 'pino';
-import { defaultExtension, type SignalboxConfig } from '#shared/config/index.js';
+import { defaultExtension, durationMs, type SignalboxConfig } from '#shared/config/index.js';
 import { buildDesiredState, type DesiredCluster, type DesiredState } from '#shared/desired/index.js';
 import type { Rollout } from '#shared/gen/signalbox/v1/Rollout.js';
 import { LogField } from '#shared/log/fields.js';
@@ -184,9 +184,12 @@ export class Coordinator implements CoordinatorBackend {
     const config = configs.find((c) => c.Spec?.Name === r.configName);
     if (!config) throw Object.assign(new Error(`no stored config ${r.configName}`), { grpcCode: 5 });
     this.live.set(r.cluster, { name: r.configName, id: config.ID });
+    // UNSPECIFIED order and a zero delay mean "as the extension's config says".
+    const ext = this.extensionOf(r.cluster) ?? this.defaultExt();
+    const configured = ext.ProxyUpdateOrder ?? (ext.PublishMode === 'host' ? 'stop-first' : 'start-first');
     this.policies.set(r.cluster, {
-      order: r.order === 'STOP_FIRST' ? 'stop-first' : 'start-first',
-      delayMs: r.delayMs,
+      order: r.order === 'STOP_FIRST' ? 'stop-first' : r.order === 'START_FIRST' ? 'start-first' : configured,
+      delayMs: r.delayMs > 0 ? r.delayMs : durationMs(ext.ProxyUpdateDelay ?? '0s'),
       parallelism: Math.max(1, r.parallelism),
       monitorMs: r.monitorMs,
     });

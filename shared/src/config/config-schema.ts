@@ -103,6 +103,8 @@ export const ExtensionConfig = z
     ProxyConstraints: z.array(z.string()).default([]),
     ProxyPlacementPreferences: z.array(z.string()).default([]),
     ProxyUpdateDelay: duration.optional(),
+    /** Signalbox: start-first (default) or stop-first; host-mode publishing defaults to stop-first. */
+    ProxyUpdateOrder: z.enum(['start-first', 'stop-first']).optional(),
     ServiceCluster: z.string().default(''),
     /**
      * Signalbox: whether the planner may place apps without a service_cluster label here. Unset means

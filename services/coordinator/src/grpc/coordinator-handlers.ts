@@ -141,7 +141,7 @@ export function coordinatorHandlers(
       return backend.startRollout({
         cluster: c.cluster,
         configName: req.configName ?? '',
-        order: String(req.order ?? 'START_FIRST'),
+        order: String(req.order ?? 'UPDATE_ORDER_UNSPECIFIED'),
         delayMs: req.delayMs ?? 0,
         parallelism: req.parallelism ?? 1,
         monitorMs: req.monitorMs ?? 5_000,

@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
+import { loadCoordinatorProto } from '#coordinator-client/load-coordinator-proto.js';
 import { type CoordinatorBackend, coordinatorHandlers } from './coordinator-handlers.js';
-import { loadCoordinatorProto } from './load-coordinator-proto.js';
 
 /** Largest message accepted: a rendered config of a few thousand services, well under Swarm's config limit. */
 const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
@@ -30,22 +30,4 @@ export async function startGrpcServer(
     port,
     stop: () => new Promise<void>((resolve) => server.tryShutdown(() => resolve())),
   };
-}
-
-/**
- * A typed client, for workers, the CLI and tests. The token rides on every call through an interceptor:
- * grpc-js will not compose call credentials with an insecure channel.
- */
-export function coordinatorClient(address: string, token: string) {
-  const proto = loadCoordinatorProto();
-  const withToken: grpc.Interceptor = (options, nextCall) =>
-    new grpc.InterceptingCall(nextCall(options), {
-      start(metadata, listener, next) {
-        if (token) metadata.set('authorization', `Bearer ${token}`);
-        next(metadata, listener);
-      },
-    });
-  return new proto.signalbox.v1.Coordinator(address, grpc.credentials.createInsecure(), {
-    interceptors: [withToken],
-  });
 }

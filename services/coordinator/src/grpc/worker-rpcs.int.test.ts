@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { coordinatorClient } from '#coordinator-client/coordinator-client.js';
 import { NginxSettings } from '#shared/config/index.js';
 import type { ClusterSnapshot__Output } from '#shared/gen/signalbox/v1/ClusterSnapshot.js';
 import type { Rollout__Output } from '#shared/gen/signalbox/v1/Rollout.js';
@@ -24,7 +25,6 @@ import { freePort } from '../../../../testing/upstreams.js';
 import { CLUSTER_LABEL } from '../proxy/proxy-service-spec.js';
 import { loadCoordinatorSettings } from '../settings.js';
 import { type RunningCoordinator, startCoordinator } from '../start-coordinator.js';
-import { coordinatorClient } from './grpc-server.js';
 
 /** The worker's side of the API, driven by hand: snapshot → render → nginx -t → store → roll out → watch. */
 const client = docker();

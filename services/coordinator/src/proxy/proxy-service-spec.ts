@@ -98,7 +98,10 @@ export function proxyServiceSpec(p: ProxyInputs): Record<string, unknown> {
       FailureAction: 'rollback',
       Monitor: p.policy ? p.policy.monitorMs * 1_000_000 : ns('5s'),
       // A host-mode port cannot be bound twice on one node, so start-first would deadlock there.
-      Order: p.policy?.order ?? (ext.PublishMode === 'host' ? 'stop-first' : 'start-first'),
+      Order:
+        p.policy?.order ??
+        ext.ProxyUpdateOrder ??
+        (ext.PublishMode === 'host' ? 'stop-first' : 'start-first'),
     },
     RollbackConfig: { Parallelism: 1, FailureAction: 'pause', Order: 'stop-first' },
     EndpointSpec: { Mode: 'vip', Ports: ports },
