@@ -13,11 +13,11 @@ export function get(
   port: number,
   host: string,
   path: string,
-  opts: { headers?: Record<string, string>; tls?: { ca: string } } = {},
+  opts: { headers?: Record<string, string>; tls?: { ca: string }; address?: string } = {},
 ): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const common = {
-      host: '127.0.0.1',
+      host: opts.address ?? '127.0.0.1',
       port,
       path,
       headers: { host, ...opts.headers },

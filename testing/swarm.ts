@@ -92,3 +92,20 @@ export async function createTestNetwork(client: Docker, prefix: string, name: st
   });
   return net.id;
 }
+
+/**
+ * The host reaches a task through its docker_gwbridge address (this kernel has no IPVS, so published
+ * ingress ports do not forward); the address of the first running task of `service`.
+ */
+export async function gwbridgeAddressOf(client: Docker, service: string): Promise<string | undefined> {
+  const tasks = await client.listTasks({
+    filters: JSON.stringify({ service: [service], 'desired-state': ['running'] }),
+  } as object);
+  const running = tasks.find((t) => t.Status?.State === 'running');
+  const containerId = (running?.Status as { ContainerStatus?: { ContainerID?: string } } | undefined)
+    ?.ContainerStatus?.ContainerID;
+  if (!containerId) return undefined;
+  const bridge = await client.getNetwork('docker_gwbridge').inspect();
+  const entry = (bridge.Containers as Record<string, { IPv4Address: string }> | undefined)?.[containerId];
+  return entry?.IPv4Address.split('/')[0];
+}

@@ -1,0 +1,140 @@
+import * as grpc from '@grpc/grpc-js';
+import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
+import type { Logger } from 'pino';
+import { type CoordinatorClient, unary } from '#coordinator-client/coordinator-client.js';
+import { NginxSettings } from '#shared/config/index.js';
+import type { ClusterSnapshot__Output } from '#shared/gen/signalbox/v1/ClusterSnapshot.js';
+import type { Rollout__Output } from '#shared/gen/signalbox/v1/Rollout.js';
+import type { StoreConfigResponse__Output } from '#shared/gen/signalbox/v1/StoreConfigResponse.js';
+import { ConfigJobData } from '#shared/jobs/config-job.js';
+import { LogField } from '#shared/log/fields.js';
+import type { ClusterModel } from '#shared/model/index.js';
+import { renderCluster } from '#shared/nginx/index.js';
+import type { ClusterLock } from '../lock/cluster-lock.js';
+import type { NginxValidator } from '../validate/nginx-validator.js';
+
+export interface ProcessorDeps {
+  coordinator: CoordinatorClient;
+  lock: ClusterLock;
+  validator: NginxValidator;
+  workerId: string;
+  serverInfo: string;
+  log: Logger;
+  /** How long a job waits before trying again when another worker holds its cluster. */
+  lockRetryMs?: number;
+}
+
+export type JobOutcome =
+  | { outcome: 'superseded'; version: string }
+  | { outcome: 'unchanged'; configName: string }
+  | { outcome: 'rolled-out'; configName: string; rollout: Rollout__Output };
+
+const ROLLED_BACK = new Set(['rollback_started', 'rollback_completed', 'rollback_paused', 'paused']);
+
+function watchRollout(
+  client: CoordinatorClient,
+  cluster: string,
+  onUpdate: (r: Rollout__Output) => void,
+): Promise<Rollout__Output> {
+  return new Promise((resolve, reject) => {
+    let last: Rollout__Output | undefined;
+    const stream = client.WatchRollout({ cluster });
+    stream.on('data', (r: Rollout__Output) => {
+      last = r;
+      onUpdate(r);
+    });
+    stream.on('end', () =>
+      last ? resolve(last) : reject(new Error('rollout stream ended without a status')),
+    );
+    stream.on('error', reject);
+  });
+}
+
+/**
+ * One config job: fetch the cluster's snapshot of the job's version, render, validate with `nginx -t`,
+ * store it through the coordinator, roll it out and watch it to the end. Deterministic failures (a config
+ * nginx refuses, a rollout Swarm rolled back) are UnrecoverableError; anything else is retried by BullMQ.
+ */
+export function makeConfigJobProcessor(deps: ProcessorDeps) {
+  return async (job: Job, token?: string): Promise<JobOutcome> => {
+    const parsed = ConfigJobData.safeParse(job.data);
+    if (!parsed.success)
+      throw new UnrecoverableError(`invalid ${job.name} payload: ${parsed.error.issues[0]?.message}`);
+    const { cluster, version } = parsed.data;
+    const log = deps.log.child({
+      [LogField.cluster]: cluster,
+      [LogField.version]: version,
+      [LogField.jobId]: job.id,
+    });
+
+    const held = await deps.lock.tryAcquire(cluster, `${deps.workerId}:${job.id}`);
+    if (!held) {
+      // Another worker is rolling this cluster out; come back later without spending an attempt.
+      await job.moveToDelayed(Date.now() + (deps.lockRetryMs ?? 1_000), token);
+      throw new DelayedError();
+    }
+    try {
+      let snapshot: ClusterSnapshot__Output;
+      try {
+        snapshot = await unary(deps.coordinator.GetClusterSnapshot.bind(deps.coordinator), {
+          cluster,
+          version,
+        });
+      } catch (e) {
+        if ((e as grpc.ServiceError).code === grpc.status.FAILED_PRECONDITION) {
+          log.info('a newer version exists; dropping this job');
+          return { outcome: 'superseded', version };
+        }
+        throw e;
+      }
+      const model = JSON.parse(snapshot.modelJson) as ClusterModel;
+      const settings = NginxSettings.parse(JSON.parse(snapshot.settingsJson));
+      const ports = {
+        http: snapshot.ports?.http ?? 80,
+        https: snapshot.ports?.https ?? 443,
+        publishedHttps: snapshot.ports?.publishedHttps ?? 443,
+      };
+      const nginxConf = renderCluster(model, { settings, ports, serverInfo: deps.serverInfo });
+      await job.updateProgress({ stage: 'validate' });
+      const check = await deps.validator.validate(nginxConf);
+      if (!check.ok) {
+        log.error({ nginx: check.output }, 'rendered config failed nginx -t; not rolling out');
+        throw new UnrecoverableError(`nginx -t rejected the config of cluster ${cluster}: ${check.output}`);
+      }
+      const stored = await unary<object, StoreConfigResponse__Output>(
+        deps.coordinator.StoreConfig.bind(deps.coordinator),
+        {
+          cluster,
+          version,
+          nginxConf,
+        },
+      );
+      const current = await watchRollout(deps.coordinator, cluster, () => undefined).catch(() => undefined);
+      if (current?.configName === stored.configName && current.state !== 'updating') {
+        return { outcome: 'unchanged', configName: stored.configName };
+      }
+      await job.updateProgress({ stage: 'rollout', config: stored.configName });
+      await unary(deps.coordinator.StartRollout.bind(deps.coordinator), {
+        cluster,
+        configName: stored.configName,
+      });
+      const final = await watchRollout(deps.coordinator, cluster, (r) => {
+        void job.updateProgress({
+          stage: 'rollout',
+          state: r.state,
+          running: r.tasksRunning,
+          desired: r.tasksDesired,
+        });
+      });
+      if (ROLLED_BACK.has(final.state)) {
+        throw new UnrecoverableError(
+          `rollout of ${stored.configName} to cluster ${cluster} failed (${final.state}): ${final.message}`,
+        );
+      }
+      log.info({ config: stored.configName }, 'rolled out');
+      return { outcome: 'rolled-out', configName: stored.configName, rollout: final };
+    } finally {
+      await held.release();
+    }
+  };
+}

@@ -1,0 +1,159 @@
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Queue, QueueEvents } from 'bullmq';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONFIG_QUEUE } from '#shared/jobs/config-job.js';
+import { get } from '../../../testing/http-client.js';
+import { deleteKeys, REDIS_URL, redis, redisPrefix } from '../../../testing/redis.js';
+import {
+  createTestNetwork,
+  createTestService,
+  docker,
+  gwbridgeAddressOf,
+  removeTestObjects,
+  TEST_LABEL,
+  testPrefix,
+  waitFor,
+} from '../../../testing/swarm.js';
+import { freePort } from '../../../testing/upstreams.js';
+import { CLUSTER_LABEL } from '../../coordinator/src/proxy/proxy-service-spec.js';
+import { loadCoordinatorSettings } from '../../coordinator/src/settings.js';
+import { type RunningCoordinator, startCoordinator } from '../../coordinator/src/start-coordinator.js';
+import { ClusterLock } from './lock/cluster-lock.js';
+import { startWorker } from './start-worker.js';
+
+/** Coordinator + two workers + real proxies on the real swarm; requests go to the proxy task itself. */
+const client = docker();
+const prefix = testPrefix();
+const keyPrefix = redisPrefix();
+const r = redis();
+const token = 'worker-token-0123456789';
+const good = `${prefix}-good`;
+const bad = `${prefix}-bad`;
+const log = pino({ level: 'silent' });
+let coordinator: RunningCoordinator | undefined;
+const workers: { stop: () => Promise<void> }[] = [];
+let queue: Queue;
+let events: QueueEvents;
+
+const proxyConfigOf = async (service: string): Promise<string | undefined> => {
+  const svc = await client.getService(service).inspect();
+  return (svc.Spec.TaskTemplate.ContainerSpec.Configs as { ConfigName: string }[] | undefined)?.[0]
+    ?.ConfigName;
+};
+
+beforeAll(async () => {
+  await createTestNetwork(client, prefix, `${prefix}-net`);
+  for (const [name, cluster] of [
+    ['web', good],
+    ['other', bad],
+  ] as const) {
+    await createTestService(client, prefix, {
+      name: `${prefix}-${name}`,
+      networks: [`${prefix}-net`],
+      replicas: 1,
+      labels: {
+        'com.docker.lb.hosts': `${name}.${prefix}.test`,
+        'com.docker.lb.port': '8080',
+        'com.docker.lb.service_cluster': cluster,
+      },
+    });
+  }
+  const ext = async (name: string, cluster: string, extra = '') =>
+    `[Extensions.${name}]\nServiceCluster = "${cluster}"\nProxyServiceName = "${cluster}-proxy"\nProxyReplicas = 1\nProxyLabels = { "${TEST_LABEL}" = "${prefix}" }\nPublishedPort = ${await freePort()}\nPublishedSSLPort = ${await freePort()}\n${extra}`;
+  const file = join(tmpdir(), `${prefix}.toml`);
+  writeFileSync(
+    file,
+    `ListenAddr = "127.0.0.1:0"\nRedisURL = "${REDIS_URL}"\nTaskPollInterval = "200ms"\n${await ext('good', good)}${await ext('bad', bad, `[Extensions.bad.Config]\nHTTPOptions = ["bogus_directive on;"]\n`)}`,
+  );
+  const settings = loadCoordinatorSettings({
+    SIGNALBOX_CONFIG: file,
+    SIGNALBOX_GRPC_TOKEN: token,
+    SIGNALBOX_INSTANCE: prefix,
+  });
+  coordinator = await startCoordinator(settings, log, { keyPrefix, queuePrefix: keyPrefix });
+  queue = new Queue(CONFIG_QUEUE, { connection: redis(), prefix: keyPrefix });
+  events = new QueueEvents(CONFIG_QUEUE, { connection: redis(), prefix: keyPrefix });
+  for (const id of ['w1', 'w2']) {
+    workers.push(
+      await startWorker(
+        {
+          coordinatorAddress: `127.0.0.1:${coordinator.grpcPort}`,
+          token,
+          redisUrl: REDIS_URL,
+          concurrency: 2,
+          workerId: `${prefix}-${id}`,
+          serverInfo: 'signalbox/test',
+          queuePrefix: keyPrefix,
+          keyPrefix,
+        },
+        log,
+      ),
+    );
+  }
+}, 120_000);
+
+afterAll(async () => {
+  for (const w of workers) await w.stop();
+  await events?.close();
+  await queue?.close();
+  await coordinator?.stop();
+  await removeTestObjects(client, prefix);
+  for (const cluster of [good, bad]) {
+    const configs = await client.listConfigs({
+      filters: JSON.stringify({ label: [`${CLUSTER_LABEL}=${cluster}`] }),
+    } as object);
+    for (const c of configs)
+      await client
+        .getConfig(c.ID)
+        .remove()
+        .catch(() => undefined);
+  }
+  await deleteKeys(r, `${keyPrefix}*`);
+  r.disconnect();
+}, 120_000);
+
+describe('extension workers on a real swarm', () => {
+  it('render, validate, store and roll out a cluster: the new route answers on the proxy task', async () => {
+    const configName = await waitFor('a rolled-out config', () => proxyConfigOf(`${good}-proxy`), 90_000);
+    expect(configName).toMatch(new RegExp(`^signalbox-${good}-[0-9a-f]{12}$`));
+    const reply = await waitFor(
+      'the route through the proxy task',
+      async () => {
+        const ip = await gwbridgeAddressOf(client, `${good}-proxy`);
+        if (!ip) return undefined;
+        const res = await get(80, `web.${prefix}.test`, '/', { address: ip }).catch(() => undefined);
+        return res?.status === 200 ? res : undefined;
+      },
+      60_000,
+    );
+    expect(reply.body.trim()).toMatch(/^[0-9a-f]{12}$/);
+  }, 150_000);
+
+  it('never lets a config that nginx rejects reach a proxy', async () => {
+    const failed = await waitFor(
+      'the failed job of the bad cluster',
+      async () => (await queue.getFailed()).find((j) => j.data.cluster === bad),
+      60_000,
+    );
+    expect(failed.failedReason).toMatch(/nginx -t rejected the config of cluster .*bogus_directive/);
+    expect(await proxyConfigOf(`${bad}-proxy`)).toBeUndefined();
+    const configs = await client.listConfigs({
+      filters: JSON.stringify({ label: [`${CLUSTER_LABEL}=${bad}`] }),
+    } as object);
+    expect(configs).toEqual([]);
+  }, 90_000);
+
+  it('lets only one worker hold a cluster at a time', async () => {
+    const lock = new ClusterLock(r, `${keyPrefix}:locktest`, 2_000);
+    const first = await lock.tryAcquire('c', 'a');
+    expect(first).toBeDefined();
+    expect(await lock.tryAcquire('c', 'b')).toBeUndefined();
+    await first?.release();
+    const second = await lock.tryAcquire('c', 'b');
+    expect(second?.token).toBeGreaterThan(first?.token ?? 0);
+    await second?.release();
+  });
+});
