@@ -1,0 +1,37 @@
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { pino } from 'pino';
+import { z } from 'zod';
+import { startWorker } from './start-worker.js';
+
+/** The worker's environment; it needs the coordinator's address, the API token and Redis, nothing else. */
+const Env = z.object({
+  SIGNALBOX_COORDINATOR: z.string().default('coordinator:8080'),
+  SIGNALBOX_GRPC_TOKEN: z.string().optional(),
+  SIGNALBOX_GRPC_TOKEN_FILE: z.string().default('/run/secrets/signalbox-grpc-token'),
+  SIGNALBOX_REDIS_URL: z.string().default('redis://redis:6379'),
+  SIGNALBOX_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),
+});
+
+const env = Env.parse(process.env);
+const token = env.SIGNALBOX_GRPC_TOKEN ?? readFileSync(env.SIGNALBOX_GRPC_TOKEN_FILE, 'utf8').trim();
+const workerId = `${hostname()}-${process.pid}`;
+const log = pino({ level: env.LOG_LEVEL }).child({ component: 'extension', worker: workerId });
+const running = await startWorker(
+  {
+    coordinatorAddress: env.SIGNALBOX_COORDINATOR,
+    token,
+    redisUrl: env.SIGNALBOX_REDIS_URL,
+    concurrency: env.SIGNALBOX_CONCURRENCY,
+    workerId,
+    serverInfo: 'signalbox',
+  },
+  log,
+);
+log.info({ concurrency: env.SIGNALBOX_CONCURRENCY }, 'worker started');
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    void running.stop().then(() => process.exit(0));
+  });
+}
