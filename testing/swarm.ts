@@ -109,3 +109,14 @@ export async function gwbridgeAddressOf(client: Docker, service: string): Promis
   const entry = (bridge.Containers as Record<string, { IPv4Address: string }> | undefined)?.[containerId];
   return entry?.IPv4Address.split('/')[0];
 }
+
+/** A service update that changes only what `change` returns, as `docker service update` would. */
+export async function updateService(
+  client: Docker,
+  name: string,
+  change: (spec: Docker.ServiceSpec) => Partial<Docker.ServiceSpec>,
+): Promise<void> {
+  const svc = client.getService(name);
+  const current = await svc.inspect();
+  await svc.update({ ...current.Spec, ...change(current.Spec), version: current.Version.Index });
+}

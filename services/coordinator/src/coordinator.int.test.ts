@@ -1,26 +1,21 @@
-import { writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { Queue } from 'bullmq';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { coordinatorClient } from '#coordinator-client/coordinator-client.js';
 import type { RouteInfo } from '#shared/gen/signalbox/v1/RouteInfo.js';
 import { CONFIG_QUEUE } from '#shared/jobs/config-job.js';
-import { deleteKeys, REDIS_URL, redis, redisPrefix } from '../../../testing/redis.js';
+import { startTestCoordinator, TEST_TOKEN } from '../../../testing/coordinator-harness.js';
+import { deleteKeys, redis, redisPrefix } from '../../../testing/redis.js';
 import {
   createTestNetwork,
   createTestService,
   docker,
   removeTestObjects,
-  TEST_LABEL,
   testPrefix,
+  updateService,
   waitFor,
 } from '../../../testing/swarm.js';
-import { freePort } from '../../../testing/upstreams.js';
-import { loadCoordinatorSettings } from './settings.js';
-import { type RunningCoordinator, startCoordinator } from './start-coordinator.js';
+import type { RunningCoordinator } from './start-coordinator.js';
 
 /**
  * The coordinator against the real swarm and redis-server. Other test files create services in the same
@@ -30,50 +25,18 @@ const client = docker();
 const prefix = testPrefix();
 const keyPrefix = redisPrefix();
 const r = redis();
-const log = pino({ level: 'silent' });
-const token = 'test-token-0123456789abcdef';
 const east = `${prefix}-east`;
 const west = `${prefix}-west`;
 const running: RunningCoordinator[] = [];
 let queue: Queue;
 
-async function settings() {
-  const file = join(tmpdir(), `${prefix}.toml`);
-  writeFileSync(
-    file,
-    `ListenAddr = "127.0.0.1:0"
-PollInterval = "2s"
-TaskPollInterval = "200ms"
-RedisURL = "${REDIS_URL}"
-[Extensions.east]
-ServiceCluster = "${east}"
-ProxyServiceName = "${prefix}-proxy-east"
-ProxyLabels = { "${TEST_LABEL}" = "${prefix}" }
-ProxyReplicas = 0
-PublishedPort = ${await freePort()}
-PublishedSSLPort = ${await freePort()}
-[Extensions.west]
-ServiceCluster = "${west}"
-ProxyServiceName = "${prefix}-proxy-west"
-ProxyLabels = { "${TEST_LABEL}" = "${prefix}" }
-ProxyReplicas = 0
-PublishedPort = ${await freePort()}
-PublishedSSLPort = ${await freePort()}
-`,
-  );
-  return loadCoordinatorSettings({
-    SIGNALBOX_CONFIG: file,
-    SIGNALBOX_GRPC_TOKEN: token,
-    SIGNALBOX_INSTANCE: `${prefix}-${running.length}`,
-  });
-}
+const clusters = [
+  { extension: 'east', cluster: east },
+  { extension: 'west', cluster: west },
+];
 
 async function start(): Promise<RunningCoordinator> {
-  const c = await startCoordinator(await settings(), log, {
-    keyPrefix,
-    queuePrefix: keyPrefix,
-    leaseTtlMs: 1_500,
-  });
+  const c = await startTestCoordinator(prefix, keyPrefix, clusters, `${prefix}-${running.length}`);
   running.push(c);
   return c;
 }
@@ -103,7 +66,7 @@ async function versionsDuring(
   return seen;
 }
 
-const routesOf = (port: number, cluster: string, tok = token): Promise<RouteInfo[]> =>
+const routesOf = (port: number, cluster: string, tok = TEST_TOKEN): Promise<RouteInfo[]> =>
   new Promise((resolve, reject) => {
     const c = coordinatorClient(`127.0.0.1:${port}`, tok);
     c.ListRoutes({ cluster }, (err, res) => {
@@ -155,7 +118,7 @@ describe('coordinator on a real swarm and Redis', () => {
     const version = await waitFor('a job for east', async () => (await enqueuedVersion(east)) ?? undefined);
     const waiting = await queue.getWaiting();
     expect(waiting.filter((j) => j.data.cluster === east).map((j) => j.data.version)).toEqual([version]);
-    const proxy = await client.getService(`${prefix}-proxy-east`).inspect();
+    const proxy = await client.getService(`${east}-proxy`).inspect();
     expect(proxy.Spec.Labels['io.signalbox.cluster']).toBe(east);
   }, 90_000);
 
@@ -169,17 +132,12 @@ describe('coordinator on a real swarm and Redis', () => {
 
   it('gives exactly one new job for a label change', async () => {
     const before = await enqueuedVersion(east);
-    const svc = client.getService(`${prefix}-shop`);
     const versions = await versionsDuring(
       east,
-      async () => {
-        const spec = await svc.inspect();
-        await svc.update({
-          ...spec.Spec,
-          version: spec.Version.Index,
-          Labels: { ...spec.Spec.Labels, 'com.docker.lb.context_root': '/shop' },
-        });
-      },
+      () =>
+        updateService(client, `${prefix}-shop`, (spec) => ({
+          Labels: { ...spec.Labels, 'com.docker.lb.context_root': '/shop' },
+        })),
       2_500,
     );
     expect(versions.filter((v) => v !== before)).toHaveLength(1);
@@ -187,16 +145,10 @@ describe('coordinator on a real swarm and Redis', () => {
 
   it('gives no job when a VIP-mode service scales', async () => {
     const before = await enqueuedVersion(east);
-    const svc = client.getService(`${prefix}-api`);
     const versions = await versionsDuring(
       east,
       async () => {
-        const spec = await svc.inspect();
-        await svc.update({
-          ...spec.Spec,
-          version: spec.Version.Index,
-          Mode: { Replicated: { Replicas: 2 } },
-        });
+        await updateService(client, `${prefix}-api`, () => ({ Mode: { Replicated: { Replicas: 2 } } }));
         await waitFor('two api tasks', async () => {
           const tasks = await client.listTasks({
             filters: JSON.stringify({ service: [`${prefix}-api`], 'desired-state': ['running'] }),
@@ -218,7 +170,7 @@ describe('coordinator on a real swarm and Redis', () => {
     await waitFor(
       'the proxy on n2',
       async () => {
-        const proxy = await client.getService(`${prefix}-proxy-east`).inspect();
+        const proxy = await client.getService(`${east}-proxy`).inspect();
         return proxy.Spec.TaskTemplate.Networks.some((n: { Target: string }) => n.Target === n2)
           ? true
           : undefined;
@@ -257,15 +209,10 @@ describe('coordinator on a real swarm and Redis', () => {
     expect(waiting.filter((j) => j.data.cluster === west).map((j) => j.data.version)).toEqual([version]);
     const versions = await versionsDuring(
       west,
-      async () => {
-        const svc = client.getService(`${prefix}-late`);
-        const spec = await svc.inspect();
-        await svc.update({
-          ...spec.Spec,
-          version: spec.Version.Index,
-          Labels: { ...spec.Spec.Labels, 'com.docker.lb.hosts': `late2.${prefix}.test` },
-        });
-      },
+      () =>
+        updateService(client, `${prefix}-late`, (spec) => ({
+          Labels: { ...spec.Labels, 'com.docker.lb.hosts': `late2.${prefix}.test` },
+        })),
       2_500,
     );
     expect(versions.filter((v) => v !== version)).toHaveLength(1);

@@ -7,7 +7,7 @@ import { LogField } from '#shared/log/fields.js';
 import type { SwarmSnapshot } from '#shared/swarm/index.js';
 import type { SwarmSource } from './docker/swarm-source.js';
 import type { ChangeReason } from './docker/swarm-watcher.js';
-import type { CoordinatorBackend } from './grpc/coordinator-handlers.js';
+import type { CoordinatorBackend, RolloutRequest } from './grpc/coordinator-handlers.js';
 import { storeProxyConfig } from './proxy/proxy-configs.js';
 import type { ProxyServiceManager } from './proxy/proxy-service-manager.js';
 import {
@@ -170,14 +170,7 @@ export class Coordinator implements CoordinatorBackend {
     return storeProxyConfig(this.deps.docker, cluster, nginxConf);
   }
 
-  async startRollout(r: {
-    cluster: string;
-    configName: string;
-    order: string;
-    delayMs: number;
-    parallelism: number;
-    monitorMs: number;
-  }): Promise<Rollout> {
+  async startRollout(r: RolloutRequest): Promise<Rollout> {
     const configs = await this.deps.docker.listConfigs({
       filters: JSON.stringify({ name: [r.configName] }),
     } as object);

@@ -1,10 +1,8 @@
-import { writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Queue, QueueEvents } from 'bullmq';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONFIG_QUEUE } from '#shared/jobs/config-job.js';
+import { startTestCoordinator, TEST_TOKEN } from '../../../testing/coordinator-harness.js';
 import { get } from '../../../testing/http-client.js';
 import { deleteKeys, REDIS_URL, redis, redisPrefix } from '../../../testing/redis.js';
 import {
@@ -13,14 +11,11 @@ import {
   docker,
   gwbridgeAddressOf,
   removeTestObjects,
-  TEST_LABEL,
   testPrefix,
   waitFor,
 } from '../../../testing/swarm.js';
-import { freePort } from '../../../testing/upstreams.js';
 import { CLUSTER_LABEL } from '../../coordinator/src/proxy/proxy-service-spec.js';
-import { loadCoordinatorSettings } from '../../coordinator/src/settings.js';
-import { type RunningCoordinator, startCoordinator } from '../../coordinator/src/start-coordinator.js';
+import type { RunningCoordinator } from '../../coordinator/src/start-coordinator.js';
 import { ClusterLock } from './lock/cluster-lock.js';
 import { startWorker } from './start-worker.js';
 
@@ -29,7 +24,6 @@ const client = docker();
 const prefix = testPrefix();
 const keyPrefix = redisPrefix();
 const r = redis();
-const token = 'worker-token-0123456789';
 const good = `${prefix}-good`;
 const bad = `${prefix}-bad`;
 const log = pino({ level: 'silent' });
@@ -61,19 +55,15 @@ beforeAll(async () => {
       },
     });
   }
-  const ext = async (name: string, cluster: string, extra = '') =>
-    `[Extensions.${name}]\nServiceCluster = "${cluster}"\nProxyServiceName = "${cluster}-proxy"\nProxyReplicas = 1\nProxyLabels = { "${TEST_LABEL}" = "${prefix}" }\nPublishedPort = ${await freePort()}\nPublishedSSLPort = ${await freePort()}\n${extra}`;
-  const file = join(tmpdir(), `${prefix}.toml`);
-  writeFileSync(
-    file,
-    `ListenAddr = "127.0.0.1:0"\nRedisURL = "${REDIS_URL}"\nTaskPollInterval = "200ms"\n${await ext('good', good)}${await ext('bad', bad, `[Extensions.bad.Config]\nHTTPOptions = ["bogus_directive on;"]\n`)}`,
-  );
-  const settings = loadCoordinatorSettings({
-    SIGNALBOX_CONFIG: file,
-    SIGNALBOX_GRPC_TOKEN: token,
-    SIGNALBOX_INSTANCE: prefix,
-  });
-  coordinator = await startCoordinator(settings, log, { keyPrefix, queuePrefix: keyPrefix });
+  coordinator = await startTestCoordinator(prefix, keyPrefix, [
+    { extension: 'good', cluster: good, proxyReplicas: 1 },
+    {
+      extension: 'bad',
+      cluster: bad,
+      proxyReplicas: 1,
+      extra: '[Extensions.bad.Config]\nHTTPOptions = ["bogus_directive on;"]\n',
+    },
+  ]);
   queue = new Queue(CONFIG_QUEUE, { connection: redis(), prefix: keyPrefix });
   events = new QueueEvents(CONFIG_QUEUE, { connection: redis(), prefix: keyPrefix });
   for (const id of ['w1', 'w2']) {
@@ -81,7 +71,7 @@ beforeAll(async () => {
       await startWorker(
         {
           coordinatorAddress: `127.0.0.1:${coordinator.grpcPort}`,
-          token,
+          token: TEST_TOKEN,
           redisUrl: REDIS_URL,
           concurrency: 2,
           workerId: `${prefix}-${id}`,

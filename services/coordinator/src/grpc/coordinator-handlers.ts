@@ -8,6 +8,16 @@ import type { RouteInfo } from '#shared/gen/signalbox/v1/RouteInfo.js';
 import type { ClusterModel } from '#shared/model/index.js';
 import { isAuthorized, unauthenticated } from './auth.js';
 
+export interface RolloutRequest {
+  cluster: string;
+  configName: string;
+  /** START_FIRST, STOP_FIRST, or UPDATE_ORDER_UNSPECIFIED for the extension's setting. */
+  order: string;
+  delayMs: number;
+  parallelism: number;
+  monitorMs: number;
+}
+
 /** What the handlers need from the running coordinator; the composition root wires the real parts in. */
 export interface CoordinatorBackend {
   desired(): DesiredState | undefined;
@@ -24,14 +34,7 @@ export interface CoordinatorBackend {
     version: string,
     nginxConf: string,
   ): Promise<{ name: string; id: string; created: boolean }>;
-  startRollout(request: {
-    cluster: string;
-    configName: string;
-    order: string;
-    delayMs: number;
-    parallelism: number;
-    monitorMs: number;
-  }): Promise<Rollout>;
+  startRollout(request: RolloutRequest): Promise<Rollout>;
   rolloutStatus(cluster: string): Promise<Rollout>;
   rollback(cluster: string): Promise<Rollout>;
 }

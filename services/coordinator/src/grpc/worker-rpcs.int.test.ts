@@ -1,8 +1,4 @@
-import { writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { coordinatorClient } from '#coordinator-client/coordinator-client.js';
 import { NginxSettings } from '#shared/config/index.js';
@@ -10,28 +6,25 @@ import type { ClusterSnapshot__Output } from '#shared/gen/signalbox/v1/ClusterSn
 import type { Rollout__Output } from '#shared/gen/signalbox/v1/Rollout.js';
 import type { ClusterModel } from '#shared/model/index.js';
 import { renderCluster } from '#shared/nginx/index.js';
+import { startTestCoordinator, TEST_TOKEN } from '../../../../testing/coordinator-harness.js';
 import { nginxTest } from '../../../../testing/nginx-process.js';
-import { deleteKeys, REDIS_URL, redis, redisPrefix } from '../../../../testing/redis.js';
+import { deleteKeys, redis, redisPrefix } from '../../../../testing/redis.js';
 import {
   createTestNetwork,
   createTestService,
   docker,
   removeTestObjects,
-  TEST_LABEL,
   testPrefix,
   waitFor,
 } from '../../../../testing/swarm.js';
-import { freePort } from '../../../../testing/upstreams.js';
 import { CLUSTER_LABEL } from '../proxy/proxy-service-spec.js';
-import { loadCoordinatorSettings } from '../settings.js';
-import { type RunningCoordinator, startCoordinator } from '../start-coordinator.js';
+import type { RunningCoordinator } from '../start-coordinator.js';
 
 /** The worker's side of the API, driven by hand: snapshot → render → nginx -t → store → roll out → watch. */
 const client = docker();
 const prefix = testPrefix();
 const keyPrefix = redisPrefix();
 const r = redis();
-const token = 'worker-token-0123456789';
 const cluster = `${prefix}-c`;
 let coordinator: RunningCoordinator | undefined;
 let api: ReturnType<typeof coordinatorClient>;
@@ -54,21 +47,10 @@ beforeAll(async () => {
       'com.docker.lb.service_cluster': cluster,
     },
   });
-  const file = join(tmpdir(), `${prefix}.toml`);
-  writeFileSync(
-    file,
-    `ListenAddr = "127.0.0.1:0"\nRedisURL = "${REDIS_URL}"\nTaskPollInterval = "200ms"\n[Extensions.c]\nServiceCluster = "${cluster}"\nProxyServiceName = "${prefix}-proxy"\nProxyReplicas = 1\nProxyLabels = { "${TEST_LABEL}" = "${prefix}" }\nPublishedPort = ${await freePort()}\nPublishedSSLPort = ${await freePort()}\n`,
-  );
-  const settings = loadCoordinatorSettings({
-    SIGNALBOX_CONFIG: file,
-    SIGNALBOX_GRPC_TOKEN: token,
-    SIGNALBOX_INSTANCE: prefix,
-  });
-  coordinator = await startCoordinator(settings, pino({ level: 'silent' }), {
-    keyPrefix,
-    queuePrefix: keyPrefix,
-  });
-  api = coordinatorClient(`127.0.0.1:${coordinator.grpcPort}`, token);
+  coordinator = await startTestCoordinator(prefix, keyPrefix, [
+    { extension: 'c', cluster, proxyReplicas: 1 },
+  ]);
+  api = coordinatorClient(`127.0.0.1:${coordinator.grpcPort}`, TEST_TOKEN);
 }, 120_000);
 
 afterAll(async () => {
@@ -143,7 +125,7 @@ describe('worker RPCs against a real swarm', () => {
       'the proxy task running the new config',
       async () => {
         const tasks = await client.listTasks({
-          filters: JSON.stringify({ service: [`${prefix}-proxy`], 'desired-state': ['running'] }),
+          filters: JSON.stringify({ service: [`${cluster}-proxy`], 'desired-state': ['running'] }),
         } as object);
         const running = tasks.filter((t) => t.Status?.State === 'running');
         const cfg = (running[0]?.Spec?.ContainerSpec as { Configs?: { ConfigName: string }[] } | undefined)

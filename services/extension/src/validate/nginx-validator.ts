@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { selfSignedCertificate } from './self-signed-certificate.js';
 
 const run = promisify(execFile);
 
@@ -23,32 +24,11 @@ export class NginxValidator {
   constructor(private readonly nginxBin = '/usr/sbin/nginx') {}
 
   private async placeholderPem(): Promise<string> {
-    if (this.placeholder) return this.placeholder;
-    const dir = await mkdtemp(join(tmpdir(), 'signalbox-placeholder-'));
-    try {
-      await run('openssl', [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:P-256',
-        '-nodes',
-        '-days',
-        '3650',
-        '-subj',
-        '/CN=signalbox-validation',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-      ]);
-      const { readFile } = await import('node:fs/promises');
-      this.placeholder = `${await readFile(join(dir, 'cert.pem'), 'utf8')}${await readFile(join(dir, 'key.pem'), 'utf8')}`;
-      return this.placeholder;
-    } finally {
-      await rm(dir, { recursive: true, force: true });
+    if (!this.placeholder) {
+      const made = await selfSignedCertificate('signalbox-validation');
+      this.placeholder = `${made.cert}${made.key}`;
     }
+    return this.placeholder;
   }
 
   async validate(nginxConf: string): Promise<ValidationResult> {
