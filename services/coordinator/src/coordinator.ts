@@ -8,7 +8,7 @@ import type { SwarmSnapshot } from '#shared/swarm/index.js';
 import type { SwarmSource } from './docker/swarm-source.js';
 import type { ChangeReason } from './docker/swarm-watcher.js';
 import type { CoordinatorBackend, RolloutRequest } from './grpc/coordinator-handlers.js';
-import { storeProxyConfig } from './proxy/proxy-configs.js';
+import { pruneProxyConfigs, storeProxyConfig } from './proxy/proxy-configs.js';
 import type { ProxyServiceManager } from './proxy/proxy-service-manager.js';
 import {
   MANAGED_LABEL,
@@ -20,7 +20,7 @@ import {
 import type { ConfigJobQueue } from './queue/config-job-queue.js';
 
 export interface CoordinatorDeps {
-  docker: Pick<Docker, 'getService' | 'listTasks' | 'listConfigs' | 'createConfig'>;
+  docker: Pick<Docker, 'getService' | 'listTasks' | 'listConfigs' | 'createConfig' | 'getConfig'>;
   source: SwarmSource;
   proxies: ProxyServiceManager;
   jobs: ConfigJobQueue;
@@ -167,7 +167,13 @@ export class Coordinator implements CoordinatorBackend {
   }
 
   async storeConfig(cluster: string, _version: string, nginxConf: string) {
-    return storeProxyConfig(this.deps.docker, cluster, nginxConf);
+    const stored = await storeProxyConfig(this.deps.docker, cluster, nginxConf);
+    if (stored.created) {
+      const removed = await pruneProxyConfigs(this.deps.docker, cluster);
+      if (removed.length > 0)
+        this.deps.log.info({ [LogField.cluster]: cluster, removed }, 'pruned old proxy configs');
+    }
+    return stored;
   }
 
   async startRollout(r: RolloutRequest): Promise<Rollout> {

@@ -136,6 +136,28 @@ describe('worker RPCs against a real swarm', () => {
     );
   }, 120_000);
 
+  it('keeps the newest five stored configs of a cluster, and never the one a proxy still uses', async () => {
+    const inUse = await waitFor('the live config', async () => {
+      const svc = await client.getService(`${cluster}-proxy`).inspect();
+      return (svc.Spec.TaskTemplate.ContainerSpec.Configs as { ConfigName: string }[] | undefined)?.[0]
+        ?.ConfigName;
+    });
+    for (let i = 0; i < 6; i++) {
+      await unary(api.StoreConfig.bind(api), {
+        cluster,
+        version: '',
+        nginxConf: `# version ${i}\nevents {}\n`,
+      });
+    }
+    const names = (
+      await client.listConfigs({
+        filters: JSON.stringify({ label: [`${CLUSTER_LABEL}=${cluster}`] }),
+      } as object)
+    ).map((c) => c.Spec?.Name);
+    expect(names).toHaveLength(6);
+    expect(names).toContain(inUse);
+  }, 60_000);
+
   it('refuses a snapshot of a version that is no longer desired', async () => {
     await expect(
       unary(api.GetClusterSnapshot.bind(api), { cluster, version: '0000000000000000' }),

@@ -40,3 +40,30 @@ export async function storeProxyConfig(
   })) as unknown as { id: string };
   return { name, id: created.id, created: true };
 }
+
+/**
+ * Content-named configs pile up, one per rendered version: keep the newest `keep` of a cluster (rollbacks
+ * need the previous ones) and remove the rest. Swarm refuses to remove a config a service still uses, so an
+ * in-use config is skipped, never forced.
+ */
+export async function pruneProxyConfigs(
+  docker: Pick<Docker, 'listConfigs' | 'getConfig'>,
+  cluster: string,
+  keep = 5,
+): Promise<string[]> {
+  const configs = await docker.listConfigs({
+    filters: JSON.stringify({ label: [`${CLUSTER_LABEL}=${cluster}`] }),
+  } as object);
+  const owned = configs.filter((c) => c.Spec?.Labels?.[MANAGED_LABEL] === MANAGED_VALUE);
+  const old = owned.sort((a, b) => (a.CreatedAt < b.CreatedAt ? 1 : -1)).slice(keep);
+  const removed: string[] = [];
+  for (const c of old) {
+    const ok = await docker
+      .getConfig(c.ID)
+      .remove()
+      .then(() => true)
+      .catch(() => false);
+    if (ok) removed.push(c.Spec?.Name ?? c.ID);
+  }
+  return removed;
+}
