@@ -31,6 +31,26 @@ export interface CoordinatorDeps {
   debounceMs?: number;
 }
 
+interface ProxyTask {
+  Status?: { State?: string; Err?: string; Message?: string; Timestamp?: string };
+  Spec?: { ContainerSpec?: { Configs?: { ConfigName: string }[] } };
+}
+
+/** A task still pending after this long, with an error from the scheduler, will not start by itself. */
+const STUCK_AFTER_MS = 10_000;
+
+/** Why a proxy task cannot start (e.g. start-first on a host-mode port that is taken), or ''. */
+function stuckReason(tasks: ProxyTask[], now: number): string {
+  for (const t of tasks) {
+    const state = t.Status?.State ?? '';
+    const since = Date.parse(t.Status?.Timestamp ?? '');
+    if (['pending', 'new', 'allocated'].includes(state) && t.Status?.Err && now - since > STUCK_AFTER_MS) {
+      return `task ${state} for ${Math.round((now - since) / 1000)} s: ${t.Status.Err}`;
+    }
+  }
+  return '';
+}
+
 export interface CoordinatorStats {
   passes: number;
   jobsEnqueued: number;
@@ -204,20 +224,22 @@ export class Coordinator implements CoordinatorBackend {
     const name = proxyServiceName(cluster, ext);
     const svc = await this.deps.docker.getService(name).inspect();
     const tasks = (await this.deps.docker.listTasks({
-      filters: JSON.stringify({ service: [name] }),
-    } as object)) as {
-      Status?: { State?: string };
-      DesiredState?: string;
-    }[];
+      filters: JSON.stringify({ service: [name], 'desired-state': ['running'] }),
+    } as object)) as ProxyTask[];
     const configs = svc.Spec?.TaskTemplate?.ContainerSpec?.Configs as { ConfigName: string }[] | undefined;
+    const configName = configs?.[0]?.ConfigName ?? '';
+    const running = tasks.filter((t) => t.Status?.State === 'running');
     return {
       cluster,
       service: name,
       state: svc.UpdateStatus?.State ?? '',
       message: svc.UpdateStatus?.Message ?? '',
-      configName: configs?.[0]?.ConfigName ?? '',
-      tasksRunning: tasks.filter((t) => t.Status?.State === 'running' && t.DesiredState === 'running').length,
+      configName,
+      tasksRunning: running.length,
       tasksDesired: svc.Spec?.Mode?.Replicated?.Replicas ?? 0,
+      tasksServing: running.filter((t) => t.Spec?.ContainerSpec?.Configs?.[0]?.ConfigName === configName)
+        .length,
+      stuck: stuckReason(tasks, Date.now()),
     };
   }
 

@@ -26,6 +26,7 @@ const keyPrefix = redisPrefix();
 const r = redis();
 const good = `${prefix}-good`;
 const bad = `${prefix}-bad`;
+const stuck = `${prefix}-stuck`;
 const log = pino({ level: 'silent' });
 let coordinator: RunningCoordinator | undefined;
 const workers: { stop: () => Promise<void> }[] = [];
@@ -43,6 +44,7 @@ beforeAll(async () => {
   for (const [name, cluster] of [
     ['web', good],
     ['other', bad],
+    ['pinned', stuck],
   ] as const) {
     await createTestService(client, prefix, {
       name: `${prefix}-${name}`,
@@ -62,6 +64,13 @@ beforeAll(async () => {
       cluster: bad,
       proxyReplicas: 1,
       extra: '[Extensions.bad.Config]\nHTTPOptions = ["bogus_directive on;"]\n',
+    },
+    // Start-first on a host-mode port of a one-node swarm: the new task can never bind the port.
+    {
+      extension: 'stuck',
+      cluster: stuck,
+      proxyReplicas: 1,
+      extra: 'PublishMode = "host"\nProxyUpdateOrder = "start-first"\n',
     },
   ]);
   queue = new Queue(CONFIG_QUEUE, { connection: redis(), prefix: keyPrefix });
@@ -91,7 +100,7 @@ afterAll(async () => {
   await queue?.close();
   await coordinator?.stop();
   await removeTestObjects(client, prefix);
-  for (const cluster of [good, bad]) {
+  for (const cluster of [good, bad, stuck]) {
     const configs = await client.listConfigs({
       filters: JSON.stringify({ label: [`${CLUSTER_LABEL}=${cluster}`] }),
     } as object);
@@ -135,6 +144,27 @@ describe('extension workers on a real swarm', () => {
     } as object);
     expect(configs).toEqual([]);
   }, 90_000);
+
+  it('fails a rollout stuck on a host-mode port clearly, rolls it back, and the old task keeps serving', async () => {
+    const failed = await waitFor(
+      'the failed job of the stuck cluster',
+      async () => (await queue.getFailed()).find((j) => j.data.cluster === stuck),
+      90_000,
+    );
+    expect(failed.failedReason).toMatch(
+      /is stuck and was rolled back: task pending for \d+ s: .*host-mode port/,
+    );
+    await waitFor(
+      'one running proxy task again',
+      async () => {
+        const tasks = await client.listTasks({
+          filters: JSON.stringify({ service: [`${stuck}-proxy`], 'desired-state': ['running'] }),
+        } as object);
+        return tasks.length === 1 && tasks[0]?.Status?.State === 'running' ? true : undefined;
+      },
+      60_000,
+    );
+  }, 150_000);
 
   it('lets only one worker hold a cluster at a time', async () => {
     const lock = new ClusterLock(r, `${keyPrefix}:locktest`, 2_000);

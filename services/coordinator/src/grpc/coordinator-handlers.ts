@@ -165,7 +165,9 @@ export function coordinatorHandlers(
           const key = JSON.stringify(status);
           if (key !== last) call.write(status);
           last = key;
-          if (TERMINAL.has(status.state ?? '')) break;
+          const serving =
+            (status.tasksServing ?? 0) >= (status.tasksDesired ?? 0) && status.state !== 'rollback_started';
+          if (TERMINAL.has(status.state ?? '') || serving || status.stuck) break;
           await new Promise((r) => setTimeout(r, 250));
         }
         call.end();

@@ -110,7 +110,7 @@ export function makeConfigJobProcessor(deps: ProcessorDeps) {
         },
       );
       const current = await watchRollout(deps.coordinator, cluster, () => undefined).catch(() => undefined);
-      if (current?.configName === stored.configName && current.state !== 'updating') {
+      if (current?.configName === stored.configName && current.tasksServing >= current.tasksDesired) {
         return { outcome: 'unchanged', configName: stored.configName };
       }
       await job.updateProgress({ stage: 'rollout', config: stored.configName });
@@ -126,9 +126,15 @@ export function makeConfigJobProcessor(deps: ProcessorDeps) {
           desired: r.tasksDesired,
         });
       });
-      if (ROLLED_BACK.has(final.state)) {
+      if (final.stuck) {
+        await unary(deps.coordinator.Rollback.bind(deps.coordinator), { cluster });
         throw new UnrecoverableError(
-          `rollout of ${stored.configName} to cluster ${cluster} failed (${final.state}): ${final.message}`,
+          `rollout of ${stored.configName} to cluster ${cluster} is stuck and was rolled back: ${final.stuck}`,
+        );
+      }
+      if (ROLLED_BACK.has(final.state) || final.configName !== stored.configName) {
+        throw new UnrecoverableError(
+          `rollout of ${stored.configName} to cluster ${cluster} failed (${final.state || 'reverted'}): ${final.message}`,
         );
       }
       log.info({ config: stored.configName }, 'rolled out');

@@ -9,6 +9,8 @@ export interface Rollout {
   'configName'?: (string);
   'tasksRunning'?: (number);
   'tasksDesired'?: (number);
+  'tasksServing'?: (number);
+  'stuck'?: (string);
 }
 
 export interface Rollout__Output {
@@ -19,4 +21,6 @@ export interface Rollout__Output {
   'configName': (string);
   'tasksRunning': (number);
   'tasksDesired': (number);
+  'tasksServing': (number);
+  'stuck': (string);
 }
