@@ -11,6 +11,10 @@ const Env = z.object({
   SIGNALBOX_GRPC_TOKEN_FILE: z.string().default('/run/secrets/signalbox-grpc-token'),
   SIGNALBOX_REDIS_URL: z.string().default('redis://redis:6379'),
   SIGNALBOX_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  SIGNALBOX_QUEUE_PREFIX: z.string().default('bull'),
+  SIGNALBOX_KEY_PREFIX: z.string().default('signalbox'),
+  SIGNALBOX_JOB_LOCK_MS: z.coerce.number().int().min(1_000).default(30_000),
+  SIGNALBOX_CLUSTER_LOCK_MS: z.coerce.number().int().min(1_000).default(30_000),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),
 });
 
@@ -26,6 +30,10 @@ const running = await startWorker(
     concurrency: env.SIGNALBOX_CONCURRENCY,
     workerId,
     serverInfo: 'signalbox',
+    queuePrefix: env.SIGNALBOX_QUEUE_PREFIX,
+    keyPrefix: env.SIGNALBOX_KEY_PREFIX,
+    jobLockMs: env.SIGNALBOX_JOB_LOCK_MS,
+    clusterLockMs: env.SIGNALBOX_CLUSTER_LOCK_MS,
   },
   log,
 );

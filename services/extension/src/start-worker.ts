@@ -16,6 +16,10 @@ export interface WorkerSettings {
   serverInfo: string;
   queuePrefix?: string;
   keyPrefix?: string;
+  /** How long a job stays locked to a worker that stopped renewing it (a dead worker), in ms. */
+  jobLockMs?: number;
+  /** How long a dead worker's cluster lock outlives it, in ms. */
+  clusterLockMs?: number;
 }
 
 /** A BullMQ worker on the config queue; holds no Docker socket: every change goes through the coordinator. */
@@ -27,7 +31,7 @@ export async function startWorker(
   const client = coordinatorClient(settings.coordinatorAddress, settings.token);
   const processor = makeConfigJobProcessor({
     coordinator: client,
-    lock: new ClusterLock(redis, settings.keyPrefix ?? 'signalbox'),
+    lock: new ClusterLock(redis, settings.keyPrefix ?? 'signalbox', settings.clusterLockMs ?? 30_000),
     validator: new NginxValidator(),
     workerId: settings.workerId,
     serverInfo: settings.serverInfo,
@@ -38,8 +42,8 @@ export async function startWorker(
     prefix: settings.queuePrefix ?? 'bull',
     concurrency: settings.concurrency,
     // A worker that dies mid-job stops renewing its lock; after this long another worker picks the job up.
-    lockDuration: 30_000,
-    stalledInterval: 15_000,
+    lockDuration: settings.jobLockMs ?? 30_000,
+    stalledInterval: Math.max(500, Math.floor((settings.jobLockMs ?? 30_000) / 2)),
   });
   worker.on('failed', (job, err) => log.warn({ jobId: job?.id, err: err.message }, 'config job failed'));
   await worker.waitUntilReady();
