@@ -1,0 +1,127 @@
+import { Queue } from 'bullmq';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONFIG_QUEUE } from '#shared/jobs/config-job.js';
+import { startTestCoordinator, TEST_TOKEN } from '../../../testing/coordinator-harness.js';
+import { deleteKeys, REDIS_URL, redis, redisPrefix } from '../../../testing/redis.js';
+import {
+  createTestNetwork,
+  createTestService,
+  docker,
+  removeTestObjects,
+  testPrefix,
+  waitFor,
+} from '../../../testing/swarm.js';
+import { CLUSTER_LABEL } from '../../coordinator/src/proxy/proxy-service-spec.js';
+import type { RunningCoordinator } from '../../coordinator/src/start-coordinator.js';
+import { startWorker } from './start-worker.js';
+
+/** Two-replica proxies rolled out start-first and stop-first, each with a 3 s update delay between stages. */
+const client = docker();
+const prefix = testPrefix();
+const keyPrefix = redisPrefix();
+const r = redis();
+const DELAY_S = 3;
+const orders = ['start-first', 'stop-first'] as const;
+const clusterOf = (order: string): string => `${prefix}-${order}`;
+let coordinator: RunningCoordinator | undefined;
+let worker: { stop: () => Promise<void> } | undefined;
+let queue: Queue;
+
+beforeAll(async () => {
+  await createTestNetwork(client, prefix, `${prefix}-net`);
+  for (const order of orders) {
+    await createTestService(client, prefix, {
+      name: `${prefix}-app-${order}`,
+      networks: [`${prefix}-net`],
+      replicas: 1,
+      labels: {
+        'com.docker.lb.hosts': `${order}.${prefix}.test`,
+        'com.docker.lb.port': '8080',
+        'com.docker.lb.service_cluster': clusterOf(order),
+      },
+    });
+  }
+  coordinator = await startTestCoordinator(
+    prefix,
+    keyPrefix,
+    orders.map((order) => ({
+      extension: order.replace('-', '_'),
+      cluster: clusterOf(order),
+      proxyReplicas: 2,
+      extra: `ProxyUpdateOrder = "${order}"\nProxyUpdateDelay = "${DELAY_S}s"\n`,
+    })),
+  );
+  queue = new Queue(CONFIG_QUEUE, { connection: redis(), prefix: keyPrefix });
+  worker = await startWorker(
+    {
+      coordinatorAddress: `127.0.0.1:${coordinator.grpcPort}`,
+      token: TEST_TOKEN,
+      redisUrl: REDIS_URL,
+      concurrency: 2,
+      workerId: `${prefix}-w`,
+      serverInfo: 'signalbox/test',
+      queuePrefix: keyPrefix,
+      keyPrefix,
+    },
+    pino({ level: 'silent' }),
+  );
+}, 60_000);
+
+afterAll(async () => {
+  await worker?.stop();
+  await queue?.close();
+  await coordinator?.stop();
+  await removeTestObjects(client, prefix);
+  for (const order of orders) {
+    const configs = await client.listConfigs({
+      filters: JSON.stringify({ label: [`${CLUSTER_LABEL}=${clusterOf(order)}`] }),
+    } as object);
+    for (const c of configs)
+      await client
+        .getConfig(c.ID)
+        .remove()
+        .catch(() => undefined);
+  }
+  await deleteKeys(r, `${keyPrefix}*`);
+  r.disconnect();
+}, 120_000);
+
+describe('staged proxy rollouts', () => {
+  it.each(orders)(
+    '%s replaces one task at a time, %ss apart',
+    async (order) => {
+      const cluster = clusterOf(order);
+      const job = await waitFor(
+        `the rolled-out job of ${cluster}`,
+        async () =>
+          (await queue.getCompleted()).find(
+            (j) =>
+              j.data.cluster === cluster && (j.returnvalue as { outcome?: string })?.outcome === 'rolled-out',
+          ),
+        120_000,
+      );
+      const svc = await client.getService(`${cluster}-proxy`).inspect();
+      expect(svc.Spec.UpdateConfig).toMatchObject({
+        Order: order,
+        Delay: DELAY_S * 1_000_000_000,
+        FailureAction: 'rollback',
+      });
+      const configName = (job.returnvalue as { configName: string }).configName;
+      const tasks = await client.listTasks({
+        filters: JSON.stringify({ service: [`${cluster}-proxy`] }),
+      } as object);
+      const onNew = tasks
+        .filter(
+          (t) =>
+            (t.Spec?.ContainerSpec as { Configs?: { ConfigName: string }[] } | undefined)?.Configs?.[0]
+              ?.ConfigName === configName,
+        )
+        .map((t) => Date.parse(t.CreatedAt ?? ''))
+        .sort((a, b) => a - b);
+      expect(onNew).toHaveLength(2);
+      expect((onNew[1] ?? 0) - (onNew[0] ?? 0)).toBeGreaterThanOrEqual(DELAY_S * 1000);
+    },
+    150_000,
+  );
+});
