@@ -118,7 +118,7 @@ export class Coordinator implements CoordinatorBackend {
     for (const u of desired.unplaced) this.deps.log.warn({ [LogField.service]: u.service }, u.reason);
     this.stats.passes += 1;
     if (this.deps.lease.isLeader) {
-      await this.deps.proxies.reconcile(desired.clusters.map((c) => this.proxyInputs(c, snapshot)));
+      await this.reconcileProxies(desired, snapshot);
       for (const c of desired.clusters) {
         const result = await this.deps.jobs.enqueue(c.cluster, c.version, this.deps.lease.epoch);
         if (result === 'enqueued') {
@@ -133,6 +133,18 @@ export class Coordinator implements CoordinatorBackend {
       }
     }
     this.stats.lastPassMs = performance.now() - started;
+  }
+
+  private async reconcileProxies(desired: DesiredState, snapshot: SwarmSnapshot): Promise<void> {
+    const result = await this.deps.proxies.reconcile(
+      desired.clusters.map((c) => this.proxyInputs(c, snapshot)),
+    );
+    for (const cluster of result.rolledBack) {
+      // The config Swarm rolled back failed on the proxy; from now on the proxy's own (previous) config is live.
+      if (this.live.delete(cluster))
+        this.deps.log.warn({ [LogField.cluster]: cluster }, 'proxy rolled back; keeping its previous config');
+      this.policies.delete(cluster);
+    }
   }
 
   private proxyInputs(c: DesiredCluster, snapshot: SwarmSnapshot): ProxyInputs {
@@ -212,10 +224,7 @@ export class Coordinator implements CoordinatorBackend {
       parallelism: Math.max(1, r.parallelism),
       monitorMs: r.monitorMs,
     });
-    if (this.latest && this.snapshot) {
-      const snapshot = this.snapshot;
-      await this.deps.proxies.reconcile(this.latest.clusters.map((c) => this.proxyInputs(c, snapshot)));
-    }
+    if (this.latest && this.snapshot) await this.reconcileProxies(this.latest, this.snapshot);
     return this.rolloutStatus(r.cluster);
   }
 

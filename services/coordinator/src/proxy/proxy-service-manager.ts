@@ -18,6 +18,8 @@ export interface ProxyReconcileResult {
   unchanged: string[];
   /** Proxies not created because a service Signalbox does not own already has the name. */
   refused: string[];
+  /** Clusters whose proxy Swarm rolled back (or is rolling back): their last rollout must not be re-applied. */
+  rolledBack: string[];
 }
 
 /** A proxy keeps the config it runs until a rollout names another, even across coordinator restarts. */
@@ -51,6 +53,7 @@ export class ProxyServiceManager {
       removed: [],
       unchanged: [],
       refused: [],
+      rolledBack: [],
     };
     const managed = await this.docker.listServices({
       filters: JSON.stringify({ label: [`${MANAGED_LABEL}=${MANAGED_VALUE}`] }),
@@ -74,6 +77,13 @@ export class ProxyServiceManager {
         await this.docker.createService(spec);
         log.info('created proxy service');
         result.created.push(name);
+        continue;
+      }
+      const updateState = existing.UpdateStatus?.State ?? '';
+      if (updateState.startsWith('rollback')) result.rolledBack.push(inputs.cluster);
+      if (updateState === 'rollback_started') {
+        // Swarm is restoring the previous spec; writing ours now would fight the rollback.
+        result.unchanged.push(name);
         continue;
       }
       const labels = (spec.Labels ?? {}) as Record<string, string>;

@@ -118,7 +118,9 @@ export function makeConfigJobProcessor(deps: ProcessorDeps) {
         cluster,
         configName: stored.configName,
       });
+      let rollback: Rollout__Output | undefined;
       const final = await watchRollout(deps.coordinator, cluster, (r) => {
+        if (!rollback && (r.state.startsWith('rollback') || r.state === 'paused')) rollback = r;
         void job.updateProgress({
           stage: 'rollout',
           state: r.state,
@@ -132,9 +134,10 @@ export function makeConfigJobProcessor(deps: ProcessorDeps) {
           `rollout of ${stored.configName} to cluster ${cluster} is stuck and was rolled back: ${final.stuck}`,
         );
       }
-      if (ROLLED_BACK.has(final.state) || final.configName !== stored.configName) {
+      if (rollback || ROLLED_BACK.has(final.state) || final.configName !== stored.configName) {
+        const why = rollback ?? final;
         throw new UnrecoverableError(
-          `rollout of ${stored.configName} to cluster ${cluster} failed (${final.state || 'reverted'}): ${final.message}`,
+          `rollout of ${stored.configName} to cluster ${cluster} failed (${why.state || 'reverted'}): ${why.message || 'the proxy runs another config'}`,
         );
       }
       log.info({ config: stored.configName }, 'rolled out');

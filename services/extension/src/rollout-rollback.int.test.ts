@@ -1,0 +1,135 @@
+import { Queue } from 'bullmq';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONFIG_QUEUE } from '#shared/jobs/config-job.js';
+import { startTestCoordinator, TEST_TOKEN } from '../../../testing/coordinator-harness.js';
+import { get } from '../../../testing/http-client.js';
+import { deleteKeys, REDIS_URL, redis, redisPrefix } from '../../../testing/redis.js';
+import {
+  createTestNetwork,
+  createTestService,
+  docker,
+  gwbridgeAddressOf,
+  removeTestObjects,
+  TEST_LABEL,
+  testPrefix,
+  updateService,
+  waitFor,
+} from '../../../testing/swarm.js';
+import { CLUSTER_LABEL } from '../../coordinator/src/proxy/proxy-service-spec.js';
+import type { RunningCoordinator } from '../../coordinator/src/start-coordinator.js';
+import { startWorker } from './start-worker.js';
+
+/**
+ * A config that passes `nginx -t` in the worker but not on the proxy: the TLS secret holds no certificate,
+ * which only the proxy task can see. Its health check fails, Swarm rolls back, the job fails with the
+ * reason, and the previous config keeps serving.
+ */
+const client = docker();
+const prefix = testPrefix();
+const keyPrefix = redisPrefix();
+const r = redis();
+const cluster = `${prefix}-c`;
+const host = `web.${prefix}.test`;
+let coordinator: RunningCoordinator | undefined;
+let worker: { stop: () => Promise<void> } | undefined;
+let queue: Queue;
+
+const answer = async (): Promise<number | undefined> => {
+  const ip = await gwbridgeAddressOf(client, `${cluster}-proxy`);
+  if (!ip) return undefined;
+  return (await get(80, host, '/', { address: ip }).catch(() => undefined))?.status;
+};
+
+beforeAll(async () => {
+  await createTestNetwork(client, prefix, `${prefix}-net`);
+  await client.createSecret({
+    Name: `${prefix}.cert`,
+    Data: Buffer.from('not a certificate').toString('base64'),
+    Labels: { [TEST_LABEL]: prefix },
+  });
+  await createTestService(client, prefix, {
+    name: `${prefix}-web`,
+    networks: [`${prefix}-net`],
+    replicas: 1,
+    labels: {
+      'com.docker.lb.hosts': host,
+      'com.docker.lb.port': '8080',
+      'com.docker.lb.service_cluster': cluster,
+    },
+  });
+  coordinator = await startTestCoordinator(prefix, keyPrefix, [
+    { extension: 'c', cluster, proxyReplicas: 1 },
+  ]);
+  queue = new Queue(CONFIG_QUEUE, { connection: redis(), prefix: keyPrefix });
+  worker = await startWorker(
+    {
+      coordinatorAddress: `127.0.0.1:${coordinator.grpcPort}`,
+      token: TEST_TOKEN,
+      redisUrl: REDIS_URL,
+      concurrency: 1,
+      workerId: `${prefix}-w`,
+      serverInfo: 'signalbox/test',
+      queuePrefix: keyPrefix,
+      keyPrefix,
+    },
+    pino({ level: 'silent' }),
+  );
+}, 60_000);
+
+afterAll(async () => {
+  await worker?.stop();
+  await queue?.close();
+  await coordinator?.stop();
+  await removeTestObjects(client, prefix);
+  const configs = await client.listConfigs({
+    filters: JSON.stringify({ label: [`${CLUSTER_LABEL}=${cluster}`] }),
+  } as object);
+  for (const c of configs)
+    await client
+      .getConfig(c.ID)
+      .remove()
+      .catch(() => undefined);
+  await deleteKeys(r, `${keyPrefix}*`);
+  r.disconnect();
+}, 120_000);
+
+describe('a rollout whose proxy task fails its health check', () => {
+  it('is rolled back, fails the job with the reason, and the previous config keeps serving', async () => {
+    await waitFor(
+      'the route through the first config',
+      async () => ((await answer()) === 200 ? true : undefined),
+      90_000,
+    );
+    const good = (await client.getService(`${cluster}-proxy`).inspect()).Spec.TaskTemplate.ContainerSpec
+      .Configs[0].ConfigName as string;
+
+    await updateService(client, `${prefix}-web`, (spec) => ({
+      Labels: { ...spec.Labels, 'com.docker.lb.ssl_cert': `${prefix}.cert` },
+    }));
+    const failed = await waitFor(
+      'the failed rollout',
+      async () => (await queue.getFailed()).find((j) => j.data.cluster === cluster),
+      150_000,
+    );
+    expect(failed.failedReason).toMatch(
+      /^rollout of signalbox-.* to cluster .* failed \((rollback_\w+|paused|reverted)\)/,
+    );
+
+    await waitFor(
+      'the previous config back on the proxy',
+      async () => {
+        const svc = await client.getService(`${cluster}-proxy`).inspect();
+        return svc.Spec.TaskTemplate.ContainerSpec.Configs[0].ConfigName === good ? true : undefined;
+      },
+      60_000,
+    );
+    expect(
+      await waitFor(
+        'the route answering again',
+        async () => ((await answer()) === 200 ? 200 : undefined),
+        60_000,
+      ),
+    ).toBe(200);
+  }, 300_000);
+});
