@@ -113,7 +113,7 @@ describe('a rollout whose proxy task fails its health check', () => {
       150_000,
     );
     expect(failed.failedReason).toMatch(
-      /^rollout of signalbox-.* to cluster .* failed \((rollback_\w+|paused|reverted)\)/,
+      /^rollout of signalbox-.* to cluster .* failed \(rollback_\w+\): update rolled back due to failure/,
     );
 
     await waitFor(
