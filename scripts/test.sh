@@ -19,5 +19,7 @@ log "typecheck"
 npx tsc --noEmit -p .
 log "lint"
 npx biome check .
-log "tests"
-npx vitest run "$@"
+log "unit and nginx tests"
+npx vitest run --project unit "$@"
+log "integration tests (Docker swarm, Redis), one file at a time"
+npx vitest run --project int "$@"
