@@ -14,11 +14,16 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: roots.map((r) => `${r}*.test.ts`), exclude: ['**/*.int.test.ts', '**/node_modules/**'] },
+        test: {
+          name: 'unit',
+          include: roots.map((r) => `${r}*.test.ts`),
+          exclude: ['**/*.int.test.ts', '**/node_modules/**'],
+        },
       },
       {
         extends: true,
-        test: { name: 'int', include: roots.map((r) => `${r}*.int.test.ts`), fileParallelism: false },
+        // scripts/test.sh runs this project with --no-file-parallelism.
+        test: { name: 'int', include: roots.map((r) => `${r}*.int.test.ts`) },
       },
     ],
   },

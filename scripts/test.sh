@@ -22,4 +22,4 @@ npx biome check .
 log "unit and nginx tests"
 npx vitest run --project unit "$@"
 log "integration tests (Docker swarm, Redis), one file at a time"
-npx vitest run --project int "$@"
+npx vitest run --project int --no-file-parallelism "$@"

@@ -1,0 +1,5 @@
+export { toHmetis } from './hmetis-export.js';
+export { type MultiTenantParams, multiTenant, TARGET_INSTANCE } from './multi-tenant.js';
+export { type Perturbation, perturb } from './perturb.js';
+export { type PowerLawParams, powerLaw } from './power-law.js';
+export { type RegionOrgParams, regionOrg } from './region-org.js';
