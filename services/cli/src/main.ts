@@ -7,8 +7,10 @@ const USAGE = `usage: signalbox <command> [options]
 commands:
   render --snapshot FILE [--config FILE] [--cluster NAME] [--strict]
          nginx config of one service cluster on stdout, a JSON report on stderr
-  plan   --input FILE [--previous FILE] [--time-budget-ms N] [--seed N] [--format json|hmetis] [--fix FILE]
-         assign apps to service clusters; JSON on stdout
+  plan   --input FILE [--previous FILE] [--time-budget-ms N] [--seed N] [--move-cost X] [--max-moves N]
+         [--format json|hmetis [--fix FILE] --k N --epsilon E]
+         assign apps to service clusters; JSON on stdout. With --format hmetis, FILE is an .hgr hypergraph,
+         --fix an hMETIS fix file and --previous a partition file (one block per line)
 
 exit codes: 0 ok, 1 unusable input, 2 usage error, 3 rejected services with --strict
 `;
