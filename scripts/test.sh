@@ -19,7 +19,14 @@ log "typecheck"
 npx tsc --noEmit -p .
 log "lint"
 npx biome check .
+mkdir -p .tmp
 log "unit and nginx tests"
-npx vitest run --project unit "$@"
+npx vitest run --project unit --reporter=default --reporter=json --outputFile=.tmp/vitest-unit.json "$@"
 log "integration tests (Docker swarm, Redis), one file at a time"
-npx vitest run --project int --no-file-parallelism "$@"
+npx vitest run --project int --no-file-parallelism --reporter=default --reporter=json --outputFile=.tmp/vitest-int.json "$@"
+# One plain closing line for both runs, the form CI reads.
+node -e '
+  const runs = [".tmp/vitest-unit.json", ".tmp/vitest-int.json"].map((f) => JSON.parse(require("fs").readFileSync(f, "utf8")));
+  const sum = (k) => runs.reduce((n, r) => n + r[k], 0);
+  console.log(`vitest: ${sum("numPassedTests")} passed, ${sum("numFailedTests")} failed`);
+'

@@ -89,7 +89,7 @@ afterAll(async () => {
 
 describe('staged proxy rollouts', () => {
   it.each(orders)(
-    '%s replaces one task at a time, %ss apart',
+    `%s replaces one task at a time, ${DELAY_S} s apart`,
     async (order) => {
       const cluster = clusterOf(order);
       const job = await waitFor(
