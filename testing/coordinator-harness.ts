@@ -1,11 +1,15 @@
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type Docker from 'dockerode';
+import type { Redis } from 'ioredis';
 import { pino } from 'pino';
+import { CLUSTER_LABEL } from '../services/coordinator/src/proxy/proxy-service-spec.js';
 import { loadCoordinatorSettings } from '../services/coordinator/src/settings.js';
 import { type RunningCoordinator, startCoordinator } from '../services/coordinator/src/start-coordinator.js';
-import { REDIS_URL } from './redis.js';
-import { TEST_LABEL } from './swarm.js';
+import { startWorker, type WorkerSettings } from '../services/extension/src/start-worker.js';
+import { deleteKeys, REDIS_URL } from './redis.js';
+import { removeTestObjects, TEST_LABEL } from './swarm.js';
 import { freePort } from './upstreams.js';
 
 export const TEST_TOKEN = 'test-token-0123456789abcdef';
@@ -59,4 +63,50 @@ export async function startTestCoordinator(
     queuePrefix: keyPrefix,
     leaseTtlMs: 1_500,
   });
+}
+
+/** A worker in this process, on the test coordinator's queue and Redis keys. */
+export function startTestWorker(
+  coordinator: RunningCoordinator,
+  prefix: string,
+  keyPrefix: string,
+  overrides: Partial<WorkerSettings> = {},
+): ReturnType<typeof startWorker> {
+  return startWorker(
+    {
+      coordinatorAddress: `127.0.0.1:${coordinator.grpcPort}`,
+      token: TEST_TOKEN,
+      redisUrl: REDIS_URL,
+      concurrency: 1,
+      workerId: `${prefix}-worker`,
+      serverInfo: 'signalbox/test',
+      queuePrefix: keyPrefix,
+      keyPrefix,
+      ...overrides,
+    },
+    pino({ level: 'silent' }),
+  );
+}
+
+/** Everything a run left: its labelled services, networks and secrets, its clusters' configs, its Redis keys. */
+export async function cleanUpRun(
+  client: Docker,
+  redisClient: Redis,
+  prefix: string,
+  keyPrefix: string,
+  clusters: string[],
+): Promise<void> {
+  await removeTestObjects(client, prefix);
+  for (const cluster of clusters) {
+    const configs = await client.listConfigs({
+      filters: JSON.stringify({ label: [`${CLUSTER_LABEL}=${cluster}`] }),
+    } as object);
+    for (const c of configs)
+      await client
+        .getConfig(c.ID)
+        .remove()
+        .catch(() => undefined);
+  }
+  await deleteKeys(redisClient, `${keyPrefix}*`);
+  redisClient.disconnect();
 }

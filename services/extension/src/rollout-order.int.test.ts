@@ -1,20 +1,10 @@
 import { Queue } from 'bullmq';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONFIG_QUEUE } from '#shared/jobs/config-job.js';
-import { startTestCoordinator, TEST_TOKEN } from '../../../testing/coordinator-harness.js';
-import { deleteKeys, REDIS_URL, redis, redisPrefix } from '../../../testing/redis.js';
-import {
-  createTestNetwork,
-  createTestService,
-  docker,
-  removeTestObjects,
-  testPrefix,
-  waitFor,
-} from '../../../testing/swarm.js';
-import { CLUSTER_LABEL } from '../../coordinator/src/proxy/proxy-service-spec.js';
+import { cleanUpRun, startTestCoordinator, startTestWorker } from '../../../testing/coordinator-harness.js';
+import { redis, redisPrefix } from '../../../testing/redis.js';
+import { createTestNetwork, createTestService, docker, testPrefix, waitFor } from '../../../testing/swarm.js';
 import type { RunningCoordinator } from '../../coordinator/src/start-coordinator.js';
-import { startWorker } from './start-worker.js';
 
 /** Two-replica proxies rolled out start-first and stop-first, each with a 3 s update delay between stages. */
 const client = docker();
@@ -53,38 +43,17 @@ beforeAll(async () => {
     })),
   );
   queue = new Queue(CONFIG_QUEUE, { connection: redis(), prefix: keyPrefix });
-  worker = await startWorker(
-    {
-      coordinatorAddress: `127.0.0.1:${coordinator.grpcPort}`,
-      token: TEST_TOKEN,
-      redisUrl: REDIS_URL,
-      concurrency: 2,
-      workerId: `${prefix}-w`,
-      serverInfo: 'signalbox/test',
-      queuePrefix: keyPrefix,
-      keyPrefix,
-    },
-    pino({ level: 'silent' }),
-  );
+  worker = await startTestWorker(coordinator as RunningCoordinator, prefix, keyPrefix, {
+    concurrency: 2,
+    workerId: `${prefix}-w`,
+  });
 }, 60_000);
 
 afterAll(async () => {
   await worker?.stop();
   await queue?.close();
   await coordinator?.stop();
-  await removeTestObjects(client, prefix);
-  for (const order of orders) {
-    const configs = await client.listConfigs({
-      filters: JSON.stringify({ label: [`${CLUSTER_LABEL}=${clusterOf(order)}`] }),
-    } as object);
-    for (const c of configs)
-      await client
-        .getConfig(c.ID)
-        .remove()
-        .catch(() => undefined);
-  }
-  await deleteKeys(r, `${keyPrefix}*`);
-  r.disconnect();
+  await cleanUpRun(client, r, prefix, keyPrefix, orders.map(clusterOf));
 }, 120_000);
 
 describe('staged proxy rollouts', () => {

@@ -1,24 +1,20 @@
 import { Queue } from 'bullmq';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONFIG_QUEUE } from '#shared/jobs/config-job.js';
-import { startTestCoordinator, TEST_TOKEN } from '../../../testing/coordinator-harness.js';
+import { cleanUpRun, startTestCoordinator, startTestWorker } from '../../../testing/coordinator-harness.js';
 import { get } from '../../../testing/http-client.js';
-import { deleteKeys, REDIS_URL, redis, redisPrefix } from '../../../testing/redis.js';
+import { redis, redisPrefix } from '../../../testing/redis.js';
 import {
   createTestNetwork,
   createTestService,
   docker,
   gwbridgeAddressOf,
-  removeTestObjects,
   TEST_LABEL,
   testPrefix,
   updateService,
   waitFor,
 } from '../../../testing/swarm.js';
-import { CLUSTER_LABEL } from '../../coordinator/src/proxy/proxy-service-spec.js';
 import type { RunningCoordinator } from '../../coordinator/src/start-coordinator.js';
-import { startWorker } from './start-worker.js';
 
 /**
  * A config that passes `nginx -t` in the worker but not on the proxy: the TLS secret holds no certificate,
@@ -62,36 +58,17 @@ beforeAll(async () => {
     { extension: 'c', cluster, proxyReplicas: 1 },
   ]);
   queue = new Queue(CONFIG_QUEUE, { connection: redis(), prefix: keyPrefix });
-  worker = await startWorker(
-    {
-      coordinatorAddress: `127.0.0.1:${coordinator.grpcPort}`,
-      token: TEST_TOKEN,
-      redisUrl: REDIS_URL,
-      concurrency: 1,
-      workerId: `${prefix}-w`,
-      serverInfo: 'signalbox/test',
-      queuePrefix: keyPrefix,
-      keyPrefix,
-    },
-    pino({ level: 'silent' }),
-  );
+  worker = await startTestWorker(coordinator as RunningCoordinator, prefix, keyPrefix, {
+    concurrency: 1,
+    workerId: `${prefix}-w`,
+  });
 }, 60_000);
 
 afterAll(async () => {
   await worker?.stop();
   await queue?.close();
   await coordinator?.stop();
-  await removeTestObjects(client, prefix);
-  const configs = await client.listConfigs({
-    filters: JSON.stringify({ label: [`${CLUSTER_LABEL}=${cluster}`] }),
-  } as object);
-  for (const c of configs)
-    await client
-      .getConfig(c.ID)
-      .remove()
-      .catch(() => undefined);
-  await deleteKeys(r, `${keyPrefix}*`);
-  r.disconnect();
+  await cleanUpRun(client, r, prefix, keyPrefix, [cluster]);
 }, 120_000);
 
 describe('a rollout whose proxy task fails its health check', () => {

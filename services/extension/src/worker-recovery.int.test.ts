@@ -1,21 +1,16 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { Queue } from 'bullmq';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONFIG_QUEUE } from '#shared/jobs/config-job.js';
-import { startTestCoordinator, TEST_TOKEN } from '../../../testing/coordinator-harness.js';
-import { deleteKeys, REDIS_URL, redis, redisPrefix } from '../../../testing/redis.js';
 import {
-  createTestNetwork,
-  createTestService,
-  docker,
-  removeTestObjects,
-  testPrefix,
-  waitFor,
-} from '../../../testing/swarm.js';
-import { CLUSTER_LABEL } from '../../coordinator/src/proxy/proxy-service-spec.js';
+  cleanUpRun,
+  startTestCoordinator,
+  startTestWorker,
+  TEST_TOKEN,
+} from '../../../testing/coordinator-harness.js';
+import { REDIS_URL, redis, redisPrefix } from '../../../testing/redis.js';
+import { createTestNetwork, createTestService, docker, testPrefix, waitFor } from '../../../testing/swarm.js';
 import type { RunningCoordinator } from '../../coordinator/src/start-coordinator.js';
-import { startWorker } from './start-worker.js';
 
 /** A worker process SIGKILLed in the middle of a rollout; another worker finishes the job. */
 const client = docker();
@@ -42,21 +37,26 @@ afterAll(async () => {
   await rescuer?.stop();
   await queue?.close();
   await coordinator?.stop();
-  await removeTestObjects(client, prefix);
-  const configs = await client.listConfigs({
-    filters: JSON.stringify({ label: [`${CLUSTER_LABEL}=${cluster}`] }),
-  } as object);
-  for (const c of configs)
-    await client
-      .getConfig(c.ID)
-      .remove()
-      .catch(() => undefined);
-  await deleteKeys(r, `${keyPrefix}*`);
-  r.disconnect();
+  await cleanUpRun(client, r, prefix, keyPrefix, [cluster]);
 }, 120_000);
 
 describe('a worker that dies mid-rollout', () => {
   it('leaves a stalled job that another worker picks up and finishes', async () => {
+    // Only one version to roll out: wait until the app's task is a target before any worker runs.
+    await createTestService(client, prefix, {
+      name: `${prefix}-web`,
+      networks: [`${prefix}-net`],
+      replicas: 1,
+      labels: {
+        'com.docker.lb.hosts': `web.${prefix}.test`,
+        'com.docker.lb.port': '8080',
+        'com.docker.lb.service_cluster': cluster,
+      },
+    });
+    await waitFor('the routed version of the cluster', async () => {
+      const c = coordinator?.coordinator.desired()?.clusters.find((x) => x.cluster === cluster);
+      return c?.model.httpPools[0]?.targets.length === 1 ? true : undefined;
+    });
     doomed = spawn('npx', ['tsx', 'services/extension/src/main.ts'], {
       env: {
         ...process.env,
@@ -72,16 +72,6 @@ describe('a worker that dies mid-rollout', () => {
       stdio: 'ignore',
       detached: true,
     });
-    await createTestService(client, prefix, {
-      name: `${prefix}-web`,
-      networks: [`${prefix}-net`],
-      replicas: 1,
-      labels: {
-        'com.docker.lb.hosts': `web.${prefix}.test`,
-        'com.docker.lb.port': '8080',
-        'com.docker.lb.service_cluster': cluster,
-      },
-    });
     const job = await waitFor(
       'the first worker in the rollout stage',
       async () =>
@@ -90,21 +80,12 @@ describe('a worker that dies mid-rollout', () => {
     );
     process.kill(-(doomed.pid as number), 'SIGKILL');
     const killedAt = Date.now();
-    rescuer = await startWorker(
-      {
-        coordinatorAddress: `127.0.0.1:${coordinator?.grpcPort}`,
-        token: TEST_TOKEN,
-        redisUrl: REDIS_URL,
-        concurrency: 1,
-        workerId: `${prefix}-rescuer`,
-        serverInfo: 'signalbox/test',
-        queuePrefix: keyPrefix,
-        keyPrefix,
-        jobLockMs: LOCK_MS,
-        clusterLockMs: LOCK_MS,
-      },
-      pino({ level: 'silent' }),
-    );
+    rescuer = await startTestWorker(coordinator as RunningCoordinator, prefix, keyPrefix, {
+      concurrency: 1,
+      workerId: `${prefix}-rescuer`,
+      jobLockMs: LOCK_MS,
+      clusterLockMs: LOCK_MS,
+    });
     const done = await waitFor(
       'the job finished by the rescuer',
       async () => {

@@ -2,22 +2,20 @@ import { Queue, QueueEvents } from 'bullmq';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONFIG_QUEUE } from '#shared/jobs/config-job.js';
-import { startTestCoordinator, TEST_TOKEN } from '../../../testing/coordinator-harness.js';
+import { cleanUpRun, startTestCoordinator, startTestWorker } from '../../../testing/coordinator-harness.js';
 import { get } from '../../../testing/http-client.js';
-import { deleteKeys, REDIS_URL, redis, redisPrefix } from '../../../testing/redis.js';
+import { redis, redisPrefix } from '../../../testing/redis.js';
 import {
   createTestNetwork,
   createTestService,
   docker,
   gwbridgeAddressOf,
-  removeTestObjects,
   testPrefix,
   waitFor,
 } from '../../../testing/swarm.js';
 import { CLUSTER_LABEL } from '../../coordinator/src/proxy/proxy-service-spec.js';
 import type { RunningCoordinator } from '../../coordinator/src/start-coordinator.js';
 import { ClusterLock } from './lock/cluster-lock.js';
-import { startWorker } from './start-worker.js';
 
 /** Coordinator + two workers + real proxies on the real swarm; requests go to the proxy task itself. */
 const client = docker();
@@ -27,7 +25,7 @@ const r = redis();
 const good = `${prefix}-good`;
 const bad = `${prefix}-bad`;
 const stuck = `${prefix}-stuck`;
-const log = pino({ level: 'silent' });
+const _log = pino({ level: 'silent' });
 let coordinator: RunningCoordinator | undefined;
 const workers: { stop: () => Promise<void> }[] = [];
 let queue: Queue;
@@ -77,19 +75,10 @@ beforeAll(async () => {
   events = new QueueEvents(CONFIG_QUEUE, { connection: redis(), prefix: keyPrefix });
   for (const id of ['w1', 'w2']) {
     workers.push(
-      await startWorker(
-        {
-          coordinatorAddress: `127.0.0.1:${coordinator.grpcPort}`,
-          token: TEST_TOKEN,
-          redisUrl: REDIS_URL,
-          concurrency: 2,
-          workerId: `${prefix}-${id}`,
-          serverInfo: 'signalbox/test',
-          queuePrefix: keyPrefix,
-          keyPrefix,
-        },
-        log,
-      ),
+      await startTestWorker(coordinator as RunningCoordinator, prefix, keyPrefix, {
+        concurrency: 2,
+        workerId: `${prefix}-${id}`,
+      }),
     );
   }
 }, 120_000);
@@ -99,19 +88,7 @@ afterAll(async () => {
   await events?.close();
   await queue?.close();
   await coordinator?.stop();
-  await removeTestObjects(client, prefix);
-  for (const cluster of [good, bad, stuck]) {
-    const configs = await client.listConfigs({
-      filters: JSON.stringify({ label: [`${CLUSTER_LABEL}=${cluster}`] }),
-    } as object);
-    for (const c of configs)
-      await client
-        .getConfig(c.ID)
-        .remove()
-        .catch(() => undefined);
-  }
-  await deleteKeys(r, `${keyPrefix}*`);
-  r.disconnect();
+  await cleanUpRun(client, r, prefix, keyPrefix, [good, bad, stuck]);
 }, 120_000);
 
 describe('extension workers on a real swarm', () => {

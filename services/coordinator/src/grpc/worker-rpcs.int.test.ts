@@ -6,14 +6,13 @@ import type { ClusterSnapshot__Output } from '#shared/gen/signalbox/v1/ClusterSn
 import type { Rollout__Output } from '#shared/gen/signalbox/v1/Rollout.js';
 import type { ClusterModel } from '#shared/model/index.js';
 import { renderCluster } from '#shared/nginx/index.js';
-import { startTestCoordinator, TEST_TOKEN } from '../../../../testing/coordinator-harness.js';
+import { cleanUpRun, startTestCoordinator, TEST_TOKEN } from '../../../../testing/coordinator-harness.js';
 import { nginxTest } from '../../../../testing/nginx-process.js';
-import { deleteKeys, redis, redisPrefix } from '../../../../testing/redis.js';
+import { redis, redisPrefix } from '../../../../testing/redis.js';
 import {
   createTestNetwork,
   createTestService,
   docker,
-  removeTestObjects,
   testPrefix,
   waitFor,
 } from '../../../../testing/swarm.js';
@@ -56,17 +55,7 @@ beforeAll(async () => {
 afterAll(async () => {
   api?.close();
   await coordinator?.stop();
-  await removeTestObjects(client, prefix);
-  const configs = await client.listConfigs({
-    filters: JSON.stringify({ label: [`${CLUSTER_LABEL}=${cluster}`] }),
-  } as object);
-  for (const c of configs)
-    await client
-      .getConfig(c.ID)
-      .remove()
-      .catch(() => undefined);
-  await deleteKeys(r, `${keyPrefix}*`);
-  r.disconnect();
+  await cleanUpRun(client, r, prefix, keyPrefix, [cluster]);
 }, 120_000);
 
 describe('worker RPCs against a real swarm', () => {
