@@ -103,6 +103,8 @@ export const ExtensionConfig = z
     ProxyConstraints: z.array(z.string()).default([]),
     ProxyPlacementPreferences: z.array(z.string()).default([]),
     ProxyUpdateDelay: duration.optional(),
+    /** Signalbox: keep the cluster's networks set up on proxy nodes with a sleeping placeholder task. */
+    WarmNetworks: z.boolean().default(true),
     /** Signalbox: start-first (default) or stop-first; host-mode publishing defaults to stop-first. */
     ProxyUpdateOrder: z.enum(['start-first', 'stop-first']).optional(),
     ServiceCluster: z.string().default(''),

@@ -58,7 +58,7 @@ afterAll(async () => {
 describe('ProxyServiceManager on a real swarm', () => {
   it('creates a labelled proxy service that joins its networks and mounts its secrets, and its task becomes healthy', async () => {
     const result = await manager.reconcile([inputs({ secrets: [secret] })]);
-    expect(result.created).toEqual([`${prefix}-proxy-east`]);
+    expect(result.created).toEqual([`${prefix}-proxy-east`, `${prefix}-proxy-east-warm`]);
     const svc = await inspectProxy();
     expect(svc.Spec.Labels[MANAGED_LABEL]).toBe('signalbox');
     expect(svc.Spec.Labels[CLUSTER_LABEL]).toBe(`${prefix}-east`);
@@ -84,14 +84,29 @@ describe('ProxyServiceManager on a real swarm', () => {
     const before = (await inspectProxy()).Version.Index;
     expect((await manager.reconcile([inputs({ secrets: [secret] })])).unchanged).toEqual([
       `${prefix}-proxy-east`,
+      `${prefix}-proxy-east-warm`,
     ]);
     expect((await inspectProxy()).Version.Index).toBe(before);
     const result = await manager.reconcile([inputs({ secrets: [secret], networkIds: [netB, netA] })]);
-    expect(result.updated).toEqual([`${prefix}-proxy-east`]);
+    expect(result.updated).toEqual([`${prefix}-proxy-east`, `${prefix}-proxy-east-warm`]);
     const svc = await inspectProxy();
     expect(svc.Spec.TaskTemplate.Networks.map((n: { Target: string }) => n.Target).sort()).toEqual(
       [netA, netB].sort(),
     );
+  }, 60_000);
+
+  it('keeps the networks warm on proxy nodes with a sleeping placeholder on the same networks', async () => {
+    const warm = await client.getService(`${prefix}-proxy-east-warm`).inspect();
+    expect(warm.Spec.Mode).toEqual({ Global: {} });
+    expect(warm.Spec.TaskTemplate.Networks.map((n: { Target: string }) => n.Target).sort()).toEqual(
+      [netA, netB].sort(),
+    );
+    await waitFor('a running placeholder', async () => {
+      const tasks = await client.listTasks({
+        filters: JSON.stringify({ service: [`${prefix}-proxy-east-warm`] }),
+      } as object);
+      return tasks.some((t) => t.Status?.State === 'running') ? true : undefined;
+    });
   }, 60_000);
 
   it('never touches a service it does not own, even with the proxy name', async () => {
@@ -109,7 +124,7 @@ describe('ProxyServiceManager on a real swarm', () => {
 
   it('removes the proxy when its cluster goes away', async () => {
     const result = await manager.reconcile([]);
-    expect(result.removed).toEqual([`${prefix}-proxy-east`]);
+    expect(result.removed.sort()).toEqual([`${prefix}-proxy-east`, `${prefix}-proxy-east-warm`]);
     await expect(inspectProxy()).rejects.toThrow();
   }, 60_000);
 });

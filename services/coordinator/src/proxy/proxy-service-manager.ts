@@ -9,6 +9,7 @@ import {
   proxyServiceName,
   proxyServiceSpec,
   SPEC_LABEL,
+  warmServiceSpec,
 } from './proxy-service-spec.js';
 
 export interface ProxyReconcileResult {
@@ -61,39 +62,15 @@ export class ProxyServiceManager {
     const byName = new Map(managed.map((s) => [s.Spec?.Name ?? '', s]));
     const wanted = new Set<string>();
     for (const wantedInputs of desired) {
-      const existingSvc = byName.get(proxyServiceName(wantedInputs.cluster, wantedInputs.ext));
-      const inputs = wantedInputs.config ? wantedInputs : { ...wantedInputs, ...liveConfigOf(existingSvc) };
-      const spec = proxyServiceSpec(inputs);
-      const name = spec.Name as string;
-      wanted.add(name);
-      const log = this.log.child({ [LogField.cluster]: inputs.cluster, [LogField.service]: name });
-      const existing = byName.get(name);
-      if (!existing) {
-        if (await this.nameTaken(name)) {
-          log.error('a service that Signalbox does not own has this proxy name; not touching it');
-          result.refused.push(name);
-          continue;
-        }
-        await this.docker.createService(spec);
-        log.info('created proxy service');
-        result.created.push(name);
-        continue;
+      const existingProxy = byName.get(proxyServiceName(wantedInputs.cluster, wantedInputs.ext));
+      const inputs = wantedInputs.config ? wantedInputs : { ...wantedInputs, ...liveConfigOf(existingProxy) };
+      const specs = [proxyServiceSpec(inputs)];
+      if (inputs.ext.WarmNetworks && inputs.ext.ProxyReplicas > 0) specs.push(warmServiceSpec(inputs));
+      for (const spec of specs) {
+        wanted.add(spec.Name as string);
+        const applied = await this.apply(spec, byName.get(spec.Name as string), inputs.cluster, result);
+        if (!applied) break;
       }
-      const updateState = existing.UpdateStatus?.State ?? '';
-      if (updateState.startsWith('rollback')) result.rolledBack.push(inputs.cluster);
-      if (updateState === 'rollback_started') {
-        // Swarm is restoring the previous spec; writing ours now would fight the rollback.
-        result.unchanged.push(name);
-        continue;
-      }
-      const labels = (spec.Labels ?? {}) as Record<string, string>;
-      if (existing.Spec?.Labels?.[SPEC_LABEL] === labels[SPEC_LABEL]) {
-        result.unchanged.push(name);
-        continue;
-      }
-      await this.docker.getService(existing.ID).update({ ...spec, version: existing.Version?.Index });
-      log.info('updated proxy service');
-      result.updated.push(name);
     }
     for (const [name, svc] of byName) {
       if (wanted.has(name)) continue;
@@ -105,6 +82,40 @@ export class ProxyServiceManager {
       result.removed.push(name);
     }
     return result;
+  }
+
+  /** Creates or updates one managed service; false when its name belongs to a service Signalbox does not own. */
+  private async apply(
+    spec: Record<string, unknown>,
+    existing: Docker.Service | undefined,
+    cluster: string,
+    result: ProxyReconcileResult,
+  ): Promise<boolean> {
+    const name = spec.Name as string;
+    const log = this.log.child({ [LogField.cluster]: cluster, [LogField.service]: name });
+    if (!existing) {
+      if (await this.nameTaken(name)) {
+        log.error('a service that Signalbox does not own has this name; not touching it');
+        result.refused.push(name);
+        return false;
+      }
+      await this.docker.createService(spec);
+      log.info('created service');
+      result.created.push(name);
+      return true;
+    }
+    const updateState = existing.UpdateStatus?.State ?? '';
+    if (updateState.startsWith('rollback')) result.rolledBack.push(cluster);
+    const labels = (spec.Labels ?? {}) as Record<string, string>;
+    // During rollback_started Swarm is restoring the previous spec; writing ours now would fight it.
+    if (updateState === 'rollback_started' || existing.Spec?.Labels?.[SPEC_LABEL] === labels[SPEC_LABEL]) {
+      result.unchanged.push(name);
+      return true;
+    }
+    await this.docker.getService(existing.ID).update({ ...spec, version: existing.Version?.Index });
+    log.info('updated service');
+    result.updated.push(name);
+    return true;
   }
 
   private async nameTaken(name: string): Promise<boolean> {

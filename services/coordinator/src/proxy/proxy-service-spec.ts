@@ -7,6 +7,8 @@ export const MANAGED_VALUE = 'signalbox';
 export const CLUSTER_LABEL = 'io.signalbox.cluster';
 /** Hash of the spec Signalbox last wrote, so an unchanged proxy is never updated (and never restarted). */
 export const SPEC_LABEL = 'io.signalbox.spec';
+/** What a managed service is for; absent on proxies. */
+export const ROLE_LABEL = 'io.signalbox.role';
 export const DEFAULT_PROXY_IMAGE = 'signalbox/proxy:local';
 
 export interface ProxyInputs {
@@ -113,4 +115,41 @@ export function proxyServiceSpec(p: ProxyInputs): Record<string, unknown> {
 /** `spread=node.labels.region` → the Engine API's placement preference object. */
 function spread(preference: string): { Spread: { SpreadDescriptor: string } } {
   return { Spread: { SpreadDescriptor: preference.replace(/^spread=/, '') } };
+}
+
+/** The placeholder that keeps a cluster's networks set up on its proxy nodes. */
+export const warmServiceName = (cluster: string, ext: ExtensionConfig): string =>
+  `${proxyServiceName(cluster, ext)}-warm`;
+
+/**
+ * A sleeping task on every node a proxy may run on, joined to the proxy's networks: a node sets up an
+ * overlay network for its first task on it (about 1.2 s each) and tears it down after its last, so with this
+ * placeholder a replaced proxy task finds its networks ready (about 0.2 s each).
+ */
+export function warmServiceSpec(p: ProxyInputs): Record<string, unknown> {
+  const { ext } = p;
+  const spec = {
+    Name: warmServiceName(p.cluster, ext),
+    Labels: {
+      ...ext.ProxyLabels,
+      [MANAGED_LABEL]: MANAGED_VALUE,
+      [CLUSTER_LABEL]: p.cluster,
+      [ROLE_LABEL]: 'warm-networks',
+    } as Record<string, string>,
+    TaskTemplate: {
+      ContainerSpec: {
+        Image: ext.ProxyImage ?? DEFAULT_PROXY_IMAGE,
+        Command: ['/bin/sleep', '2147483647'],
+        StopGracePeriod: ns('1s'),
+        Labels: { [MANAGED_LABEL]: MANAGED_VALUE, [CLUSTER_LABEL]: p.cluster },
+      },
+      Resources: { Limits: { MemoryBytes: 16 * 1024 * 1024 } },
+      Placement: { Constraints: ext.ProxyConstraints },
+      Networks: [...new Set(p.networkIds)].sort().map((Target) => ({ Target })),
+      RestartPolicy: { Condition: 'any', Delay: ns('1s') },
+    },
+    Mode: { Global: {} },
+  };
+  spec.Labels[SPEC_LABEL] = shortHash(JSON.stringify(spec), 16);
+  return spec;
 }
