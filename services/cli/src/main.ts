@@ -1,4 +1,5 @@
 import { type CliIo, ExitCode, processIo } from './cli-io.js';
+import { runMapCommand } from './commands/map.js';
 import { runPlanCommand } from './commands/plan.js';
 import { runRenderCommand } from './commands/render.js';
 
@@ -12,6 +13,9 @@ commands:
          assign apps to service clusters; JSON on stdout. With --format hmetis, FILE is an .hgr hypergraph,
          --fix an hMETIS fix file and --previous a partition file (one block per line)
 
+  map    [--coordinator HOST:PORT] [--token-file FILE]
+         host → service cluster as JSON, from a running coordinator (token also from SIGNALBOX_GRPC_TOKEN)
+
 exit codes: 0 ok, 1 unusable input, 2 usage error, 3 rejected services with --strict
 `;
 
@@ -22,6 +26,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       return runRenderCommand(rest, io);
     case 'plan':
       return runPlanCommand(rest, io);
+    case 'map':
+      return runMapCommand(rest, io);
     case undefined:
     case '-h':
     case '--help':

@@ -15,6 +15,7 @@ import {
   updateService,
   waitFor,
 } from '../../../testing/swarm.js';
+import { runMapCommand } from '../../cli/src/commands/map.js';
 import type { RunningCoordinator } from './start-coordinator.js';
 
 /**
@@ -121,6 +122,27 @@ describe('coordinator on a real swarm and Redis', () => {
     const proxy = await client.getService(`${east}-proxy`).inspect();
     expect(proxy.Spec.Labels['io.signalbox.cluster']).toBe(east);
   }, 90_000);
+
+  it('exports the host → cluster map for an external load balancer (signalbox map)', async () => {
+    const c = running[0] as RunningCoordinator;
+    let out = '';
+    let err = '';
+    const io = {
+      stdout: (t: string) => (out += t),
+      stderr: (t: string) => (err += t),
+      readFile: async () => '',
+    };
+    const code = await runMapCommand(['--coordinator', `127.0.0.1:${c.grpcPort}`], io, {
+      SIGNALBOX_GRPC_TOKEN: TEST_TOKEN,
+    });
+    expect({ code, err }).toEqual({ code: 0, err: '' });
+    const map = JSON.parse(out) as Record<string, string>;
+    expect(map[`shop.${prefix}.test`]).toBe(east);
+    expect(map[`api.${prefix}.test`]).toBe(east);
+    const denied = await runMapCommand(['--coordinator', `127.0.0.1:${c.grpcPort}`], io, {});
+    expect(denied).toBe(1);
+    expect(err).toMatch(/missing or wrong bearer token/);
+  });
 
   it('refuses gRPC calls without the token', async () => {
     const c = running[0] as RunningCoordinator;
