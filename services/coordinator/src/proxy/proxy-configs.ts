@@ -4,9 +4,9 @@ import { sha256Hex } from '#shared/util/stable-hash.js';
 import { CLUSTER_LABEL, MANAGED_LABEL, MANAGED_VALUE } from './proxy-service-spec.js';
 
 /** Swarm refuses config objects above 1000 KiB (swarmkit's MaxConfigSize). */
-export const MAX_CONFIG_BYTES = 1000 * 1024;
+const MAX_CONFIG_BYTES = 1000 * 1024;
 
-export const configObjectName = (cluster: string, nginxConf: string): string =>
+const configObjectName = (cluster: string, nginxConf: string): string =>
   `signalbox-${cluster || 'default'}-${sha256Hex(nginxConf).slice(0, 12)}`;
 
 /**

@@ -8,8 +8,8 @@ export const CLUSTER_LABEL = 'io.signalbox.cluster';
 /** Hash of the spec Signalbox last wrote, so an unchanged proxy is never updated (and never restarted). */
 export const SPEC_LABEL = 'io.signalbox.spec';
 /** What a managed service is for; absent on proxies. */
-export const ROLE_LABEL = 'io.signalbox.role';
-export const DEFAULT_PROXY_IMAGE = 'signalbox/proxy:local';
+const ROLE_LABEL = 'io.signalbox.role';
+const DEFAULT_PROXY_IMAGE = 'signalbox/proxy:local';
 
 export interface ProxyInputs {
   cluster: string;
@@ -118,7 +118,7 @@ function spread(preference: string): { Spread: { SpreadDescriptor: string } } {
 }
 
 /** The placeholder that keeps a cluster's networks set up on its proxy nodes. */
-export const warmServiceName = (cluster: string, ext: ExtensionConfig): string =>
+const warmServiceName = (cluster: string, ext: ExtensionConfig): string =>
   `${proxyServiceName(cluster, ext)}-warm`;
 
 /**
