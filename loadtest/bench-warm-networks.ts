@@ -8,7 +8,14 @@ import { type CoordinatorClient, coordinatorClient, unary } from '#coordinator-c
 import type { Rollout__Output } from '#shared/gen/signalbox/v1/Rollout.js';
 import { cleanUpRun, startTestCoordinator, TEST_TOKEN } from '../testing/coordinator-harness.js';
 import { redis, redisPrefix } from '../testing/redis.js';
-import { createTestNetwork, createTestService, docker, testPrefix, waitFor } from '../testing/swarm.js';
+import {
+  createTestNetwork,
+  createTestService,
+  docker,
+  tasksMeantToRun,
+  testPrefix,
+  waitFor,
+} from '../testing/swarm.js';
 
 const SIZES = (process.env.BENCH_NETWORKS ?? '1,10,20').split(',').map(Number);
 const ROLLOUTS = Number(process.env.BENCH_ROLLOUTS ?? 3);
@@ -69,9 +76,7 @@ try {
               .getService(`${cluster}-proxy`)
               .inspect()
               .catch(() => undefined);
-            const tasks = await client.listTasks({
-              filters: JSON.stringify({ service: [`${cluster}-proxy`], 'desired-state': ['running'] }),
-            } as object);
+            const tasks = await tasksMeantToRun(client, `${cluster}-proxy`);
             return s?.Spec.TaskTemplate.Networks.length === n &&
               tasks.some((t) => t.Status?.State === 'running')
               ? true
@@ -83,9 +88,7 @@ try {
           await waitFor(
             'the placeholder running',
             async () => {
-              const tasks = await client.listTasks({
-                filters: JSON.stringify({ service: [`${cluster}-proxy-warm`], 'desired-state': ['running'] }),
-              } as object);
+              const tasks = await tasksMeantToRun(client, `${cluster}-proxy-warm`);
               return tasks.some((t) => t.Status?.State === 'running') ? true : undefined;
             },
             120_000,

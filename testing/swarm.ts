@@ -93,14 +93,19 @@ export async function createTestNetwork(client: Docker, prefix: string, name: st
   return net.id;
 }
 
+/** Tasks of `service` that Swarm means to keep running (whatever state they have reached). */
+export async function tasksMeantToRun(client: Docker, service: string): ReturnType<Docker['listTasks']> {
+  return client.listTasks({
+    filters: JSON.stringify({ service: [service], 'desired-state': ['running'] }),
+  } as object);
+}
+
 /**
  * The host reaches a task through its docker_gwbridge address (this kernel has no IPVS, so published
  * ingress ports do not forward); the address of the first running task of `service`.
  */
 export async function gwbridgeAddressOf(client: Docker, service: string): Promise<string | undefined> {
-  const tasks = await client.listTasks({
-    filters: JSON.stringify({ service: [service], 'desired-state': ['running'] }),
-  } as object);
+  const tasks = await tasksMeantToRun(client, service);
   const running = tasks.find((t) => t.Status?.State === 'running');
   const containerId = (running?.Status as { ContainerStatus?: { ContainerID?: string } } | undefined)
     ?.ContainerStatus?.ContainerID;

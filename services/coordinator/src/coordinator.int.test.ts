@@ -11,6 +11,7 @@ import {
   createTestService,
   docker,
   removeTestObjects,
+  tasksMeantToRun,
   testPrefix,
   updateService,
   waitFor,
@@ -172,9 +173,7 @@ describe('coordinator on a real swarm and Redis', () => {
       async () => {
         await updateService(client, `${prefix}-api`, () => ({ Mode: { Replicated: { Replicas: 2 } } }));
         await waitFor('two api tasks', async () => {
-          const tasks = await client.listTasks({
-            filters: JSON.stringify({ service: [`${prefix}-api`], 'desired-state': ['running'] }),
-          } as object);
+          const tasks = await tasksMeantToRun(client, `${prefix}-api`);
           return tasks.filter((t) => t.Status?.State === 'running').length === 2 ? true : undefined;
         });
       },

@@ -8,7 +8,7 @@ import type { SwarmSnapshot } from '#shared/swarm/index.js';
 import type { SwarmSource } from './docker/swarm-source.js';
 import type { ChangeReason } from './docker/swarm-watcher.js';
 import type { CoordinatorBackend, RolloutRequest } from './grpc/coordinator-handlers.js';
-import { pruneProxyConfigs, storeProxyConfig } from './proxy/proxy-configs.js';
+import { findProxyConfig, pruneProxyConfigs, storeProxyConfig } from './proxy/proxy-configs.js';
 import type { ProxyServiceManager } from './proxy/proxy-service-manager.js';
 import {
   MANAGED_LABEL,
@@ -209,12 +209,9 @@ export class Coordinator implements CoordinatorBackend {
   }
 
   async startRollout(r: RolloutRequest): Promise<Rollout> {
-    const configs = await this.deps.docker.listConfigs({
-      filters: JSON.stringify({ name: [r.configName] }),
-    } as object);
-    const config = configs.find((c) => c.Spec?.Name === r.configName);
+    const config = await findProxyConfig(this.deps.docker, r.configName);
     if (!config) throw Object.assign(new Error(`no stored config ${r.configName}`), { grpcCode: 5 });
-    this.live.set(r.cluster, { name: r.configName, id: config.ID });
+    this.live.set(r.cluster, config);
     // UNSPECIFIED order and a zero delay mean "as the extension's config says".
     const ext = this.extensionOf(r.cluster) ?? this.defaultExt();
     const configured = ext.ProxyUpdateOrder ?? (ext.PublishMode === 'host' ? 'stop-first' : 'start-first');

@@ -10,6 +10,7 @@ import {
   createTestService,
   docker,
   gwbridgeAddressOf,
+  tasksMeantToRun,
   testPrefix,
   waitFor,
 } from '../../../testing/swarm.js';
@@ -134,9 +135,7 @@ describe('extension workers on a real swarm', () => {
     await waitFor(
       'one running proxy task again',
       async () => {
-        const tasks = await client.listTasks({
-          filters: JSON.stringify({ service: [`${stuck}-proxy`], 'desired-state': ['running'] }),
-        } as object);
+        const tasks = await tasksMeantToRun(client, `${stuck}-proxy`);
         return tasks.length === 1 && tasks[0]?.Status?.State === 'running' ? true : undefined;
       },
       60_000,

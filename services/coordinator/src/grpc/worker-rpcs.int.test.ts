@@ -13,6 +13,7 @@ import {
   createTestNetwork,
   createTestService,
   docker,
+  tasksMeantToRun,
   testPrefix,
   waitFor,
 } from '../../../../testing/swarm.js';
@@ -120,9 +121,7 @@ describe('worker RPCs against a real swarm', () => {
     await waitFor(
       'the proxy task running the new config',
       async () => {
-        const tasks = await client.listTasks({
-          filters: JSON.stringify({ service: [`${cluster}-proxy`], 'desired-state': ['running'] }),
-        } as object);
+        const tasks = await tasksMeantToRun(client, `${cluster}-proxy`);
         const running = tasks.filter((t) => t.Status?.State === 'running');
         const cfg = (running[0]?.Spec?.ContainerSpec as { Configs?: { ConfigName: string }[] } | undefined)
           ?.Configs?.[0]?.ConfigName;

@@ -9,6 +9,16 @@ const MAX_CONFIG_BYTES = 1000 * 1024;
 const configObjectName = (cluster: string, nginxConf: string): string =>
   `signalbox-${cluster || 'default'}-${sha256Hex(nginxConf).slice(0, 12)}`;
 
+/** The config object with exactly this name (Docker's name filter also matches prefixes). */
+export async function findProxyConfig(
+  docker: Pick<Docker, 'listConfigs'>,
+  name: string,
+): Promise<{ name: string; id: string } | undefined> {
+  const configs = await docker.listConfigs({ filters: JSON.stringify({ name: [name] }) } as object);
+  const exact = configs.find((c) => c.Spec?.Name === name);
+  return exact ? { name, id: exact.ID } : undefined;
+}
+
 /**
  * Stores a rendered nginx.conf as a content-named Docker config: the same text always maps to the same
  * object, so storing twice is harmless and a rollout names exactly the bytes that were validated.
@@ -30,9 +40,8 @@ export async function storeProxyConfig(
     );
   }
   const name = configObjectName(cluster, nginxConf);
-  const existing = await docker.listConfigs({ filters: JSON.stringify({ name: [name] }) } as object);
-  const exact = existing.find((c) => c.Spec?.Name === name);
-  if (exact) return { name, id: exact.ID, created: false };
+  const existing = await findProxyConfig(docker, name);
+  if (existing) return { name, id: existing.id, created: false };
   const created = (await docker.createConfig({
     Name: name,
     Labels: { [MANAGED_LABEL]: MANAGED_VALUE, [CLUSTER_LABEL]: cluster },
