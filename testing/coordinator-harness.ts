@@ -24,12 +24,26 @@ export interface TestCluster {
   extra?: string;
 }
 
+export interface TestFrontDoor {
+  httpPort: number;
+  httpsPort: number;
+  /** The address the front door's agent reaches this process at (its docker_gwbridge gateway). */
+  agentHost: string;
+  agentPort: number;
+}
+
 /**
  * A coordinator config for a test run: free published ports, proxies labelled with the run's prefix so
- * cleanup finds them, and fast polling. Returns the file's path.
+ * cleanup finds them, and fast polling. The front door is off unless `frontDoor` is given; it then gets its
+ * own edge network and labels, so cleanup finds them too. Returns the file's path.
  */
-export async function writeCoordinatorConfig(prefix: string, clusters: TestCluster[]): Promise<string> {
-  let toml = `ListenAddr = "127.0.0.1:0"\nPollInterval = "2s"\nTaskPollInterval = "200ms"\nRedisURL = "${REDIS_URL}"\n`;
+export async function writeCoordinatorConfig(
+  prefix: string,
+  clusters: TestCluster[],
+  frontDoor?: TestFrontDoor,
+): Promise<string> {
+  const agentListen = frontDoor ? `${frontDoor.agentHost}:${frontDoor.agentPort}` : '127.0.0.1:0';
+  let toml = `ListenAddr = "127.0.0.1:0"\nAgentListenAddr = "${agentListen}"\nPollInterval = "2s"\nTaskPollInterval = "200ms"\nRedisURL = "${REDIS_URL}"\n`;
   for (const c of clusters) {
     toml += `[Extensions.${c.extension}]
 ServiceCluster = "${c.cluster}"
@@ -40,6 +54,16 @@ PublishedPort = ${await freePort()}
 PublishedSSLPort = ${await freePort()}
 ${c.extra ?? ''}`;
   }
+  toml += frontDoor
+    ? `[FrontDoor]
+ServiceName = "${prefix}-frontdoor"
+Network = "${prefix}-edge"
+HTTPPort = ${frontDoor.httpPort}
+HTTPSPort = ${frontDoor.httpsPort}
+Labels = { "${TEST_LABEL}" = "${prefix}" }
+ConfigURL = "http://${frontDoor.agentHost}:${frontDoor.agentPort}/v1/front-door/nginx.conf"
+`
+    : '[FrontDoor]\nEnabled = false\n';
   const file = join(tmpdir(), `${prefix}-${clusters.length}.toml`);
   writeFileSync(file, toml);
   return file;
@@ -51,8 +75,9 @@ export async function startTestCoordinator(
   keyPrefix: string,
   clusters: TestCluster[],
   instance = prefix,
+  frontDoor?: TestFrontDoor,
 ): Promise<RunningCoordinator> {
-  const file = await writeCoordinatorConfig(prefix, clusters);
+  const file = await writeCoordinatorConfig(prefix, clusters, frontDoor);
   const settings = loadCoordinatorSettings({
     SIGNALBOX_CONFIG: file,
     SIGNALBOX_GRPC_TOKEN: TEST_TOKEN,

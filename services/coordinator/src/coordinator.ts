@@ -1,16 +1,26 @@
 import type Docker from 'dockerode';
 import type { Logger } from 'pino';
-import { defaultExtension, durationMs, type SignalboxConfig } from '#shared/config/index.js';
+import {
+  defaultExtension,
+  durationMs,
+  publishedHttpsPort,
+  type SignalboxConfig,
+} from '#shared/config/index.js';
 import { buildDesiredState, type DesiredCluster, type DesiredState } from '#shared/desired/index.js';
+import { defaultFrontDoorOptions, frontDoorCluster, renderFrontDoor } from '#shared/front-door/index.js';
 import type { Rollout } from '#shared/gen/signalbox/v1/Rollout.js';
 import { LogField } from '#shared/log/fields.js';
 import type { SwarmSnapshot } from '#shared/swarm/index.js';
+import type { AgentBackend } from './agent/agent-server.js';
 import type { SwarmSource } from './docker/swarm-source.js';
 import type { ChangeReason } from './docker/swarm-watcher.js';
 import type { CoordinatorBackend, RolloutRequest } from './grpc/coordinator-handlers.js';
+import { type EdgePrerequisites, ensureEdgePrerequisites } from './proxy/edge-prerequisites.js';
+import { FRONT_DOOR_CLUSTER, frontDoorServiceSpec } from './proxy/front-door-spec.js';
 import { findProxyConfig, pruneProxyConfigs, storeProxyConfig } from './proxy/proxy-configs.js';
 import type { ProxyServiceManager } from './proxy/proxy-service-manager.js';
 import {
+  defaultUpdateOrder,
   MANAGED_LABEL,
   MANAGED_VALUE,
   type ProxyInputs,
@@ -20,12 +30,25 @@ import {
 import type { ConfigJobQueue } from './queue/config-job-queue.js';
 
 export interface CoordinatorDeps {
-  docker: Pick<Docker, 'getService' | 'listTasks' | 'listConfigs' | 'createConfig' | 'getConfig'>;
+  docker: Pick<
+    Docker,
+    | 'getService'
+    | 'listTasks'
+    | 'listConfigs'
+    | 'createConfig'
+    | 'getConfig'
+    | 'listNetworks'
+    | 'createNetwork'
+    | 'listSecrets'
+    | 'createSecret'
+  >;
   source: SwarmSource;
   proxies: ProxyServiceManager;
   jobs: ConfigJobQueue;
   lease: { readonly isLeader: boolean; readonly epoch: number };
   config: SignalboxConfig;
+  /** The front door agent's read-only token, stored as a Docker secret the front door mounts. */
+  agentToken: string;
   log: Logger;
   /** Changes arriving within this window are handled by one pass. */
   debounceMs?: number;
@@ -63,8 +86,10 @@ export interface CoordinatorStats {
  * desired state, and (on the leader only) reconciles proxy services and enqueues a job for each cluster
  * whose version moved. Passes never overlap; a signal during a pass schedules exactly one more.
  */
-export class Coordinator implements CoordinatorBackend {
+export class Coordinator implements CoordinatorBackend, AgentBackend {
   private latest: DesiredState | undefined;
+  private edge: EdgePrerequisites | undefined;
+  private frontDoor: { for: DesiredState; text: string } | undefined;
   private snapshot: SwarmSnapshot | undefined;
   private readonly live = new Map<string, { name: string; id: string }>();
   private readonly policies = new Map<string, RolloutPolicy>();
@@ -136,9 +161,33 @@ export class Coordinator implements CoordinatorBackend {
   }
 
   private async reconcileProxies(desired: DesiredState, snapshot: SwarmSnapshot): Promise<void> {
-    const result = await this.deps.proxies.reconcile(
-      desired.clusters.map((c) => this.proxyInputs(c, snapshot)),
-    );
+    const frontDoor = this.deps.config.FrontDoor;
+    if (frontDoor.Enabled && !this.edge) {
+      this.edge = await ensureEdgePrerequisites(this.deps.docker, frontDoor, this.deps.agentToken);
+    }
+    const edge = frontDoor.Enabled ? this.edge : undefined;
+    const others = edge
+      ? [
+          {
+            cluster: FRONT_DOOR_CLUSTER,
+            spec: frontDoorServiceSpec({
+              settings: frontDoor,
+              networkId: edge.networkId,
+              tokenSecret: edge.tokenSecret,
+            }),
+          },
+        ]
+      : [];
+    const result = await this.deps.proxies
+      .reconcile(
+        desired.clusters.map((c) => this.proxyInputs(c, snapshot, edge)),
+        others,
+      )
+      .catch((e: unknown) => {
+        // The edge network or token secret may have been removed behind our back; look again next pass.
+        this.edge = undefined;
+        throw e;
+      });
     for (const cluster of result.rolledBack) {
       // The config Swarm rolled back failed on the proxy; from now on the proxy's own (previous) config is live.
       if (this.live.delete(cluster))
@@ -147,7 +196,7 @@ export class Coordinator implements CoordinatorBackend {
     }
   }
 
-  private proxyInputs(c: DesiredCluster, snapshot: SwarmSnapshot): ProxyInputs {
+  private proxyInputs(c: DesiredCluster, snapshot: SwarmSnapshot, edge?: EdgePrerequisites): ProxyInputs {
     const ext = this.extensionOf(c.cluster);
     const byName = new Map(snapshot.networks.map((n) => [n.name, n.id]));
     const extra = (ext?.Networks ?? [])
@@ -159,8 +208,9 @@ export class Coordinator implements CoordinatorBackend {
     const inputs: ProxyInputs = {
       cluster: c.cluster,
       ext: ext ?? this.defaultExt(),
-      networkIds: [...c.model.networks.map((n) => n.id), ...extra],
+      networkIds: [...c.model.networks.map((n) => n.id), ...extra, ...(edge ? [edge.networkId] : [])],
       secrets,
+      behindFrontDoor: edge !== undefined,
     };
     const live = this.live.get(c.cluster);
     if (live) inputs.config = live;
@@ -186,6 +236,23 @@ export class Coordinator implements CoordinatorBackend {
     return this.latest;
   }
 
+  frontDoorConfig(): string | undefined {
+    const desired = this.latest;
+    if (!desired) return undefined;
+    if (this.frontDoor?.for !== desired) {
+      const clusters = desired.clusters.map((c) => {
+        const ext = this.extensionOf(c.cluster) ?? this.defaultExt();
+        return frontDoorCluster(c.model, {
+          service: proxyServiceName(c.cluster, ext),
+          httpPort: ext.TargetPort,
+          tlsPort: ext.TargetSSLPort,
+        });
+      });
+      this.frontDoor = { for: desired, text: renderFrontDoor(clusters, defaultFrontDoorOptions()) };
+    }
+    return this.frontDoor.text;
+  }
+
   settingsOf(cluster: string) {
     const entry = this.latest?.clusters.find((c) => c.cluster === cluster);
     if (!entry) return undefined;
@@ -193,7 +260,11 @@ export class Coordinator implements CoordinatorBackend {
     return {
       extension: entry.extension,
       settingsJson: JSON.stringify(ext.Config),
-      ports: { http: ext.TargetPort, https: ext.TargetSSLPort, publishedHttps: ext.PublishedSSLPort },
+      ports: {
+        http: ext.TargetPort,
+        https: ext.TargetSSLPort,
+        publishedHttps: publishedHttpsPort(this.deps.config, ext),
+      },
       proxyService: proxyServiceName(cluster, ext),
     };
   }
@@ -214,7 +285,7 @@ export class Coordinator implements CoordinatorBackend {
     this.live.set(r.cluster, config);
     // UNSPECIFIED order and a zero delay mean "as the extension's config says".
     const ext = this.extensionOf(r.cluster) ?? this.defaultExt();
-    const configured = ext.ProxyUpdateOrder ?? (ext.PublishMode === 'host' ? 'stop-first' : 'start-first');
+    const configured = defaultUpdateOrder(ext, this.deps.config.FrontDoor.Enabled);
     this.policies.set(r.cluster, {
       order: r.order === 'STOP_FIRST' ? 'stop-first' : r.order === 'START_FIRST' ? 'start-first' : configured,
       delayMs: r.delayMs > 0 ? r.delayMs : durationMs(ext.ProxyUpdateDelay ?? '0s'),

@@ -18,6 +18,7 @@ export interface CoordinatorSettings {
   instance: string;
   logLevel: string;
   grpcAddress: string;
+  agentAddress: string;
   taskPollMs: number;
   resyncMs: number;
 }
@@ -61,6 +62,7 @@ export function loadCoordinatorSettings(env: NodeJS.ProcessEnv): CoordinatorSett
     instance: e.SIGNALBOX_INSTANCE,
     logLevel: e.LOG_LEVEL,
     grpcAddress: grpcAddress(config.ListenAddr),
+    agentAddress: config.AgentListenAddr,
     taskPollMs: durationMs(config.TaskPollInterval),
     resyncMs: durationMs(config.PollInterval),
   };

@@ -3,6 +3,7 @@ import Docker from 'dockerode';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { CONFIG_QUEUE, type ConfigJobData } from '#shared/jobs/config-job.js';
+import { agentToken, startAgentServer } from './agent/agent-server.js';
 import { Coordinator } from './coordinator.js';
 import { DockerSwarmSource } from './docker/swarm-source.js';
 import { SwarmWatcher } from './docker/swarm-watcher.js';
@@ -16,6 +17,7 @@ export interface RunningCoordinator {
   coordinator: Coordinator;
   lease: LeaderLease;
   grpcPort: number;
+  agentPort: number;
   stop: () => Promise<void>;
 }
 
@@ -52,6 +54,7 @@ export async function startCoordinator(
     jobs: new ConfigJobQueue(queue, redis, keyPrefix),
     lease,
     config: settings.config,
+    agentToken: agentToken(settings.token),
     log: log.child({ component: 'reconciler' }),
   });
   const watcher = new SwarmWatcher(
@@ -68,13 +71,20 @@ export async function startCoordinator(
     token: settings.token,
     log: log.child({ component: 'grpc' }),
   });
+  const agents = await startAgentServer(coordinator, {
+    address: settings.agentAddress,
+    apiToken: settings.token,
+    log: log.child({ component: 'agent-api' }),
+  });
   return {
     coordinator,
     lease,
     grpcPort: grpc.port,
+    agentPort: agents.port,
     stop: async () => {
       watcher.stop();
       coordinator.stop();
+      await agents.stop();
       await grpc.stop();
       await lease.stop();
       await queue.close();

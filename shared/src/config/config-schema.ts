@@ -141,6 +141,29 @@ export const PlannerSettings = z
   })
   .strict();
 
+/**
+ * Signalbox: the front door, one edge service that publishes the HTTP and HTTPS ports and hands each
+ * request to the proxy of the cluster that owns its host, so clients never learn which cluster serves an app.
+ */
+export const FrontDoorSettings = z
+  .object({
+    /** Off: each cluster proxy publishes its own ports, as Interlock did. */
+    Enabled: z.boolean().default(true),
+    ServiceName: z.string().default('signalbox-frontdoor'),
+    Image: z.string().optional(),
+    /** The overlay network the front door and every cluster proxy join; created when missing. */
+    Network: z.string().default('signalbox-edge'),
+    PublishMode: z.enum(['ingress', 'host']).default('host'),
+    HTTPPort: z.number().int().min(1).max(65535).default(80),
+    HTTPSPort: z.number().int().min(1).max(65535).default(443),
+    Constraints: z.array(z.string()).default([]),
+    Labels: z.record(z.string(), z.string()).default({}),
+    /** Where the front door's agent fetches its config: the coordinator's agent endpoint. */
+    ConfigURL: z.string().default('http://tasks.signalbox_coordinator:8081/v1/front-door/nginx.conf'),
+    PollInterval: duration.default('1s'),
+  })
+  .strict();
+
 export const SignalboxConfig = z
   .object({
     ListenAddr: z.string().default(':8080'),
@@ -159,6 +182,9 @@ export const SignalboxConfig = z
     /** Signalbox: tasks are polled this often, since Swarm emits no task events. */
     TaskPollInterval: duration.default('500ms'),
     Planner: PlannerSettings.default(() => PlannerSettings.parse({})),
+    /** Signalbox: the coordinator's plain-HTTP endpoint for proxy agents and health checks. */
+    AgentListenAddr: z.string().default(':8081'),
+    FrontDoor: FrontDoorSettings.default(() => FrontDoorSettings.parse({})),
   })
   .strict();
 
@@ -166,6 +192,11 @@ export type NginxSettings = z.infer<typeof NginxSettings>;
 export type ExtensionConfig = z.infer<typeof ExtensionConfig>;
 export type SignalboxConfig = z.infer<typeof SignalboxConfig>;
 export type PlannerSettings = z.infer<typeof PlannerSettings>;
+export type FrontDoorSettings = z.infer<typeof FrontDoorSettings>;
 
 export const defaultNginxSettings = (): NginxSettings => NginxSettings.parse({});
 export const defaultExtension = (): ExtensionConfig => ExtensionConfig.parse({});
+
+/** The HTTPS port clients use, for ssl_only redirects: the front door's when it is on, else the proxy's own. */
+export const publishedHttpsPort = (config: SignalboxConfig, ext: ExtensionConfig): number =>
+  config.FrontDoor.Enabled ? config.FrontDoor.HTTPSPort : ext.PublishedSSLPort;

@@ -2,8 +2,10 @@ export {
   defaultExtension,
   defaultNginxSettings,
   ExtensionConfig,
+  FrontDoorSettings,
   NginxSettings,
   PlannerSettings,
+  publishedHttpsPort,
   SignalboxConfig,
 } from './config-schema.js';
 export { durationMs } from './duration.js';

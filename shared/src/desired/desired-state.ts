@@ -1,4 +1,10 @@
-import { defaultExtension, durationMs, type ExtensionConfig, type SignalboxConfig } from '../config/index.js';
+import {
+  defaultExtension,
+  durationMs,
+  type ExtensionConfig,
+  publishedHttpsPort,
+  type SignalboxConfig,
+} from '../config/index.js';
 import { LabelKey } from '../labels/index.js';
 import type { AppRoute, ClusterModel } from '../model/index.js';
 import { type Assignment, type Plan, plan, type Topology } from '../planner/index.js';
@@ -47,9 +53,9 @@ function clusterEntries(config: SignalboxConfig): ClusterEntry[] {
 }
 
 /** The version covers the model and the proxy settings, but not conflict reports, which change no config. */
-const versionOf = (model: ClusterModel, ext: ExtensionConfig): string => {
+const versionOf = (model: ClusterModel, ext: ExtensionConfig, publishedHttps: number): string => {
   const { conflicts: _reports, ...routing } = model;
-  const ports = [ext.TargetPort, ext.TargetSSLPort, ext.PublishedSSLPort];
+  const ports = [ext.TargetPort, ext.TargetSSLPort, publishedHttps];
   return shortHash(JSON.stringify({ routing, settings: ext.Config, ports }), 16);
 };
 
@@ -109,7 +115,7 @@ export function buildDesiredState(
   const placed = routes.routes.filter((r) => assignment.has(r.service));
   const clusters = entries.map(({ cluster, extension, ext }) => {
     const model = assembleCluster(cluster, routesForCluster(placed, cluster, assignment), ext.Config.IPHash);
-    return { cluster, extension, model, version: versionOf(model, ext) };
+    return { cluster, extension, model, version: versionOf(model, ext, publishedHttpsPort(config, ext)) };
   });
   return { routes, clusters, plan: result, unplaced };
 }

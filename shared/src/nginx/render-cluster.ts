@@ -1,6 +1,7 @@
 import type { NginxSettings } from '../config/index.js';
 import type { ClusterModel, Location, PassthroughHost, Pool, VirtualHost } from '../model/index.js';
 import { byString } from '../util/compare.js';
+import { ConfigWriter } from './config-writer.js';
 import { regexLiteral, token } from './safe-token.js';
 
 export interface ProxyPorts {
@@ -46,30 +47,6 @@ const proxyHeaders = (connection: string): string[] => [
   `proxy_set_header Connection ${connection};`,
 ];
 
-const INDENT = Array.from({ length: 8 }, (_, i) => '  '.repeat(i));
-
-class Writer {
-  private readonly lines: string[] = [];
-  private depth = 0;
-  line(text: string): void {
-    this.lines.push((INDENT[this.depth] ?? '') + text);
-  }
-  open(head: string): void {
-    this.line(`${head} {`);
-    this.depth += 1;
-  }
-  close(): void {
-    this.depth -= 1;
-    this.line('}');
-  }
-  blank(): void {
-    this.lines.push('');
-  }
-  toString(): string {
-    return `${this.lines.join('\n')}\n`;
-  }
-}
-
 /**
  * Renders the whole nginx.conf of one service cluster. Pure and deterministic: the same model and options
  * give the same bytes, so an unchanged cluster is recognised by the hash of this text.
@@ -81,7 +58,7 @@ class Writer {
 export function renderCluster(model: ClusterModel, options: RenderOptions): string {
   const { settings: s, ports } = options;
   const secretsDir = options.secretsDir ?? '/run/secrets';
-  const w = new Writer();
+  const w = new ConfigWriter();
   const poolsByName = new Map<string, Pool>(
     [...model.httpPools, ...model.streamPools].map((p) => [p.name, p]),
   );
@@ -212,7 +189,7 @@ const hashMaxSize = (hosts: number): number => {
   return size;
 };
 
-function renderCookieMaps(w: Writer, pools: readonly Pool[]): void {
+function renderCookieMaps(w: ConfigWriter, pools: readonly Pool[]): void {
   const cookies = new Set<string>();
   for (const p of pools) if (p.balance.kind === 'cookie') cookies.add(p.balance.cookie);
   for (const cookie of [...cookies].sort(byString)) {
@@ -224,7 +201,7 @@ function renderCookieMaps(w: Writer, pools: readonly Pool[]): void {
   }
 }
 
-function renderHttpUpstream(w: Writer, pool: Pool, keepalive: number): void {
+function renderHttpUpstream(w: ConfigWriter, pool: Pool, keepalive: number): void {
   if (pool.targets.length === 0) return;
   w.line(`# ${token(pool.host)}${token(pool.path)} <- ${pool.services.map(token).join(', ')}`);
   w.open(`upstream ${token(pool.name)}`);
@@ -235,13 +212,13 @@ function renderHttpUpstream(w: Writer, pool: Pool, keepalive: number): void {
   w.close();
 }
 
-function renderCertificate(w: Writer, tls: { cert: string; key?: string }, dir: string): void {
+function renderCertificate(w: ConfigWriter, tls: { cert: string; key?: string }, dir: string): void {
   w.line(`ssl_certificate ${token(dir)}/${token(tls.cert)};`);
   w.line(`ssl_certificate_key ${token(dir)}/${token(tls.key ?? tls.cert)};`);
 }
 
 function renderVirtualHost(
-  w: Writer,
+  w: ConfigWriter,
   vh: VirtualHost,
   pools: ReadonlyMap<string, Pool>,
   ctx: { tlsListen: string; needsStream: boolean; ports: ProxyPorts; secretsDir: string },
@@ -274,7 +251,7 @@ function renderVirtualHost(
 }
 
 /** The plain-HTTP side of a passthrough host exists only to redirect: its TLS never reaches this block. */
-function renderPassthroughRedirect(w: Writer, ph: PassthroughHost, ports: ProxyPorts): void {
+function renderPassthroughRedirect(w: ConfigWriter, ph: PassthroughHost, ports: ProxyPorts): void {
   if (!ph.sslOnly && !ph.redirects.http) return;
   const port = ports.publishedHttps === 443 ? '' : `:${ports.publishedHttps}`;
   w.blank();
@@ -293,7 +270,7 @@ function renderPassthroughRedirect(w: Writer, ph: PassthroughHost, ports: ProxyP
  * With a stripped prefix the upstream sees the rest of the path, and a bare `= P` of the context root is
  * redirected to `P/`, as Interlock's rewrite did.
  */
-function renderLocation(w: Writer, loc: Location, pool: Pool): void {
+function renderLocation(w: ConfigWriter, loc: Location, pool: Pool): void {
   const path = token(loc.path);
   const upstream = `http://${token(pool.name)}`;
   const body = (uri: string | undefined): void => {
@@ -325,7 +302,7 @@ function renderLocation(w: Writer, loc: Location, pool: Pool): void {
 }
 
 function renderStream(
-  w: Writer,
+  w: ConfigWriter,
   model: ClusterModel,
   s: NginxSettings,
   pools: ReadonlyMap<string, Pool>,

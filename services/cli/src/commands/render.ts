@@ -1,5 +1,10 @@
 import { parseArgs } from 'node:util';
-import { defaultExtension, type ExtensionConfig, loadConfig } from '#shared/config/index.js';
+import {
+  defaultExtension,
+  type ExtensionConfig,
+  loadConfig,
+  publishedHttpsPort,
+} from '#shared/config/index.js';
 import { isSignalboxError } from '#shared/errors/index.js';
 import { renderCluster } from '#shared/nginx/index.js';
 import { assembleCluster, buildRoutes, clustersNamed, routesForCluster } from '#shared/routing/index.js';
@@ -76,7 +81,11 @@ export async function runRenderCommand(args: string[], io: CliIo): Promise<numbe
     );
     const config = renderCluster(model, {
       settings: ext.Config,
-      ports: { http: ext.TargetPort, https: ext.TargetSSLPort, publishedHttps: ext.PublishedSSLPort },
+      ports: {
+        http: ext.TargetPort,
+        https: ext.TargetSSLPort,
+        publishedHttps: loaded ? publishedHttpsPort(loaded.config, ext) : ext.PublishedSSLPort,
+      },
       serverInfo: `signalbox/${SIGNALBOX_VERSION}`,
     });
     io.stdout(config);

@@ -47,7 +47,11 @@ export class ProxyServiceManager {
     private readonly log: Logger,
   ) {}
 
-  async reconcile(desired: ProxyInputs[]): Promise<ProxyReconcileResult> {
+  /** `others`: further managed services (the front door) to create or update with the proxies, and keep. */
+  async reconcile(
+    desired: ProxyInputs[],
+    others: { cluster: string; spec: Record<string, unknown> }[] = [],
+  ): Promise<ProxyReconcileResult> {
     const result: ProxyReconcileResult = {
       created: [],
       updated: [],
@@ -71,6 +75,10 @@ export class ProxyServiceManager {
         const applied = await this.apply(spec, byName.get(spec.Name as string), inputs.cluster, result);
         if (!applied) break;
       }
+    }
+    for (const { cluster, spec } of others) {
+      wanted.add(spec.Name as string);
+      await this.apply(spec, byName.get(spec.Name as string), cluster, result);
     }
     for (const [name, svc] of byName) {
       if (wanted.has(name)) continue;

@@ -8,7 +8,7 @@ export const CLUSTER_LABEL = 'io.signalbox.cluster';
 /** Hash of the spec Signalbox last wrote, so an unchanged proxy is never updated (and never restarted). */
 export const SPEC_LABEL = 'io.signalbox.spec';
 /** What a managed service is for; absent on proxies. */
-const ROLE_LABEL = 'io.signalbox.role';
+export const ROLE_LABEL = 'io.signalbox.role';
 const DEFAULT_PROXY_IMAGE = 'signalbox/proxy:local';
 
 export interface ProxyInputs {
@@ -21,7 +21,16 @@ export interface ProxyInputs {
   config?: { name: string; id: string };
   /** The rollout policy of the last StartRollout; the extension's settings otherwise. */
   policy?: RolloutPolicy;
+  /** The front door publishes the ports and reaches the proxy over the edge network. */
+  behindFrontDoor?: boolean;
 }
+
+/**
+ * start-first unless the proxy publishes a host-mode port itself: such a port cannot be bound twice on one
+ * node, so start-first would deadlock there.
+ */
+export const defaultUpdateOrder = (ext: ExtensionConfig, behindFrontDoor: boolean): RolloutPolicy['order'] =>
+  ext.ProxyUpdateOrder ?? (!behindFrontDoor && ext.PublishMode === 'host' ? 'stop-first' : 'start-first');
 
 export interface RolloutPolicy {
   order: 'start-first' | 'stop-first';
@@ -99,14 +108,10 @@ export function proxyServiceSpec(p: ProxyInputs): Record<string, unknown> {
       Delay: p.policy ? p.policy.delayMs * 1_000_000 : ns(ext.ProxyUpdateDelay ?? '0s'),
       FailureAction: 'rollback',
       Monitor: p.policy ? p.policy.monitorMs * 1_000_000 : ns('5s'),
-      // A host-mode port cannot be bound twice on one node, so start-first would deadlock there.
-      Order:
-        p.policy?.order ??
-        ext.ProxyUpdateOrder ??
-        (ext.PublishMode === 'host' ? 'stop-first' : 'start-first'),
+      Order: p.policy?.order ?? defaultUpdateOrder(ext, p.behindFrontDoor === true),
     },
     RollbackConfig: { Parallelism: 1, FailureAction: 'pause', Order: 'stop-first' },
-    EndpointSpec: { Mode: 'vip', Ports: ports },
+    EndpointSpec: { Mode: 'vip', Ports: p.behindFrontDoor ? [] : ports },
   };
   spec.Labels[SPEC_LABEL] = shortHash(JSON.stringify(spec), 16);
   return spec;

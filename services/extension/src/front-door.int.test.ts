@@ -1,0 +1,156 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  cleanUpRun,
+  startTestCoordinator,
+  startTestWorker,
+  type TestFrontDoor,
+} from '../../../testing/coordinator-harness.js';
+import { get } from '../../../testing/http-client.js';
+import { redis, redisPrefix } from '../../../testing/redis.js';
+import {
+  createTestNetwork,
+  createTestService,
+  docker,
+  tasksMeantToRun,
+  testPrefix,
+  waitFor,
+} from '../../../testing/swarm.js';
+import { freePort } from '../../../testing/upstreams.js';
+import type { RunningCoordinator } from '../../coordinator/src/start-coordinator.js';
+
+/**
+ * The front door on a real swarm: the coordinator creates it with the edge network and the agent's token
+ * secret, its agent fetches the host map from this process, and requests to 127.0.0.1 reach the apps
+ * through it and the cluster proxy, which publishes no port of its own.
+ */
+const client = docker();
+const prefix = testPrefix();
+const keyPrefix = redisPrefix();
+const r = redis();
+const cluster = `${prefix}-c`;
+const hostA = `a.${prefix}.test`;
+const hostB = `b.${prefix}.test`;
+let frontDoor: TestFrontDoor;
+let coordinator: RunningCoordinator | undefined;
+let worker: { stop: () => Promise<void> } | undefined;
+
+const appLabels = (host: string) => ({
+  'com.docker.lb.hosts': host,
+  'com.docker.lb.port': '8080',
+  'com.docker.lb.service_cluster': cluster,
+});
+
+/** The app image answers with its task's hostname; undefined while the route does not answer 200. */
+const answer = async (host: string): Promise<string | undefined> => {
+  const reply = await get(frontDoor.httpPort, host, '/').catch(() => undefined);
+  return reply?.status === 200 ? reply.body.trim() : undefined;
+};
+
+beforeAll(async () => {
+  await createTestNetwork(client, prefix, `${prefix}-net`);
+  await createTestService(client, prefix, {
+    name: `${prefix}-a`,
+    networks: [`${prefix}-net`],
+    replicas: 1,
+    labels: appLabels(hostA),
+  });
+  // docker_gwbridge exists once a task on an overlay network runs on this node.
+  await waitFor('the app task to run', async () =>
+    (await tasksMeantToRun(client, `${prefix}-a`)).some((t) => t.Status?.State === 'running')
+      ? true
+      : undefined,
+  );
+  const bridge = await client.getNetwork('docker_gwbridge').inspect();
+  const gateway = (bridge.IPAM?.Config as { Gateway?: string }[] | undefined)?.[0]?.Gateway;
+  if (!gateway) throw new Error('docker_gwbridge has no gateway address');
+  frontDoor = {
+    httpPort: await freePort(),
+    httpsPort: await freePort(),
+    agentHost: gateway,
+    agentPort: await freePort(),
+  };
+  coordinator = await startTestCoordinator(
+    prefix,
+    keyPrefix,
+    [{ extension: 'edge', cluster, proxyReplicas: 1 }],
+    prefix,
+    frontDoor,
+  );
+  worker = await startTestWorker(coordinator, prefix, keyPrefix);
+}, 120_000);
+
+afterAll(async () => {
+  await worker?.stop();
+  await coordinator?.stop();
+  await cleanUpRun(client, r, prefix, keyPrefix, [cluster]);
+}, 120_000);
+
+describe('front door on a real swarm', () => {
+  it('routes a labelled app through the front door to a proxy that publishes no port', async () => {
+    const body = await waitFor(`${hostA} through the front door`, () => answer(hostA), 120_000);
+    const appTask = (await tasksMeantToRun(client, `${prefix}-a`))[0];
+    const containerId = (appTask?.Status as { ContainerStatus?: { ContainerID?: string } } | undefined)
+      ?.ContainerStatus?.ContainerID;
+    // The app answers with its hostname, which Docker sets to the first 12 characters of the container ID.
+    expect(body).toBe(containerId?.slice(0, 12));
+    const proxy = await client.getService(`${cluster}-proxy`).inspect();
+    expect(proxy.Spec.EndpointSpec?.Ports ?? []).toEqual([]);
+    expect(proxy.Spec.UpdateConfig?.Order).toBe('start-first');
+    const edge = await client.getNetwork(`${prefix}-edge`).inspect();
+    const proxyNetworks = (proxy.Spec.TaskTemplate?.Networks ?? []).map((n: { Target: string }) => n.Target);
+    expect(proxyNetworks).toContain(edge.Id);
+    const door = await client.getService(`${prefix}-frontdoor`).inspect();
+    expect((door.Spec.TaskTemplate?.Networks ?? []).map((n: { Target: string }) => n.Target)).toEqual([
+      edge.Id,
+    ]);
+    expect(door.Spec.EndpointSpec?.Ports).toEqual([
+      expect.objectContaining({ PublishedPort: frontDoor.httpPort, PublishMode: 'host', TargetPort: 80 }),
+      expect.objectContaining({ PublishedPort: frontDoor.httpsPort, PublishMode: 'host', TargetPort: 443 }),
+    ]);
+  }, 150_000);
+
+  it('answers 503 for a host no cluster routes', async () => {
+    const reply = await get(frontDoor.httpPort, `nobody.${prefix}.test`, '/');
+    expect(reply.status).toBe(503);
+  });
+
+  it('rolls out a new route start-first while the existing one keeps answering every request', async () => {
+    const proxyTasksBefore = new Set((await tasksMeantToRun(client, `${cluster}-proxy`)).map((t) => t.ID));
+    const doorTasksBefore = (await tasksMeantToRun(client, `${prefix}-frontdoor`)).map((t) => t.ID);
+    await createTestService(client, prefix, {
+      name: `${prefix}-b`,
+      networks: [`${prefix}-net`],
+      replicas: 1,
+      labels: appLabels(hostB),
+    });
+    let requests = 0;
+    const failures: string[] = [];
+    const deadline = Date.now() + 120_000;
+    let bAnswered = false;
+    // Probe on until 6 s after the new route answers: the old proxy task stops about 2 s after it leaves DNS.
+    let until = deadline;
+    while (Date.now() < until) {
+      const reply = await get(frontDoor.httpPort, hostA, '/').catch((e: Error) => ({
+        status: 0,
+        body: e.message,
+      }));
+      requests += 1;
+      if (reply.status !== 200) failures.push(`${reply.status} ${reply.body.slice(0, 80)}`);
+      if (!bAnswered && (await answer(hostB)) !== undefined) {
+        bAnswered = true;
+        until = Math.min(deadline, Date.now() + 6_000);
+      }
+      await new Promise((res) => setTimeout(res, 50));
+    }
+    expect(bAnswered).toBe(true);
+    // The new route needed a new proxy config, so the proxy task was replaced (start-first) ...
+    await waitFor('the old proxy task to be gone', async () => {
+      const now = (await tasksMeantToRun(client, `${cluster}-proxy`)).map((t) => t.ID);
+      return now.some((id) => !proxyTasksBefore.has(id)) ? true : undefined;
+    });
+    // ... while the front door only reloaded: its task is the same one.
+    expect((await tasksMeantToRun(client, `${prefix}-frontdoor`)).map((t) => t.ID)).toEqual(doorTasksBefore);
+    expect(requests).toBeGreaterThan(10);
+    expect(failures).toEqual([]);
+  }, 150_000);
+});

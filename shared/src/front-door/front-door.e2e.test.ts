@@ -1,0 +1,150 @@
+import type { Server } from 'node:http';
+import type { Server as TlsServer } from 'node:tls';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selfSignedCertificate } from '../../../testing/certificates.js';
+import { startTestDns, type TestDns } from '../../../testing/dns-server.js';
+import { get, tlsGreeting, websocketEcho } from '../../../testing/http-client.js';
+import { nginxTest, type RunningNginx, startNginx } from '../../../testing/nginx-process.js';
+import {
+  closeAll,
+  type EchoReply,
+  freePort,
+  startEchoUpstream,
+  startTlsUpstream,
+} from '../../../testing/upstreams.js';
+import { defaultFrontDoorOptions, type FrontDoorCluster, renderFrontDoor } from './render-front-door.js';
+
+/**
+ * Real nginx running the front door's config on loopback. The cluster proxies are small local servers on
+ * loopback "task IPs", and a test DNS server answers `tasks.<proxy>` as Docker's DNS does in a container.
+ */
+const PROXY_HTTP = await freePort();
+const PROXY_TLS = await freePort();
+const ports = { http: await freePort(), https: await freePort() };
+
+const cluster = (name: string, hosts: string[], defaultBackend = false): FrontDoorCluster => ({
+  cluster: name,
+  proxyService: `${name}-proxy`,
+  httpPort: PROXY_HTTP,
+  tlsPort: PROXY_TLS,
+  hosts,
+  defaultBackend,
+});
+
+const clusters = [
+  cluster('east', ['shop.test', '*.wild.test', 'default']),
+  cluster('west', ['blog.test', 'vault.test', 'shop.test']),
+];
+
+let dns: TestDns;
+let nginx: RunningNginx | undefined;
+const servers: (Server | TlsServer)[] = [];
+let vaultCa = '';
+
+const backendOf = async (host: string): Promise<string> => {
+  const reply = await get(ports.http, host, '/x');
+  return reply.status === 200 ? (JSON.parse(reply.body) as EchoReply).backend : `status ${reply.status}`;
+};
+
+/** Polls `probe` every 100 ms for up to 5 s. */
+async function until<T>(probe: () => Promise<T | undefined>): Promise<T> {
+  for (let i = 0; i < 50; i += 1) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('condition not met within 5 s');
+}
+
+beforeAll(async () => {
+  dns = await startTestDns();
+  const vaultPem = await selfSignedCertificate('vault.test');
+  vaultCa = vaultPem.cert;
+  servers.push(await startEchoUpstream('127.0.9.1', PROXY_HTTP, 'east.1'));
+  servers.push(await startEchoUpstream('127.0.9.2', PROXY_HTTP, 'west.1'));
+  servers.push(await startTlsUpstream('127.0.9.2', PROXY_TLS, 'west.1', vaultPem));
+  // 127.0.9.3 is an east task that is gone (nothing listens): connections to it are refused.
+  dns.records.set('tasks.east-proxy', ['127.0.9.3', '127.0.9.1']);
+  dns.records.set('tasks.west-proxy', ['127.0.9.2']);
+  const config = renderFrontDoor(clusters, {
+    ...defaultFrontDoorOptions(),
+    httpPort: ports.http,
+    httpsPort: ports.https,
+    resolver: dns.address,
+  });
+  nginx = await startNginx(config, {}, `http://127.0.0.1:${ports.http}/_signalbox/health`);
+});
+
+afterAll(async () => {
+  await nginx?.stop();
+  await closeAll(servers);
+  await dns?.close();
+});
+
+describe('front door config', () => {
+  it('passes nginx -t, escapes hosts spelled like map keywords, and lets the first cluster keep a shared host', async () => {
+    const config = renderFrontDoor(clusters, defaultFrontDoorOptions());
+    expect(await nginxTest(config)).toMatchObject({ ok: true });
+    expect(config).toContain('\\default tasks.east-proxy:');
+    expect(config).toContain(`shop.test tasks.east-proxy:${PROXY_HTTP};`);
+    expect(config).not.toContain(`shop.test tasks.west-proxy`);
+  });
+
+  it('is byte-identical for the same clusters in any order', () => {
+    const a = renderFrontDoor(clusters, defaultFrontDoorOptions());
+    const b = renderFrontDoor([...clusters].reverse(), defaultFrontDoorOptions());
+    expect(b).toBe(a);
+  });
+
+  it('refuses a proxy service name that could inject a directive', () => {
+    expect(() =>
+      renderFrontDoor([{ ...cluster('x', ['a.test']), proxyService: 'x;include /etc/passwd' }], {
+        ...defaultFrontDoorOptions(),
+      }),
+    ).toThrow(/unsafe value/);
+  });
+});
+
+describe('front door on real nginx', () => {
+  it('routes each host to the proxy of the cluster that owns it, wildcards included', async () => {
+    expect(await backendOf('blog.test')).toBe('west.1');
+    expect(await backendOf('a.wild.test')).toBe('east.1');
+    expect(await backendOf('default')).toBe('east.1');
+  });
+
+  it('retries a refused connection on another task of the cluster, so a stopped proxy task costs no request', async () => {
+    const results = [];
+    for (let i = 0; i < 20; i += 1) results.push(await backendOf('shop.test'));
+    expect(results).toEqual(Array(20).fill('east.1'));
+  });
+
+  it('answers 503 for an unknown host, and for a cluster with no running proxy task', async () => {
+    expect(await backendOf('nobody.test')).toBe('status 503');
+    // nginx re-resolves after `valid=1s`, counted in whole seconds, in each worker separately.
+    dns.records.set('tasks.west-proxy', []);
+    const gone = await until(async () => {
+      const reply = await get(ports.http, 'blog.test', '/');
+      return reply.status === 503 ? reply : undefined;
+    });
+    expect(gone.body).toContain('no proxy');
+    dns.records.set('tasks.west-proxy', ['127.0.9.2']);
+    await until(async () => ((await backendOf('blog.test')) === 'west.1' ? true : undefined));
+    for (let i = 0; i < 4; i += 1) expect(await backendOf('blog.test')).toBe('west.1');
+  });
+
+  it('keeps the Host header and passes websocket upgrades through', async () => {
+    const reply = await get(ports.http, 'blog.test', '/a?b=1');
+    const body = JSON.parse(reply.body) as EchoReply;
+    expect(body.host).toBe('blog.test');
+    expect(body.path).toBe('/a?b=1');
+    expect(body.headers['x-forwarded-for']).toBe('127.0.0.1');
+    const ws = await websocketEcho(ports.http, 'blog.test', '/ws', 'hello');
+    expect(ws).toEqual({ status: 101, echoed: 'hello' });
+  });
+
+  it('passes TLS through by SNI to the owning cluster, and refuses names no cluster owns', async () => {
+    const greeting = await tlsGreeting(ports.https, 'vault.test', vaultCa);
+    expect(greeting).toEqual({ cn: 'vault.test', line: 'passthrough:west.1' });
+    await expect(tlsGreeting(ports.https, 'nobody.test', vaultCa)).rejects.toThrow();
+  });
+});
