@@ -88,22 +88,19 @@ interface Bench {
   coordinator: RunningCoordinator;
 }
 
-const desiredVersion = (b: Bench): string | undefined =>
-  b.coordinator.coordinator.desired()?.clusters.find((c) => c.cluster === b.cluster)?.version;
+const desiredCluster = (b: Bench) =>
+  b.coordinator.coordinator.desired()?.clusters.find((c) => c.cluster === b.cluster);
 
-/** The worker's job for the cluster's current desired version, once it is done; it fails the bench if it failed. */
-async function jobDone(b: Bench, what: string) {
+/** The worker's job for `version` of the cluster, once it is done; it fails the bench if it failed. */
+async function jobDone(b: Bench, version: string, what: string) {
   return waitFor(
     what,
     async () => {
-      const version = desiredVersion(b);
-      const failed = (await b.queue.getFailed()).find(
-        (j) => j.data.cluster === b.cluster && j.data.version === version,
-      );
+      const mine = (j: { data: { cluster: string; version: string } }) =>
+        j.data.cluster === b.cluster && j.data.version === version;
+      const failed = (await b.queue.getFailed()).find(mine);
       if (failed) throw new Error(`job failed: ${failed.failedReason}`);
-      return (await b.queue.getCompleted()).find(
-        (j) => j.data.cluster === b.cluster && j.data.version === version,
-      );
+      return (await b.queue.getCompleted()).find(mine);
     },
     ROLLOUT_LIMIT_MS,
   );
@@ -125,15 +122,19 @@ async function measureRollout(b: Bench, k: number): Promise<RolloutResult> {
     (_err, result) => finish(result),
   );
   await new Promise((res) => setTimeout(res, 1_000));
-  const before = desiredVersion(b);
   const started = Date.now();
+  const endpoint = `/ws${k}`;
   await updateService(client, b.web, (spec) => ({
-    Labels: { ...spec.Labels, 'com.docker.lb.websocket_endpoints': `/ws${k}` },
+    Labels: { ...spec.Labels, 'com.docker.lb.websocket_endpoints': endpoint },
   }));
-  await waitFor('the coordinator to see the label change', async () =>
-    desiredVersion(b) !== before ? true : undefined,
-  );
-  const done = await jobDone(b, `rollout ${k} of ${b.cluster}`);
+  const version = await waitFor('the coordinator to see the label change', async () => {
+    const c = desiredCluster(b);
+    const seen = c?.model.virtualHosts.some((v) =>
+      v.locations.some((l) => l.path === endpoint && l.websocket),
+    );
+    return seen ? c?.version : undefined;
+  });
+  const done = await jobDone(b, version, `rollout ${k} of ${b.cluster}`);
   if ((done.returnvalue as { outcome?: string }).outcome !== 'rolled-out')
     throw new Error(`rollout ${k}: ${JSON.stringify(done.returnvalue)}`);
   await new Promise((res) => setTimeout(res, TAIL_MS));
@@ -206,7 +207,8 @@ async function runScenario(sc: Scenario, index: number): Promise<RolloutResult[]
         300_000,
       );
       const bench: Bench = { frontDoor, host, web, cluster, queue, coordinator };
-      await jobDone(bench, 'the first config to roll out');
+      const first = await waitFor('a desired version', async () => desiredCluster(bench)?.version);
+      await jobDone(bench, first, 'the first config to roll out');
       // The proxy's first tasks answer 503 to every host until replaced; let them leave DNS and stop.
       await new Promise((res) => setTimeout(res, TAIL_MS));
       const results: RolloutResult[] = [];

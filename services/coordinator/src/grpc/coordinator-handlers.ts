@@ -42,7 +42,13 @@ export interface CoordinatorBackend {
 type Callback<T> = grpc.sendUnaryData<T>;
 
 const fail = (code: grpc.status, details: string): Partial<grpc.StatusObject> => ({ code, details });
-const TERMINAL = new Set(['completed', 'paused', 'rollback_completed', 'rollback_paused', '']);
+/**
+ * Swarm's update states after which nothing more happens by itself. An empty state is not one of them:
+ * right after a spec change Swarm reports no update status until its orchestrator picks the change up.
+ */
+const TERMINAL = new Set(['completed', 'paused', 'rollback_completed', 'rollback_paused']);
+/** A watch ends after this long even if the rollout has not; the worker then fails the job and retries. */
+const WATCH_LIMIT_MS = 15 * 60_000;
 
 function routesOf(c: DesiredCluster): RouteInfo[] {
   const m: ClusterModel = c.model;
@@ -150,6 +156,9 @@ export function coordinatorHandlers(
         monitorMs: req.monitorMs ?? 5_000,
       });
     }),
+    GetRollout: guard('GetRollout', (req) =>
+      backend.rolloutStatus(clusterOrThrow(req.cluster ?? '').cluster),
+    ),
     WatchRollout: (call: grpc.ServerWritableStream<{ cluster?: string }, Rollout>) => {
       if (!isAuthorized(call.metadata, token)) {
         call.destroy(
@@ -159,8 +168,9 @@ export function coordinatorHandlers(
       }
       const cluster = call.request.cluster ?? '';
       let last = '';
+      const deadline = Date.now() + WATCH_LIMIT_MS;
       const tick = async (): Promise<void> => {
-        while (!call.cancelled) {
+        while (!call.cancelled && Date.now() < deadline) {
           const status = await backend.rolloutStatus(cluster);
           const key = JSON.stringify(status);
           if (key !== last) call.write(status);

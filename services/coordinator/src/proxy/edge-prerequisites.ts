@@ -34,7 +34,7 @@ export async function ensureEdgePrerequisites(
         Labels: labels,
       })
     ).id;
-  const secretName = `signalbox-agent-token-${shortHash(agentToken, 12)}`;
+  const secretName = `${settings.ServiceName}-agent-token-${shortHash(agentToken, 12)}`;
   const secrets = await docker.listSecrets({ filters: JSON.stringify({ name: [secretName] }) } as object);
   const existing = secrets.find((s) => s.Spec?.Name === secretName);
   const secretId =

@@ -109,7 +109,12 @@ export function makeConfigJobProcessor(deps: ProcessorDeps) {
           nginxConf,
         },
       );
-      const current = await watchRollout(deps.coordinator, cluster, () => undefined).catch(() => undefined);
+      const current = await unary<object, Rollout__Output>(
+        deps.coordinator.GetRollout.bind(deps.coordinator),
+        {
+          cluster,
+        },
+      ).catch(() => undefined);
       if (current?.configName === stored.configName && current.tasksServing >= current.tasksDesired) {
         return { outcome: 'unchanged', configName: stored.configName };
       }
@@ -138,6 +143,12 @@ export function makeConfigJobProcessor(deps: ProcessorDeps) {
         const why = rollback ?? final;
         throw new UnrecoverableError(
           `rollout of ${stored.configName} to cluster ${cluster} failed (${why.state || 'reverted'}): ${why.message || 'the proxy runs another config'}`,
+        );
+      }
+      if (final.tasksServing < final.tasksDesired) {
+        // Retryable: the next attempt finds the config stored and watches the same rollout again.
+        throw new Error(
+          `rollout of ${stored.configName} to cluster ${cluster} did not finish: ${final.tasksServing} of ${final.tasksDesired} tasks serve it (${final.state || 'no update status'})`,
         );
       }
       log.info({ config: stored.configName }, 'rolled out');

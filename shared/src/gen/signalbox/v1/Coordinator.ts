@@ -47,6 +47,15 @@ export interface CoordinatorClient extends grpc.Client {
   getPlan(argument: _signalbox_v1_GetPlanRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_signalbox_v1_PlanSummary__Output>): grpc.ClientUnaryCall;
   getPlan(argument: _signalbox_v1_GetPlanRequest, callback: grpc.requestCallback<_signalbox_v1_PlanSummary__Output>): grpc.ClientUnaryCall;
   
+  GetRollout(argument: _signalbox_v1_WatchRolloutRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_signalbox_v1_Rollout__Output>): grpc.ClientUnaryCall;
+  GetRollout(argument: _signalbox_v1_WatchRolloutRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_signalbox_v1_Rollout__Output>): grpc.ClientUnaryCall;
+  GetRollout(argument: _signalbox_v1_WatchRolloutRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_signalbox_v1_Rollout__Output>): grpc.ClientUnaryCall;
+  GetRollout(argument: _signalbox_v1_WatchRolloutRequest, callback: grpc.requestCallback<_signalbox_v1_Rollout__Output>): grpc.ClientUnaryCall;
+  getRollout(argument: _signalbox_v1_WatchRolloutRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_signalbox_v1_Rollout__Output>): grpc.ClientUnaryCall;
+  getRollout(argument: _signalbox_v1_WatchRolloutRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_signalbox_v1_Rollout__Output>): grpc.ClientUnaryCall;
+  getRollout(argument: _signalbox_v1_WatchRolloutRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_signalbox_v1_Rollout__Output>): grpc.ClientUnaryCall;
+  getRollout(argument: _signalbox_v1_WatchRolloutRequest, callback: grpc.requestCallback<_signalbox_v1_Rollout__Output>): grpc.ClientUnaryCall;
+  
   ListClusters(argument: _signalbox_v1_ListClustersRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_signalbox_v1_ListClustersResponse__Output>): grpc.ClientUnaryCall;
   ListClusters(argument: _signalbox_v1_ListClustersRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_signalbox_v1_ListClustersResponse__Output>): grpc.ClientUnaryCall;
   ListClusters(argument: _signalbox_v1_ListClustersRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_signalbox_v1_ListClustersResponse__Output>): grpc.ClientUnaryCall;
@@ -106,6 +115,8 @@ export interface CoordinatorHandlers extends grpc.UntypedServiceImplementation {
   
   GetPlan: grpc.handleUnaryCall<_signalbox_v1_GetPlanRequest__Output, _signalbox_v1_PlanSummary>;
   
+  GetRollout: grpc.handleUnaryCall<_signalbox_v1_WatchRolloutRequest__Output, _signalbox_v1_Rollout>;
+  
   ListClusters: grpc.handleUnaryCall<_signalbox_v1_ListClustersRequest__Output, _signalbox_v1_ListClustersResponse>;
   
   ListRoutes: grpc.handleUnaryCall<_signalbox_v1_ListRoutesRequest__Output, _signalbox_v1_ListRoutesResponse>;
@@ -124,6 +135,7 @@ export interface CoordinatorDefinition extends grpc.ServiceDefinition {
   ExplainHost: MethodDefinition<_signalbox_v1_ExplainHostRequest, _signalbox_v1_ExplainHostResponse, _signalbox_v1_ExplainHostRequest__Output, _signalbox_v1_ExplainHostResponse__Output>
   GetClusterSnapshot: MethodDefinition<_signalbox_v1_GetClusterSnapshotRequest, _signalbox_v1_ClusterSnapshot, _signalbox_v1_GetClusterSnapshotRequest__Output, _signalbox_v1_ClusterSnapshot__Output>
   GetPlan: MethodDefinition<_signalbox_v1_GetPlanRequest, _signalbox_v1_PlanSummary, _signalbox_v1_GetPlanRequest__Output, _signalbox_v1_PlanSummary__Output>
+  GetRollout: MethodDefinition<_signalbox_v1_WatchRolloutRequest, _signalbox_v1_Rollout, _signalbox_v1_WatchRolloutRequest__Output, _signalbox_v1_Rollout__Output>
   ListClusters: MethodDefinition<_signalbox_v1_ListClustersRequest, _signalbox_v1_ListClustersResponse, _signalbox_v1_ListClustersRequest__Output, _signalbox_v1_ListClustersResponse__Output>
   ListRoutes: MethodDefinition<_signalbox_v1_ListRoutesRequest, _signalbox_v1_ListRoutesResponse, _signalbox_v1_ListRoutesRequest__Output, _signalbox_v1_ListRoutesResponse__Output>
   Rollback: MethodDefinition<_signalbox_v1_RollbackRequest, _signalbox_v1_Rollout, _signalbox_v1_RollbackRequest__Output, _signalbox_v1_Rollout__Output>
