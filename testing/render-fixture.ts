@@ -12,6 +12,7 @@ export interface FixtureInput {
   cluster?: string;
   settings?: Partial<NginxSettings>;
   ports?: Partial<ProxyPorts>;
+  trustedProxies?: string[];
 }
 
 export interface Rendered {
@@ -34,6 +35,7 @@ export function renderFixture(input: FixtureInput): Rendered {
     settings,
     ports: { ...TEST_PORTS, ...input.ports },
     serverInfo: 'signalbox/test',
+    ...(input.trustedProxies ? { trustedProxies: input.trustedProxies } : {}),
   });
   return { config, model, routes };
 }

@@ -99,6 +99,12 @@ describe('front door on a real swarm', () => {
     const edge = await client.getNetwork(`${prefix}-edge`).inspect();
     const proxyNetworks = (proxy.Spec.TaskTemplate?.Networks ?? []).map((n: { Target: string }) => n.Target);
     expect(proxyNetworks).toContain(edge.Id);
+    // The proxy believes the front door's X-Forwarded-For, and only from the edge network's range.
+    const configRef = (proxy.Spec.TaskTemplate?.ContainerSpec?.Configs ?? [])[0] as { ConfigID: string };
+    const stored = await client.getConfig(configRef.ConfigID).inspect();
+    const nginxConf = Buffer.from(stored.Spec?.Data ?? '', 'base64').toString();
+    const subnet = (edge.IPAM?.Config as { Subnet: string }[])[0]?.Subnet;
+    expect(nginxConf).toContain(`set_real_ip_from ${subnet};`);
     const door = await client.getService(`${prefix}-frontdoor`).inspect();
     expect((door.Spec.TaskTemplate?.Networks ?? []).map((n: { Target: string }) => n.Target)).toEqual([
       edge.Id,

@@ -19,6 +19,8 @@ export interface DesiredCluster {
   /** The `[Extensions.<name>]` table that configures this cluster's proxy. */
   extension: string;
   model: ClusterModel;
+  /** Address ranges whose X-Forwarded-For the proxy believes: the front door's edge network. */
+  trustedProxies: string[];
   /** Content hash of everything the cluster's proxy config depends on; equal versions need no job. */
   version: string;
 }
@@ -53,11 +55,22 @@ function clusterEntries(config: SignalboxConfig): ClusterEntry[] {
 }
 
 /** The version covers the model and the proxy settings, but not conflict reports, which change no config. */
-const versionOf = (model: ClusterModel, ext: ExtensionConfig, publishedHttps: number): string => {
+const versionOf = (
+  model: ClusterModel,
+  ext: ExtensionConfig,
+  publishedHttps: number,
+  trustedProxies: string[],
+): string => {
   const { conflicts: _reports, ...routing } = model;
   const ports = [ext.TargetPort, ext.TargetSSLPort, publishedHttps];
-  return shortHash(JSON.stringify({ routing, settings: ext.Config, ports }), 16);
+  return shortHash(JSON.stringify({ routing, settings: ext.Config, ports, trustedProxies }), 16);
 };
+
+/** Behind the front door every request comes from the edge network; its subnets are the proxies to trust. */
+const edgeSubnets = (snapshot: SwarmSnapshot, config: SignalboxConfig): string[] =>
+  config.FrontDoor.Enabled
+    ? [...(snapshot.networks.find((n) => n.name === config.FrontDoor.Network)?.subnets ?? [])].sort()
+    : [];
 
 /**
  * Snapshot → routes → plan → one cluster model per service cluster, each with a content version. Pure: the
@@ -113,9 +126,11 @@ export function buildDesiredState(
   });
   const assignment = new Map(Object.entries(result.assignment));
   const placed = routes.routes.filter((r) => assignment.has(r.service));
+  const trustedProxies = edgeSubnets(snapshot, config);
   const clusters = entries.map(({ cluster, extension, ext }) => {
     const model = assembleCluster(cluster, routesForCluster(placed, cluster, assignment), ext.Config.IPHash);
-    return { cluster, extension, model, version: versionOf(model, ext, publishedHttpsPort(config, ext)) };
+    const version = versionOf(model, ext, publishedHttpsPort(config, ext), trustedProxies);
+    return { cluster, extension, model, trustedProxies, version };
   });
   return { routes, clusters, plan: result, unplaced };
 }

@@ -5,6 +5,7 @@ import { selfSignedCertificate } from '../../../testing/certificates.js';
 import { startTestDns, type TestDns } from '../../../testing/dns-server.js';
 import { get, tlsGreeting, websocketEcho } from '../../../testing/http-client.js';
 import { nginxTest, type RunningNginx, startNginx } from '../../../testing/nginx-process.js';
+import { renderFixture } from '../../../testing/render-fixture.js';
 import {
   closeAll,
   type EchoReply,
@@ -146,5 +147,43 @@ describe('front door on real nginx', () => {
     const greeting = await tlsGreeting(ports.https, 'vault.test', vaultCa);
     expect(greeting).toEqual({ cn: 'vault.test', line: 'passthrough:west.1' });
     await expect(tlsGreeting(ports.https, 'nobody.test', vaultCa)).rejects.toThrow();
+  });
+});
+
+describe('a cluster proxy behind the front door', () => {
+  it('believes X-Forwarded-For only from the trusted edge range, so the app and ip_hash see the client', async () => {
+    const appPort = await freePort();
+    const app = await startEchoUpstream('127.0.9.5', appPort, 'app.1');
+    const seen: Record<string, string | undefined> = {};
+    try {
+      for (const trusted of [true, false]) {
+        const port = await freePort();
+        const { config } = renderFixture({
+          services: [
+            {
+              name: 'app',
+              networks: ['front'],
+              replicas: 1,
+              taskAddresses: ['127.0.9.5'],
+              labels: { 'com.docker.lb.hosts': 'app.test', 'com.docker.lb.port': String(appPort) },
+            },
+          ],
+          settings: { WorkerProcesses: 1, ErrorLogPath: '/dev/stderr' },
+          ports: { http: port },
+          ...(trusted ? { trustedProxies: ['127.0.0.0/8'] } : {}),
+        });
+        expect(await nginxTest(config)).toMatchObject({ ok: true });
+        const proxy = await startNginx(config, {}, `http://127.0.0.1:${port}/_signalbox/health`);
+        try {
+          const reply = await get(port, 'app.test', '/', { headers: { 'x-forwarded-for': '203.0.113.9' } });
+          seen[String(trusted)] = (JSON.parse(reply.body) as EchoReply).headers['x-real-ip'] as string;
+        } finally {
+          await proxy.stop();
+        }
+      }
+    } finally {
+      await closeAll([app]);
+    }
+    expect(seen).toEqual({ true: '203.0.113.9', false: '127.0.0.1' });
   });
 });

@@ -20,6 +20,11 @@ export interface RenderOptions {
   serverInfo: string;
   /** Where the proxy finds its Docker secrets; tests point it at a scratch directory. */
   secretsDir?: string;
+  /**
+   * Address ranges (the front door's edge network) whose X-Forwarded-For names the client: behind the
+   * front door, `$remote_addr`, logs and `ip_hash` then see the client, not the front door.
+   */
+  trustedProxies?: readonly string[];
 }
 
 /** Where the proxy answers its own health check; Docker's health check calls it on 127.0.0.1. */
@@ -129,6 +134,8 @@ export function renderCluster(model: ClusterModel, options: RenderOptions): stri
   w.line('default upgrade;');
   w.line("'' close;");
   w.close();
+  for (const range of options.trustedProxies ?? []) w.line(`set_real_ip_from ${token(range)};`);
+  if ((options.trustedProxies ?? []).length > 0) w.line('real_ip_header X-Forwarded-For;');
   renderCookieMaps(w, model.httpPools);
   for (const raw of s.HTTPOptions) w.line(raw);
   w.blank();

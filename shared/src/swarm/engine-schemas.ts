@@ -55,6 +55,7 @@ export const EngineNetwork = z.object({
   Name: z.string().min(1),
   Driver: z.string().nullish(),
   Scope: z.string().nullish(),
+  IPAM: z.object({ Config: z.array(z.object({ Subnet: z.string().nullish() })).nullish() }).nullish(),
 });
 
 export const EngineSecret = z.object({ ID: z.string().min(1), Spec: z.object({ Name: z.string().min(1) }) });

@@ -29,6 +29,8 @@ export interface SwarmNetwork {
   id: string;
   name: string;
   driver: string;
+  /** The network's address ranges (IPAM), where the Engine API lists them. */
+  subnets?: string[];
 }
 
 export interface SwarmSnapshot {
@@ -138,7 +140,12 @@ export function parseSnapshot(input: unknown): { snapshot: SwarmSnapshot; skippe
     top.data.networks,
     EngineNetwork,
     'network',
-    (n) => ({ id: n.Id, name: n.Name, driver: n.Driver ?? '' }),
+    (n) => ({
+      id: n.Id,
+      name: n.Name,
+      driver: n.Driver ?? '',
+      subnets: (n.IPAM?.Config ?? []).flatMap((c) => (c.Subnet ? [c.Subnet] : [])),
+    }),
     skipped,
   );
   const snapshot: SwarmSnapshot = { services, tasks, networks };

@@ -138,6 +138,7 @@ export function coordinatorHandlers(
         ports: s?.ports ?? null,
         networks: c.model.networks.map((n) => n.name),
         secrets: c.model.secrets,
+        trustedProxies: c.trustedProxies,
       };
     }),
     StoreConfig: guard('StoreConfig', async (req) => {

@@ -94,7 +94,12 @@ export function makeConfigJobProcessor(deps: ProcessorDeps) {
         https: snapshot.ports?.https ?? 443,
         publishedHttps: snapshot.ports?.publishedHttps ?? 443,
       };
-      const nginxConf = renderCluster(model, { settings, ports, serverInfo: deps.serverInfo });
+      const nginxConf = renderCluster(model, {
+        settings,
+        ports,
+        serverInfo: deps.serverInfo,
+        trustedProxies: snapshot.trustedProxies,
+      });
       await job.updateProgress({ stage: 'validate' });
       const check = await deps.validator.validate(nginxConf);
       if (!check.ok) {

@@ -10,6 +10,7 @@ export interface ClusterSnapshot {
   'ports'?: (_signalbox_v1_ProxyPorts | null);
   'networks'?: (string)[];
   'secrets'?: (string)[];
+  'trustedProxies'?: (string)[];
 }
 
 export interface ClusterSnapshot__Output {
@@ -20,4 +21,5 @@ export interface ClusterSnapshot__Output {
   'ports': (_signalbox_v1_ProxyPorts__Output | null);
   'networks': (string)[];
   'secrets': (string)[];
+  'trustedProxies': (string)[];
 }
