@@ -103,7 +103,7 @@ describe('front door on a real swarm', () => {
     const configRef = (proxy.Spec.TaskTemplate?.ContainerSpec?.Configs ?? [])[0] as { ConfigID: string };
     const stored = await client.getConfig(configRef.ConfigID).inspect();
     const nginxConf = Buffer.from(stored.Spec?.Data ?? '', 'base64').toString();
-    const subnet = (edge.IPAM?.Config as { Subnet: string }[])[0]?.Subnet;
+    const subnet = ((edge.IPAM?.Config ?? []) as { Subnet: string }[])[0]?.Subnet;
     expect(nginxConf).toContain(`set_real_ip_from ${subnet};`);
     const door = await client.getService(`${prefix}-frontdoor`).inspect();
     expect((door.Spec.TaskTemplate?.Networks ?? []).map((n: { Target: string }) => n.Target)).toEqual([
