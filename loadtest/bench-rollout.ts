@@ -31,6 +31,7 @@ import {
   createTestNetwork,
   createTestService,
   docker,
+  gwbridgeGateway,
   tasksMeantToRun,
   testPrefix,
   updateService,
@@ -70,13 +71,6 @@ const scenarios: Scenario[] = NETWORKS.flatMap((networks) =>
     rollouts: networks === 1 ? ROLLOUTS : NETWORK_ROLLOUTS,
   })),
 );
-
-async function gatewayOfGwbridge(): Promise<string> {
-  const bridge = await client.getNetwork('docker_gwbridge').inspect();
-  const gateway = (bridge.IPAM?.Config as { Gateway?: string }[] | undefined)?.[0]?.Gateway;
-  if (!gateway) throw new Error('docker_gwbridge has no gateway address');
-  return gateway;
-}
 
 /** One rollout under load: the label change, the job done, then TAIL_MS more of load. */
 interface Bench {
@@ -178,7 +172,7 @@ async function runScenario(sc: Scenario, index: number): Promise<RolloutResult[]
     const frontDoor: TestFrontDoor = {
       httpPort: await freePort(),
       httpsPort: await freePort(),
-      agentHost: await gatewayOfGwbridge(),
+      agentHost: await gwbridgeGateway(client),
       agentPort: await freePort(),
     };
     const coordinator = await startTestCoordinator(

@@ -115,6 +115,18 @@ export async function gwbridgeAddressOf(client: Docker, service: string): Promis
   return entry?.IPv4Address.split('/')[0];
 }
 
+/**
+ * The host's address on docker_gwbridge, where containers on overlay networks reach this machine (e.g. a
+ * front door's agent reaching a coordinator that runs in the test process). The bridge exists once a task
+ * on an overlay network has run on this node.
+ */
+export async function gwbridgeGateway(client: Docker): Promise<string> {
+  const bridge = await client.getNetwork('docker_gwbridge').inspect();
+  const gateway = (bridge.IPAM?.Config as { Gateway?: string }[] | undefined)?.[0]?.Gateway;
+  if (!gateway) throw new Error('docker_gwbridge has no gateway address');
+  return gateway;
+}
+
 /** A service update that changes only what `change` returns, as `docker service update` would. */
 export async function updateService(
   client: Docker,

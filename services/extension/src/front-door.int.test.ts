@@ -11,6 +11,7 @@ import {
   createTestNetwork,
   createTestService,
   docker,
+  gwbridgeGateway,
   tasksMeantToRun,
   testPrefix,
   waitFor,
@@ -54,19 +55,15 @@ beforeAll(async () => {
     replicas: 1,
     labels: appLabels(hostA),
   });
-  // docker_gwbridge exists once a task on an overlay network runs on this node.
   await waitFor('the app task to run', async () =>
     (await tasksMeantToRun(client, `${prefix}-a`)).some((t) => t.Status?.State === 'running')
       ? true
       : undefined,
   );
-  const bridge = await client.getNetwork('docker_gwbridge').inspect();
-  const gateway = (bridge.IPAM?.Config as { Gateway?: string }[] | undefined)?.[0]?.Gateway;
-  if (!gateway) throw new Error('docker_gwbridge has no gateway address');
   frontDoor = {
     httpPort: await freePort(),
     httpsPort: await freePort(),
-    agentHost: gateway,
+    agentHost: await gwbridgeGateway(client),
     agentPort: await freePort(),
   };
   coordinator = await startTestCoordinator(
