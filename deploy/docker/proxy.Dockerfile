@@ -1,0 +1,13 @@
+# The cluster proxies and the front door from a public base image:
+#   docker build -f deploy/docker/proxy.Dockerfile -t signalbox/proxy:TAG .
+# deploy/images/build-proxy-image.sh makes the same layout on a machine without a registry.
+FROM debian:bookworm-slim
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends nginx-light libnginx-mod-stream busybox-static \
+ && rm -rf /var/lib/apt/lists/* \
+ && ln -sf /bin/busybox /bin/wget \
+ && (id nginx >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin nginx)
+COPY deploy/proxy/default-nginx.conf /etc/nginx/nginx.conf
+COPY deploy/proxy/signalbox-agent.sh /usr/local/bin/signalbox-agent
+STOPSIGNAL SIGQUIT
+CMD ["/usr/sbin/nginx", "-g", "daemon off;"]

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# The coordinator and extension image, built without a registry: this machine's node binary, nginx and
+# openssl (the workers validate configs with `nginx -t` against throwaway certificates), the libraries `ldd` lists, a static busybox, and the app with
+# its production node_modules, imported with `docker import`. Real users build deploy/docker/Dockerfile
+# from public base images instead; both run the same code the same way (node with tsx, no build step).
+# Rebuilt only when one of its inputs changes.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+IMAGE="${1:-signalbox/signalbox:local}"
+NODE=$(readlink -f "$(command -v node)")
+NGINX=/usr/sbin/nginx
+OPENSSL=/usr/bin/openssl
+STREAM=/usr/lib/nginx/modules/ngx_stream_module.so
+for f in "$NODE" "$NGINX" "$OPENSSL" "$STREAM" /bin/busybox node_modules; do
+  [ -e "$f" ] || { echo "missing $f (install node, nginx, libnginx-mod-stream, busybox-static; npm ci)" >&2; exit 1; }
+done
+sources=(package.json package-lock.json bin proto shared/src services)
+stamp=$( { "$NODE" --version; "$NGINX" -v 2>&1; sha256sum "$0";
+  git ls-files -s -- "${sources[@]}" 2>/dev/null || find "${sources[@]}" -type f -exec sha256sum {} +;
+  git diff HEAD -- "${sources[@]}" 2>/dev/null || true; } | sha256sum | cut -c1-16)
+if [ "$(docker image inspect -f '{{index .Config.Labels "io.signalbox.build"}}' "$IMAGE" 2>/dev/null || true)" = "$stamp" ]; then
+  exit 0
+fi
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+mkdir -p "$root"/{usr/bin,usr/sbin,usr/lib/nginx/modules,usr/lib/ssl,etc/ssl,bin,etc/nginx,var/lib/nginx/{body,proxy,fastcgi,uwsgi,scgi},var/log/nginx,var/run,run/secrets,tmp,app}
+chmod 1777 "$root/tmp"
+cp -L "$NODE" "$root/usr/bin/node"
+cp -L "$NGINX" "$root/usr/sbin/nginx"
+cp -L "$STREAM" "$root/usr/lib/nginx/modules/"
+cp -L "$OPENSSL" "$root/usr/bin/openssl"
+cp -L /usr/lib/ssl/openssl.cnf "$root/etc/ssl/openssl.cnf"
+ln -s /etc/ssl/openssl.cnf "$root/usr/lib/ssl/openssl.cnf"
+{ ldd "$NODE"; ldd "$NGINX"; ldd "$STREAM"; ldd "$OPENSSL"; } | awk '/=>/ {print $3} /^\t\/lib/ {print $1}' | sort -u | while read -r lib; do
+  [ -n "$lib" ] && cp -L --parents "$lib" "$root"
+done
+cp /bin/busybox "$root/bin/busybox"
+for applet in sh ls cat ps wget sleep kill nslookup; do ln -s busybox "$root/bin/$applet"; done
+printf 'root:x:0:0:root:/:/bin/sh\nnginx:x:101:101:nginx:/var/lib/nginx:/bin/false\nnobody:x:65534:65534:nobody:/:/bin/false\n' > "$root/etc/passwd"
+printf 'root:x:0:\nnginx:x:101:\nnogroup:x:65534:\n' > "$root/etc/group"
+echo 'hosts: files dns' > "$root/etc/nsswitch.conf"
+cp -r "${sources[@]:0:4}" "$root/app/"
+mkdir -p "$root/app/shared" && cp -r shared/src "$root/app/shared/src"
+cp -r services "$root/app/services"
+find "$root/app" -name '*.test.ts' -delete
+# Production packages only: a pruned copy of this checkout's node_modules (no registry needed).
+cp -a node_modules "$root/app/node_modules"
+(cd "$root/app" && npm prune --omit=dev --no-audit --no-fund --loglevel=error >/dev/null)
+tar -C "$root" -c . | docker import \
+  -c 'WORKDIR /app' \
+  -c 'ENV NODE_ENV=production' \
+  -c 'ENTRYPOINT ["/usr/bin/node", "--import", "tsx"]' \
+  -c 'CMD ["services/coordinator/src/main.ts"]' \
+  -c "LABEL io.signalbox.build=$stamp" - "$IMAGE" >/dev/null
+echo "built $IMAGE" >&2
