@@ -118,7 +118,10 @@ async function report(hostCount: number): Promise<void> {
   const api = coordinatorClient(`${address}:8080`, token);
   try {
     const { routes } = await unary<object, ListRoutesResponse__Output>(api.ListRoutes.bind(api), {});
-    const proxies = await client.listServices({ filters: JSON.stringify({ label: [MANAGED] }) });
+    // The proxies and the front door; not the placeholders that keep networks warm.
+    const proxies = (await client.listServices({ filters: JSON.stringify({ label: [MANAGED] }) })).filter(
+      (p) => p.Spec?.Labels?.['io.signalbox.role'] !== 'warm-networks',
+    );
     const networkNames = new Map((await client.listNetworks()).map((n) => [n.Id, n.Name]));
     const out: string[] = ['', 'host → cluster → proxy → targets'];
     for (const r of [...routes].sort((a, b) => `${a.host}${a.path}`.localeCompare(`${b.host}${b.path}`))) {
@@ -188,6 +191,11 @@ async function down(): Promise<void> {
     async () => {
       await removeLabelled('network', `${DEMO_LABEL}=1`);
       await removeLabelled('network', MANAGED);
+      // The stack made the edge network, but could not remove it while the coordinator's services held it.
+      await client
+        .getNetwork('signalbox-edge')
+        .remove()
+        .catch(() => undefined);
       const left = await client.listNetworks({ filters: JSON.stringify({ label: [`${DEMO_LABEL}=1`] }) });
       return left.length === 0 ? true : undefined;
     },
