@@ -1,5 +1,5 @@
 /**
- * The stack demo, after scripts/demo-stack.sh deployed the product: deploys a three-tenant sample (each
+ * The stack demo, after scripts/demo.sh deployed the product: deploys a three-tenant sample (each
  * tenant on its own overlay network; a canary, a sticky app, a rewritten context root, an app pinned to the
  * `eu` cluster), waits until every route answers through the front door on 127.0.0.1, and prints
  * host → cluster → proxy → targets, the networks each proxy joined, and a curl line per route.
