@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
  * Two projects: pure and nginx-only tests run in parallel; the tests against the shared dockerd and Redis
  * (`*.int.test.ts`) run one file at a time, so rollouts on a 2-core machine do not starve each other.
  */
-const roots = ['shared/src/**/', 'services/**/', 'loadtest/**/'];
+const roots = ['shared/src/**/', 'services/**/', 'loadtest/**/', 'deploy/**/'];
 
 export default defineConfig({
   test: {

@@ -11,9 +11,11 @@ ensure_nginx_user
 stop_system_nginx
 ensure_swarm
 ensure_redis
+ensure_node_modules
 bash deploy/images/build-app-image.sh
 bash deploy/images/build-proxy-image.sh
-ensure_node_modules
+bash deploy/images/build-signalbox-image.sh
+bash deploy/images/build-redis-image.sh
 
 log "typecheck"
 npx tsc --noEmit -p .

@@ -1,0 +1,241 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLUSTER_LABEL } from '../../services/coordinator/src/proxy/proxy-service-spec.js';
+import { selfSignedCertificate } from '../../testing/certificates.js';
+import { get } from '../../testing/http-client.js';
+import {
+  APP_IMAGE,
+  docker,
+  removeTestObjects,
+  TEST_LABEL,
+  testPrefix,
+  waitFor,
+} from '../../testing/swarm.js';
+import { freePort } from '../../testing/upstreams.js';
+
+/**
+ * The product as users deploy it: deploy/stack/docker-stack.yml on the real swarm (coordinator, workers,
+ * Redis, all in containers from the local images), labelled apps, and real requests through the front door
+ * the coordinator creates, on 127.0.0.1. Every name carries the run's prefix, so another deployment on the
+ * same swarm is never touched; everything is removed afterwards.
+ */
+const run = promisify(execFile);
+const client = docker();
+const prefix = testPrefix();
+const stack = prefix;
+const tokenSecret = `${prefix}-grpc-token`;
+const edge = `${prefix}-edge`;
+const ports = { http: 0, https: 0 };
+let tlsCa = '';
+
+const host = (name: string): string => `${name}.${prefix}.test`;
+
+async function deployStack(): Promise<void> {
+  await client.createSecret({
+    Name: tokenSecret,
+    Labels: { [TEST_LABEL]: prefix },
+    Data: Buffer.from(randomBytes(24).toString('hex')).toString('base64'),
+  });
+  const proxy = (ext: string, extra: string) =>
+    `[Extensions.${ext}]\nServiceCluster = "${prefix}-${ext}"\nProxyServiceName = "${prefix}-proxy-${ext}"\nProxyReplicas = 1\n` +
+    `ProxyLabels = { "${TEST_LABEL}" = "${prefix}" }\n${extra}`;
+  const toml = `ListenAddr = ":8080"
+AgentListenAddr = ":8081"
+PollInterval = "2s"
+TaskPollInterval = "300ms"
+RedisURL = "redis://redis:6379"
+GRPCTokenFile = "/run/secrets/signalbox-grpc-token"
+[FrontDoor]
+ServiceName = "${prefix}-frontdoor"
+Network = "${edge}"
+HTTPPort = ${ports.http}
+HTTPSPort = ${ports.https}
+Labels = { "${TEST_LABEL}" = "${prefix}" }
+ConfigURL = "http://tasks.${stack}_coordinator:8081/v1/front-door/nginx.conf"
+${proxy('blue', 'AutoAssign = true\n')}${proxy('green', 'AutoAssign = true\n')}${proxy('eu', '')}`;
+  const file = join(tmpdir(), `${prefix}-signalbox.toml`);
+  writeFileSync(file, toml);
+  await run(
+    'docker',
+    ['stack', 'deploy', '--resolve-image', 'never', '-c', 'deploy/stack/docker-stack.yml', stack],
+    {
+      env: {
+        ...process.env,
+        SIGNALBOX_CONFIG_FILE: file,
+        SIGNALBOX_CONFIG_HASH: prefix,
+        SIGNALBOX_EDGE_NETWORK: edge,
+        SIGNALBOX_TOKEN_SECRET: tokenSecret,
+      },
+    },
+  );
+}
+
+async function createApp(name: string, replicas: number, labels: Record<string, string>): Promise<void> {
+  await client.createService({
+    Name: `${prefix}-${name}`,
+    Labels: {
+      'com.docker.lb.port': '8080',
+      ...Object.fromEntries(Object.entries(labels).map(([k, v]) => [`com.docker.lb.${k}`, v])),
+      [TEST_LABEL]: prefix,
+    },
+    TaskTemplate: {
+      ContainerSpec: { Image: APP_IMAGE, StopGracePeriod: 1_000_000_000 },
+      Networks: [{ Target: `${prefix}-tenant` }],
+    },
+    Mode: { Replicated: { Replicas: replicas } },
+    EndpointSpec: { Mode: 'dnsrr' },
+  });
+}
+
+/** The app image answers with its container's hostname, so a reply names the task that served it. */
+const answer = async (name: string, path = '/', headers: Record<string, string> = {}) =>
+  get(ports.http, host(name), path, { headers }).catch(() => undefined);
+
+const answersOk = (name: string, path = '/') =>
+  waitFor(
+    `${host(name)}${path} through the front door`,
+    async () => ((await answer(name, path))?.status === 200 ? true : undefined),
+    240_000,
+  );
+
+beforeAll(async () => {
+  ports.http = await freePort();
+  ports.https = await freePort();
+  const pem = await selfSignedCertificate(host('secure'));
+  tlsCa = pem.cert;
+  // The proxy that terminates TLS mounts these; the app only names them in its labels.
+  for (const [name, data] of [
+    [`${prefix}-secure.cert`, pem.cert],
+    [`${prefix}-secure.key`, pem.key],
+  ] as const) {
+    await client.createSecret({
+      Name: name,
+      Labels: { [TEST_LABEL]: prefix },
+      Data: Buffer.from(data).toString('base64'),
+    });
+  }
+  await client.createNetwork({
+    Name: `${prefix}-tenant`,
+    Driver: 'overlay',
+    Labels: { [TEST_LABEL]: prefix },
+  });
+  await createApp('web', 4, { hosts: host('web') });
+  await createApp('web-canary', 1, { hosts: host('web') });
+  await createApp('admin', 1, { hosts: host('web'), context_root: '/admin', context_root_rewrite: 'true' });
+  await createApp('sticky', 3, { hosts: host('sticky'), sticky_session_cookie: 'session' });
+  await createApp('crm', 1, { hosts: host('crm'), service_cluster: `${prefix}-eu` });
+  await createApp('secure', 1, {
+    hosts: host('secure'),
+    ssl_cert: `${prefix}-secure.cert`,
+    ssl_key: `${prefix}-secure.key`,
+  });
+  await deployStack();
+  for (const name of ['web', 'sticky', 'crm', 'secure']) await answersOk(name);
+}, 420_000);
+
+afterAll(async () => {
+  await run('docker', ['stack', 'rm', stack]).catch(() => undefined);
+  await waitFor(
+    'the stack tasks to stop',
+    async () => {
+      const left = await client.listContainers({
+        filters: JSON.stringify({ label: [`com.docker.stack.namespace=${stack}`] }),
+      });
+      return left.length === 0 ? true : undefined;
+    },
+    60_000,
+  ).catch(() => undefined);
+  await removeTestObjects(client, prefix);
+  for (const cluster of ['blue', 'green', 'eu']) {
+    const configs = await client.listConfigs({
+      filters: JSON.stringify({ label: [`${CLUSTER_LABEL}=${prefix}-${cluster}`] }),
+    } as object);
+    for (const c of configs)
+      await client
+        .getConfig(c.ID)
+        .remove()
+        .catch(() => undefined);
+  }
+  await waitFor(
+    'the edge network and the stack volume to go',
+    async () => {
+      await client
+        .getNetwork(edge)
+        .remove()
+        .catch(() => undefined);
+      await client
+        .getVolume(`${stack}_redis-data`)
+        .remove()
+        .catch(() => undefined);
+      const nets = await client.listNetworks({ filters: JSON.stringify({ name: [edge] }) });
+      return nets.length === 0 ? true : undefined;
+    },
+    60_000,
+  ).catch(() => undefined);
+}, 240_000);
+
+describe('the deployed stack, through the front door', () => {
+  it('routes by host, and splits a 4 + 1 canary by task count (about 20 %)', async () => {
+    const seen = new Map<string, number>();
+    for (let i = 0; i < 100; i++) {
+      const reply = await answer('web');
+      expect(reply?.status).toBe(200);
+      const task = reply?.body.trim() ?? '';
+      seen.set(task, (seen.get(task) ?? 0) + 1);
+    }
+    expect(seen.size).toBe(5);
+    const canaryTasks = await client.listTasks({
+      filters: JSON.stringify({ service: [`${prefix}-web-canary`], 'desired-state': ['running'] }),
+    } as object);
+    const canaryHost = (
+      canaryTasks[0]?.Status as { ContainerStatus?: { ContainerID?: string } } | undefined
+    )?.ContainerStatus?.ContainerID?.slice(0, 12);
+    const share = (seen.get(canaryHost ?? '') ?? 0) / 100;
+    expect(share).toBeGreaterThan(0.08);
+    expect(share).toBeLessThan(0.35);
+  });
+
+  it('strips a rewritten context root and redirects its bare path', async () => {
+    await answersOk('web', '/admin/');
+    const bare = await answer('web', '/admin');
+    expect(bare?.status).toBe(301);
+    expect(bare?.headers.location).toBe('/admin/');
+  });
+
+  it('keeps a session cookie on one task', async () => {
+    const tasks = new Set<string>();
+    for (let i = 0; i < 10; i++)
+      tasks.add((await answer('sticky', '/', { cookie: 'session=abc' }))?.body ?? '');
+    expect(tasks.size).toBe(1);
+  });
+
+  it('terminates TLS with the certificate from the Docker secrets, passed through the front door by SNI', async () => {
+    const reply = await waitFor(
+      'https through the front door',
+      async () => {
+        const r = await get(ports.https, host('secure'), '/', { tls: { ca: tlsCa } }).catch(() => undefined);
+        return r?.status === 200 ? r : undefined;
+      },
+      60_000,
+    );
+    expect(reply.body.trim()).toMatch(/^[0-9a-f]{12}$/);
+  });
+
+  it('routes an app pinned by label through its own cluster proxy, on its network', async () => {
+    const eu = await client.getService(`${prefix}-proxy-eu`).inspect();
+    const tenant = await client.getNetwork(`${prefix}-tenant`).inspect();
+    expect((eu.Spec.TaskTemplate?.Networks ?? []).map((n: { Target: string }) => n.Target)).toContain(
+      tenant.Id,
+    );
+    expect((await answer('crm'))?.status).toBe(200);
+  });
+
+  it('answers 503 for a host no service claims', async () => {
+    expect((await answer('nobody'))?.status).toBe(503);
+  });
+});
