@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -128,6 +128,11 @@ beforeAll(async () => {
   await createApp('web-canary', 1, { hosts: host('web') });
   await createApp('admin', 1, { hosts: host('web'), context_root: '/admin', context_root_rewrite: 'true' });
   await createApp('sticky', 3, { hosts: host('sticky'), sticky_session_cookie: 'session' });
+  await createApp('pinned-ip', 3, { hosts: host('iphash'), ip_hash: 'true' });
+  await createApp('moved', 1, {
+    hosts: `${host('old')},${host('new')}`,
+    redirects: `http://${host('old')},http://${host('new')}`,
+  });
   await createApp('crm', 1, { hosts: host('crm'), service_cluster: `${prefix}-eu` });
   await createApp('secure', 1, {
     hosts: host('secure'),
@@ -135,10 +140,16 @@ beforeAll(async () => {
     ssl_key: `${prefix}-secure.key`,
   });
   await deployStack();
-  for (const name of ['web', 'sticky', 'crm', 'secure']) await answersOk(name);
+  for (const name of ['web', 'sticky', 'crm', 'secure', 'iphash', 'new']) await answersOk(name);
 }, 420_000);
 
 afterAll(async () => {
+  // The coordinator's log, for reading after a failure (STYLE: dump service logs on failure).
+  const logs = await run('docker', ['service', 'logs', '--raw', `${stack}_coordinator`], {
+    maxBuffer: 32 * 1024 * 1024,
+  }).catch(() => undefined);
+  mkdirSync('.tmp', { recursive: true });
+  writeFileSync('.tmp/e2e-coordinator.log', `${logs?.stdout ?? ''}${logs?.stderr ?? ''}`);
   await run('docker', ['stack', 'rm', stack]).catch(() => undefined);
   await waitFor(
     'the stack tasks to stop',
@@ -233,6 +244,38 @@ describe('the deployed stack, through the front door', () => {
       tenant.Id,
     );
     expect((await answer('crm'))?.status).toBe(200);
+  });
+
+  it('keeps one client on one task with ip_hash', async () => {
+    const tasks = new Set<string>();
+    for (let i = 0; i < 10; i++) tasks.add((await answer('iphash'))?.body ?? '');
+    expect(tasks.size).toBe(1);
+  });
+
+  it('redirects a host named in the redirects label', async () => {
+    const reply = await answer('old', '/a?b=1');
+    expect(reply?.status).toBe(302);
+    expect(reply?.headers.location).toBe(`http://${host('new')}/a?b=1`);
+  });
+
+  it('lets the planner place unlabelled apps on the auto clusters, keeping a host on one proxy', async () => {
+    const config = async (ext: string) => {
+      const svc = await client.getService(`${prefix}-proxy-${ext}`).inspect();
+      const ref = (svc.Spec.TaskTemplate?.ContainerSpec?.Configs ?? [])[0] as
+        | { ConfigID: string }
+        | undefined;
+      if (!ref) return '';
+      const stored = await client.getConfig(ref.ConfigID).inspect();
+      return Buffer.from(stored.Spec?.Data ?? '', 'base64').toString();
+    };
+    const [blue, green, eu] = [await config('blue'), await config('green'), await config('eu')];
+    const names = (name: string) =>
+      [blue, green, eu].filter((c) => c.includes(`server_name ${host(name)};`)).length;
+    // Seven unlabelled apps, capacity ceil(1.1 × 7 / 2) = 4 per auto cluster: both clusters get some.
+    expect(blue.includes('server_name') && green.includes('server_name')).toBe(true);
+    for (const name of ['web', 'sticky', 'iphash', 'secure']) expect(names(name)).toBe(1);
+    expect(eu).not.toContain(`server_name ${host('web')};`);
+    expect(eu).toContain(`server_name ${host('crm')};`);
   });
 
   it('answers 503 for a host no service claims', async () => {

@@ -12,6 +12,7 @@ import {
   gwbridgeAddressOf,
   tasksMeantToRun,
   testPrefix,
+  updateService,
   waitFor,
 } from '../../../testing/swarm.js';
 import { CLUSTER_LABEL } from '../../coordinator/src/proxy/proxy-service-spec.js';
@@ -124,6 +125,20 @@ describe('extension workers on a real swarm', () => {
   }, 90_000);
 
   it('fails a rollout stuck on a host-mode port clearly, rolls it back, and the old task keeps serving', async () => {
+    // The first config starts the proxy's only task; the second must replace it start-first, and the new
+    // task can never bind the port the old one holds.
+    await waitFor(
+      'the first rollout of the stuck cluster',
+      async () => proxyConfigOf(`${stuck}-proxy`),
+      90_000,
+    );
+    await waitFor('its task running', async () => {
+      const tasks = await tasksMeantToRun(client, `${stuck}-proxy`);
+      return tasks.some((t) => t.Status?.State === 'running') ? true : undefined;
+    });
+    await updateService(client, `${prefix}-pinned`, (spec) => ({
+      Labels: { ...spec.Labels, 'com.docker.lb.websocket_endpoints': '/ws' },
+    }));
     const failed = await waitFor(
       'the failed job of the stuck cluster',
       async () => (await queue.getFailed()).find((j) => j.data.cluster === stuck),

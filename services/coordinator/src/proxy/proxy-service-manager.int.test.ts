@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExtensionConfig } from '#shared/config/index.js';
@@ -21,6 +22,7 @@ const manager = new ProxyServiceManager(client, pino({ level: 'silent' }));
 let netA = '';
 let netB = '';
 let secret = { name: '', id: '' };
+let config = { name: '', id: '' };
 let ext: ExtensionConfig;
 
 const inputs = (over: Partial<ProxyInputs> = {}): ProxyInputs => ({
@@ -41,6 +43,12 @@ beforeAll(async () => {
     Labels: { [TEST_LABEL]: prefix },
   });
   secret = { name: `${prefix}.cert`, id: created.id };
+  const conf = await client.createConfig({
+    Name: `${prefix}-nginx.conf`,
+    Labels: { [TEST_LABEL]: prefix },
+    Data: readFileSync('deploy/proxy/default-nginx.conf').toString('base64'),
+  });
+  config = { name: `${prefix}-nginx.conf`, id: (conf as { id: string }).id };
   ext = ExtensionConfig.parse({
     ProxyServiceName: `${prefix}-proxy-east`,
     ProxyReplicas: 1,
@@ -53,13 +61,23 @@ beforeAll(async () => {
 afterAll(async () => {
   await manager.reconcile([]);
   await removeTestObjects(client, prefix);
+  await client
+    .getConfig(config.id)
+    .remove()
+    .catch(() => undefined);
 }, 90_000);
 
 describe('ProxyServiceManager on a real swarm', () => {
   it('creates a labelled proxy service that joins its networks and mounts its secrets, and its task becomes healthy', async () => {
     const result = await manager.reconcile([inputs({ secrets: [secret] })]);
     expect(result.created).toEqual([`${prefix}-proxy-east`, `${prefix}-proxy-east-warm`]);
+    // Before its first rendered config the proxy runs no task, so nothing answers 503 in its name.
+    expect((await inspectProxy()).Spec.Mode).toEqual({ Replicated: { Replicas: 0 } });
+    expect((await manager.reconcile([inputs({ secrets: [secret], config })])).updated).toEqual([
+      `${prefix}-proxy-east`,
+    ]);
     const svc = await inspectProxy();
+    expect(svc.Spec.Mode).toEqual({ Replicated: { Replicas: 1 } });
     expect(svc.Spec.Labels[MANAGED_LABEL]).toBe('signalbox');
     expect(svc.Spec.Labels[CLUSTER_LABEL]).toBe(`${prefix}-east`);
     expect(svc.Spec.TaskTemplate.Networks.map((n: { Target: string }) => n.Target)).toEqual([netA]);

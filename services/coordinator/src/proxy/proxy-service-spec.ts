@@ -102,7 +102,9 @@ export function proxyServiceSpec(p: ProxyInputs): Record<string, unknown> {
       Networks: [...new Set(p.networkIds)].sort().map((Target) => ({ Target })),
       RestartPolicy: { Condition: 'any', Delay: ns('1s') },
     },
-    Mode: { Replicated: { Replicas: ext.ProxyReplicas } },
+    // No task before the first rendered config: a task on the image's placeholder config would answer 503
+    // for every host, and the front door would mix it with the first real tasks.
+    Mode: { Replicated: { Replicas: p.config ? ext.ProxyReplicas : 0 } },
     UpdateConfig: {
       Parallelism: p.policy?.parallelism ?? 1,
       Delay: p.policy ? p.policy.delayMs * 1_000_000 : ns(ext.ProxyUpdateDelay ?? '0s'),
