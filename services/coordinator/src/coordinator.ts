@@ -136,6 +136,12 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
 
   private async reconcileOnce(): Promise<void> {
     const started = performance.now();
+    const frontDoor = this.deps.config.FrontDoor;
+    // Before the read, so the first desired state already knows the edge network's subnets (the proxies'
+    // trusted range) and the first rollout is not followed by a second one that only adds them.
+    if (this.deps.lease.isLeader && frontDoor.Enabled && !this.edge) {
+      this.edge = await ensureEdgePrerequisites(this.deps.docker, frontDoor, this.deps.agentToken);
+    }
     const { snapshot } = await this.deps.source.readSnapshot();
     const desired = buildDesiredState(snapshot, this.deps.config, this.latest?.plan.assignment);
     this.snapshot = snapshot;
