@@ -203,8 +203,6 @@ async function runScenario(sc: Scenario, index: number): Promise<RolloutResult[]
       const bench: Bench = { frontDoor, host, web, cluster, queue, coordinator };
       const first = await waitFor('a desired version', async () => desiredCluster(bench)?.version);
       await jobDone(bench, first, 'the first config to roll out');
-      // The proxy's first tasks answer 503 to every host until replaced; let them leave DNS and stop.
-      await new Promise((res) => setTimeout(res, TAIL_MS));
       const results: RolloutResult[] = [];
       for (let k = 0; k < sc.rollouts; k++) {
         const res = await measureRollout(bench, k);

@@ -3,7 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONFIG_QUEUE } from '#shared/jobs/config-job.js';
 import { cleanUpRun, startTestCoordinator, startTestWorker } from '../../../testing/coordinator-harness.js';
 import { redis, redisPrefix } from '../../../testing/redis.js';
-import { createTestNetwork, createTestService, docker, testPrefix, waitFor } from '../../../testing/swarm.js';
+import {
+  createTestNetwork,
+  createTestService,
+  docker,
+  testPrefix,
+  updateService,
+  waitFor,
+} from '../../../testing/swarm.js';
 import type { RunningCoordinator } from '../../coordinator/src/start-coordinator.js';
 
 /** Two-replica proxies rolled out start-first and stop-first, each with a 3 s update delay between stages. */
@@ -61,15 +68,26 @@ describe('staged proxy rollouts', () => {
     `%s replaces one task at a time, ${DELAY_S} s apart`,
     async (order) => {
       const cluster = clusterOf(order);
-      const job = await waitFor(
-        `the rolled-out job of ${cluster}`,
-        async () =>
-          (await queue.getCompleted()).find(
-            (j) =>
-              j.data.cluster === cluster && (j.returnvalue as { outcome?: string })?.outcome === 'rolled-out',
-          ),
-        120_000,
-      );
+      const rolledOut = (notConfig = '') =>
+        waitFor(
+          `a rolled-out job of ${cluster}`,
+          async () =>
+            (await queue.getCompleted()).find((j) => {
+              const result = j.returnvalue as { outcome?: string; configName?: string } | undefined;
+              return (
+                j.data.cluster === cluster &&
+                result?.outcome === 'rolled-out' &&
+                result.configName !== notConfig
+              );
+            }),
+          120_000,
+        );
+      // The first config starts both tasks at once (the proxy had none); the second replaces them in stages.
+      const first = await rolledOut();
+      await updateService(client, `${prefix}-app-${order}`, (spec) => ({
+        Labels: { ...spec.Labels, 'com.docker.lb.websocket_endpoints': '/ws' },
+      }));
+      const job = await rolledOut((first.returnvalue as { configName: string }).configName);
       const svc = await client.getService(`${cluster}-proxy`).inspect();
       expect(svc.Spec.UpdateConfig).toMatchObject({
         Order: order,
