@@ -14,3 +14,6 @@ export const PROTO_LOADER_OPTIONS = {
 
 /** Metadata key for the bearer token every call carries. */
 export const AUTH_METADATA = 'authorization';
+
+/** The UNAVAILABLE details a standby coordinator answers with; workers then try another coordinator. */
+export const NOT_LEADER = 'this coordinator is a standby; ask the leader';

@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { AUTH_METADATA } from '#shared/grpc-contract.js';
+import { AUTH_METADATA, NOT_LEADER } from '#shared/grpc-contract.js';
 import { loadCoordinatorProto } from './load-coordinator-proto.js';
 
 export type CoordinatorClient = InstanceType<
@@ -19,8 +19,11 @@ export function coordinatorClient(address: string, token: string): CoordinatorCl
         next(metadata, listener);
       },
     });
+  // Round robin over every address the target resolves to (`dns:///tasks.coordinator:8080`, or
+  // `ipv4:a:p,b:p`), so a call a standby refuses can be repeated on another coordinator.
   return new proto.signalbox.v1.Coordinator(address, grpc.credentials.createInsecure(), {
     interceptors: [withToken],
+    'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),
   });
 }
 
@@ -32,3 +35,24 @@ export const unary = <Req, Res>(
   new Promise((resolve, reject) => {
     method(request, (err, res) => (err ? reject(err) : resolve(res as Res)));
   });
+
+/**
+ * A unary call that only the leader answers: a standby's UNAVAILABLE (NOT_LEADER) is repeated, and round
+ * robin sends the repeat to the next coordinator. Other errors are the caller's.
+ */
+export async function leaderUnary<Req, Res>(
+  method: (req: Req, callback: (err: grpc.ServiceError | null, res?: Res) => void) => unknown,
+  request: Req,
+  attempts = 8,
+): Promise<Res> {
+  for (let i = 1; ; i++) {
+    try {
+      return await unary(method, request);
+    } catch (e) {
+      const err = e as grpc.ServiceError;
+      if (i >= attempts || err.code !== grpc.status.UNAVAILABLE || !err.details?.includes(NOT_LEADER))
+        throw e;
+      await new Promise((r) => setTimeout(r, 100 * i));
+    }
+  }
+}

@@ -242,6 +242,10 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
     return this.latest;
   }
 
+  isLeader(): boolean {
+    return this.deps.lease.isLeader;
+  }
+
   frontDoorConfig(): string | undefined {
     const desired = this.latest;
     if (!desired) return undefined;

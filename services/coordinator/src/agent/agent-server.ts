@@ -13,6 +13,8 @@ export const agentToken = (apiToken: string): string =>
 export interface AgentBackend {
   /** The front door's nginx.conf for the current desired state; undefined before the first pass. */
   frontDoorConfig(): string | undefined;
+  /** A standby's plan may differ from the leader's, so only the leader hands out config. */
+  isLeader(): boolean;
 }
 
 export interface RunningAgentServer {
@@ -61,6 +63,8 @@ export async function startAgentServer(
     }
     if (path !== FRONT_DOOR_CONFIG_PATH) return reply(res, 404, 'not found\n');
     if (!bearerMatches(req, token)) return reply(res, 401, 'missing or wrong bearer token\n');
+    // The agent keeps its config and asks again; DNS round robin soon brings it to the leader.
+    if (!backend.isLeader()) return reply(res, 503, 'standby coordinator; ask the leader\n');
     const config = backend.frontDoorConfig();
     if (config === undefined) return reply(res, 503, 'no desired state yet\n');
     const live = String(req.headers['x-signalbox-live'] ?? '');

@@ -5,6 +5,7 @@ import type { ClusterInfo } from '#shared/gen/signalbox/v1/ClusterInfo.js';
 import type { CoordinatorHandlers } from '#shared/gen/signalbox/v1/Coordinator.js';
 import type { Rollout } from '#shared/gen/signalbox/v1/Rollout.js';
 import type { RouteInfo } from '#shared/gen/signalbox/v1/RouteInfo.js';
+import { NOT_LEADER } from '#shared/grpc-contract.js';
 import type { ClusterModel } from '#shared/model/index.js';
 import { isAuthorized, unauthenticated } from './auth.js';
 
@@ -37,6 +38,8 @@ export interface CoordinatorBackend {
   startRollout(request: RolloutRequest): Promise<Rollout>;
   rolloutStatus(cluster: string): Promise<Rollout>;
   rollback(cluster: string): Promise<Rollout>;
+  /** Only the leader's desired state and rollout policy count; standbys refuse the calls that use them. */
+  isLeader(): boolean;
 }
 
 type Callback<T> = grpc.sendUnaryData<T>;
@@ -109,6 +112,14 @@ export function coordinatorHandlers(
           callback(fail(status, (e as Error).message) as grpc.ServiceError);
         });
     };
+  /**
+   * A standby may have planned differently (its plan history is its own) and its rollouts would fight the
+   * leader's, so it answers UNAVAILABLE, which workers take as "try another coordinator".
+   */
+  const leaderOnly = (): void => {
+    if (!backend.isLeader())
+      throw Object.assign(new Error(NOT_LEADER), { grpcCode: grpc.status.UNAVAILABLE });
+  };
   const clusterOrThrow = (name: string): DesiredCluster => {
     const found = backend.desired()?.clusters.find((c) => c.cluster === name);
     if (!found)
@@ -120,6 +131,7 @@ export function coordinatorHandlers(
 
   return {
     GetClusterSnapshot: guard('GetClusterSnapshot', (req) => {
+      leaderOnly();
       const c = clusterOrThrow(req.cluster ?? '');
       if (req.version && req.version !== c.version) {
         throw Object.assign(
@@ -147,6 +159,7 @@ export function coordinatorHandlers(
       return { configName: stored.name, configId: stored.id, created: stored.created };
     }),
     StartRollout: guard('StartRollout', (req) => {
+      leaderOnly();
       const c = clusterOrThrow(req.cluster ?? '');
       return backend.startRollout({
         cluster: c.cluster,
@@ -185,7 +198,10 @@ export function coordinatorHandlers(
       };
       tick().catch((e: Error) => call.destroy(Object.assign(e, { code: grpc.status.INTERNAL })));
     },
-    Rollback: guard('Rollback', (req) => backend.rollback(clusterOrThrow(req.cluster ?? '').cluster)),
+    Rollback: guard('Rollback', (req) => {
+      leaderOnly();
+      return backend.rollback(clusterOrThrow(req.cluster ?? '').cluster);
+    }),
     ListClusters: guard('ListClusters', () => {
       const clusters: ClusterInfo[] = (backend.desired()?.clusters ?? []).map((c) => ({
         name: c.cluster,

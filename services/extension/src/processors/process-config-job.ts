@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import type { Logger } from 'pino';
-import { type CoordinatorClient, unary } from '#coordinator-client/coordinator-client.js';
+import { type CoordinatorClient, leaderUnary, unary } from '#coordinator-client/coordinator-client.js';
 import { NginxSettings } from '#shared/config/index.js';
 import type { ClusterSnapshot__Output } from '#shared/gen/signalbox/v1/ClusterSnapshot.js';
 import type { Rollout__Output } from '#shared/gen/signalbox/v1/Rollout.js';
@@ -76,7 +76,7 @@ export function makeConfigJobProcessor(deps: ProcessorDeps) {
     try {
       let snapshot: ClusterSnapshot__Output;
       try {
-        snapshot = await unary(deps.coordinator.GetClusterSnapshot.bind(deps.coordinator), {
+        snapshot = await leaderUnary(deps.coordinator.GetClusterSnapshot.bind(deps.coordinator), {
           cluster,
           version,
         });
@@ -124,7 +124,7 @@ export function makeConfigJobProcessor(deps: ProcessorDeps) {
         return { outcome: 'unchanged', configName: stored.configName };
       }
       await job.updateProgress({ stage: 'rollout', config: stored.configName });
-      await unary(deps.coordinator.StartRollout.bind(deps.coordinator), {
+      await leaderUnary(deps.coordinator.StartRollout.bind(deps.coordinator), {
         cluster,
         configName: stored.configName,
       });
@@ -139,7 +139,7 @@ export function makeConfigJobProcessor(deps: ProcessorDeps) {
         });
       });
       if (final.stuck) {
-        await unary(deps.coordinator.Rollback.bind(deps.coordinator), { cluster });
+        await leaderUnary(deps.coordinator.Rollback.bind(deps.coordinator), { cluster });
         throw new UnrecoverableError(
           `rollout of ${stored.configName} to cluster ${cluster} is stuck and was rolled back: ${final.stuck}`,
         );

@@ -1,0 +1,95 @@
+import type { ServiceError } from '@grpc/grpc-js';
+import { Queue } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { coordinatorClient, unary } from '#coordinator-client/coordinator-client.js';
+import { NOT_LEADER } from '#shared/grpc-contract.js';
+import { CONFIG_QUEUE } from '#shared/jobs/config-job.js';
+import {
+  cleanUpRun,
+  startTestCoordinator,
+  startTestWorker,
+  TEST_TOKEN,
+} from '../../../testing/coordinator-harness.js';
+import { redis, redisPrefix } from '../../../testing/redis.js';
+import { createTestNetwork, createTestService, docker, testPrefix, waitFor } from '../../../testing/swarm.js';
+import type { RunningCoordinator } from '../../coordinator/src/start-coordinator.js';
+
+/**
+ * Two coordinators on one Redis lease, as the stack runs them: the standby refuses the calls that need the
+ * leader's plan, and a worker that knows both addresses still rolls the cluster out through the leader.
+ */
+const client = docker();
+const prefix = testPrefix();
+const keyPrefix = redisPrefix();
+const r = redis();
+const cluster = `${prefix}-c`;
+const coordinators: RunningCoordinator[] = [];
+let worker: { stop: () => Promise<void> } | undefined;
+let queue: Queue;
+
+beforeAll(async () => {
+  await createTestNetwork(client, prefix, `${prefix}-net`);
+  await createTestService(client, prefix, {
+    name: `${prefix}-app`,
+    networks: [`${prefix}-net`],
+    replicas: 1,
+    labels: {
+      'com.docker.lb.hosts': `app.${prefix}.test`,
+      'com.docker.lb.port': '8080',
+      'com.docker.lb.service_cluster': cluster,
+    },
+  });
+  const clusters = [{ extension: 'c', cluster, proxyReplicas: 1 }];
+  for (const n of [1, 2])
+    coordinators.push(await startTestCoordinator(prefix, keyPrefix, clusters, `${prefix}-${n}`));
+  queue = new Queue(CONFIG_QUEUE, { connection: redis(), prefix: keyPrefix });
+}, 60_000);
+
+afterAll(async () => {
+  await worker?.stop();
+  await queue?.close();
+  for (const c of coordinators) await c.stop();
+  await cleanUpRun(client, r, prefix, keyPrefix, [cluster]);
+}, 120_000);
+
+describe('two coordinators', () => {
+  it('the standby refuses calls that need the leader, with UNAVAILABLE', async () => {
+    const standby = await waitFor('one leader and one standby', async () => {
+      const leaders = coordinators.filter((c) => c.lease.isLeader);
+      return leaders.length === 1 ? coordinators.find((c) => !c.lease.isLeader) : undefined;
+    });
+    await waitFor('the standby to know the cluster', async () =>
+      standby.coordinator.desired()?.clusters.some((c) => c.cluster === cluster) ? true : undefined,
+    );
+    const api = coordinatorClient(`127.0.0.1:${standby.grpcPort}`, TEST_TOKEN);
+    try {
+      const err = (await unary(api.GetClusterSnapshot.bind(api), { cluster }).catch(
+        (e) => e,
+      )) as ServiceError;
+      expect(err.code).toBe(14);
+      expect(err.details).toContain(NOT_LEADER);
+    } finally {
+      api.close();
+    }
+  });
+
+  it('a worker given both addresses rolls the cluster out through the leader', async () => {
+    const [a, b] = coordinators;
+    worker = await startTestWorker(a as RunningCoordinator, prefix, keyPrefix, {
+      coordinatorAddress: `ipv4:127.0.0.1:${a?.grpcPort},127.0.0.1:${b?.grpcPort}`,
+    });
+    const job = await waitFor(
+      'the rolled-out job',
+      async () =>
+        (await queue.getCompleted()).find(
+          (j) =>
+            j.data.cluster === cluster && (j.returnvalue as { outcome?: string })?.outcome === 'rolled-out',
+        ),
+      120_000,
+    );
+    expect((await queue.getFailed()).filter((j) => j.data.cluster === cluster)).toEqual([]);
+    expect((job.returnvalue as { configName: string }).configName).toMatch(
+      new RegExp(`^signalbox-${cluster}-`),
+    );
+  }, 150_000);
+});
