@@ -136,12 +136,9 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
 
   private async reconcileOnce(): Promise<void> {
     const started = performance.now();
-    const frontDoor = this.deps.config.FrontDoor;
     // Before the read, so the first desired state already knows the edge network's subnets (the proxies'
     // trusted range) and the first rollout is not followed by a second one that only adds them.
-    if (this.deps.lease.isLeader && frontDoor.Enabled && !this.edge) {
-      this.edge = await ensureEdgePrerequisites(this.deps.docker, frontDoor, this.deps.agentToken);
-    }
+    if (this.deps.lease.isLeader) await this.edgePrerequisites();
     const { snapshot } = await this.deps.source.readSnapshot();
     const desired = buildDesiredState(snapshot, this.deps.config, this.latest?.plan.assignment);
     this.snapshot = snapshot;
@@ -168,10 +165,7 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
 
   private async reconcileProxies(desired: DesiredState, snapshot: SwarmSnapshot): Promise<void> {
     const frontDoor = this.deps.config.FrontDoor;
-    if (frontDoor.Enabled && !this.edge) {
-      this.edge = await ensureEdgePrerequisites(this.deps.docker, frontDoor, this.deps.agentToken);
-    }
-    const edge = frontDoor.Enabled ? this.edge : undefined;
+    const edge = await this.edgePrerequisites();
     const others = edge
       ? [
           {
@@ -200,6 +194,14 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
         this.deps.log.warn({ [LogField.cluster]: cluster }, 'proxy rolled back; keeping its previous config');
       this.policies.delete(cluster);
     }
+  }
+
+  /** The edge network and agent token secret, found or made once (again after an error); none without a front door. */
+  private async edgePrerequisites(): Promise<EdgePrerequisites | undefined> {
+    const frontDoor = this.deps.config.FrontDoor;
+    if (!frontDoor.Enabled) return undefined;
+    this.edge ??= await ensureEdgePrerequisites(this.deps.docker, frontDoor, this.deps.agentToken);
+    return this.edge;
   }
 
   private proxyInputs(c: DesiredCluster, snapshot: SwarmSnapshot, edge?: EdgePrerequisites): ProxyInputs {
