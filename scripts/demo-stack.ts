@@ -138,10 +138,11 @@ async function report(hostCount: number): Promise<void> {
       );
     }
     out.push('', `try (${hostCount} hosts, through the front door):`);
-    for (const app of APPS)
-      out.push(
+    const curls = APPS.map(
+      (app) =>
         `  curl -H 'Host: ${app.labels['com.docker.lb.hosts']}' http://127.0.0.1:${FRONT_DOOR_PORT}${app.probe}`,
-      );
+    );
+    out.push(...new Set(curls));
     out.push('', 'remove everything: npm run demo:down');
     process.stdout.write(`${out.join('\n')}\n`);
   } finally {
