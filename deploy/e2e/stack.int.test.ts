@@ -75,7 +75,12 @@ ${proxy('blue', 'AutoAssign = true\n')}${proxy('green', 'AutoAssign = true\n')}$
   );
 }
 
-async function createApp(name: string, replicas: number, labels: Record<string, string>): Promise<void> {
+async function createApp(
+  name: string,
+  replicas: number,
+  labels: Record<string, string>,
+  options: { vip?: boolean; failingHealthCheck?: boolean } = {},
+): Promise<void> {
   await client.createService({
     Name: `${prefix}-${name}`,
     Labels: {
@@ -84,13 +89,43 @@ async function createApp(name: string, replicas: number, labels: Record<string, 
       [TEST_LABEL]: prefix,
     },
     TaskTemplate: {
-      ContainerSpec: { Image: APP_IMAGE, StopGracePeriod: 1_000_000_000 },
+      ContainerSpec: {
+        Image: APP_IMAGE,
+        StopGracePeriod: 1_000_000_000,
+        ...(options.failingHealthCheck
+          ? { Healthcheck: { Test: ['CMD', '/bin/sh', '-c', 'exit 1'], Interval: 1_000_000_000, Retries: 1 } }
+          : {}),
+      },
       Networks: [{ Target: `${prefix}-tenant` }],
     },
     Mode: { Replicated: { Replicas: replicas } },
-    EndpointSpec: { Mode: 'dnsrr' },
+    EndpointSpec: { Mode: options.vip ? 'vip' : 'dnsrr' },
   });
 }
+
+/** The nginx.conf each cluster proxy runs, by extension name. */
+async function proxyConfigs(): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const ext of ['blue', 'green', 'eu']) {
+    const svc = await client.getService(`${prefix}-proxy-${ext}`).inspect();
+    const ref = (svc.Spec.TaskTemplate?.ContainerSpec?.Configs ?? [])[0] as { ConfigID: string } | undefined;
+    const stored = ref ? await client.getConfig(ref.ConfigID).inspect() : undefined;
+    out[ext] = Buffer.from(stored?.Spec?.Data ?? '', 'base64').toString();
+  }
+  return out;
+}
+
+const taskHostnames = async (service: string): Promise<string[]> =>
+  (
+    await client.listTasks({
+      filters: JSON.stringify({ service: [`${prefix}-${service}`], 'desired-state': ['running'] }),
+    } as object)
+  ).map(
+    (t) =>
+      (
+        t.Status as { ContainerStatus?: { ContainerID?: string } } | undefined
+      )?.ContainerStatus?.ContainerID?.slice(0, 12) ?? '',
+  );
 
 /** The app image answers with its container's hostname, so a reply names the task that served it. */
 const answer = async (name: string, path = '/', headers: Record<string, string> = {}) =>
@@ -133,6 +168,11 @@ beforeAll(async () => {
     hosts: `${host('old')},${host('new')}`,
     redirects: `http://${host('old')},http://${host('new')}`,
   });
+  await createApp('vip', 1, { hosts: host('vip'), backend_mode: 'vip' }, { vip: true });
+  await createApp('bg-blue', 1, { hosts: host('bg') });
+  await createApp('bg-green', 0, { hosts: host('bg') });
+  await createApp('healthy', 1, { hosts: host('health') });
+  await createApp('sick', 1, { hosts: host('health') }, { failingHealthCheck: true });
   await createApp('crm', 1, { hosts: host('crm'), service_cluster: `${prefix}-eu` });
   await createApp('secure', 1, {
     hosts: host('secure'),
@@ -140,7 +180,8 @@ beforeAll(async () => {
     ssl_key: `${prefix}-secure.key`,
   });
   await deployStack();
-  for (const name of ['web', 'sticky', 'crm', 'secure', 'iphash', 'new']) await answersOk(name);
+  for (const name of ['web', 'sticky', 'crm', 'secure', 'iphash', 'new', 'bg', 'health'])
+    await answersOk(name);
 }, 420_000);
 
 afterAll(async () => {
@@ -259,24 +300,86 @@ describe('the deployed stack, through the front door', () => {
   });
 
   it('lets the planner place unlabelled apps on the auto clusters, keeping a host on one proxy', async () => {
-    const config = async (ext: string) => {
-      const svc = await client.getService(`${prefix}-proxy-${ext}`).inspect();
-      const ref = (svc.Spec.TaskTemplate?.ContainerSpec?.Configs ?? [])[0] as
-        | { ConfigID: string }
-        | undefined;
-      if (!ref) return '';
-      const stored = await client.getConfig(ref.ConfigID).inspect();
-      return Buffer.from(stored.Spec?.Data ?? '', 'base64').toString();
-    };
-    const [blue, green, eu] = [await config('blue'), await config('green'), await config('eu')];
+    const { blue = '', green = '', eu = '' } = await proxyConfigs();
     const names = (name: string) =>
       [blue, green, eu].filter((c) => c.includes(`server_name ${host(name)};`)).length;
-    // Seven unlabelled apps, capacity ceil(1.1 × 7 / 2) = 4 per auto cluster: both clusters get some.
+    // Eleven unlabelled apps in nine host groups over two auto clusters with 10 % slack: both get some.
     expect(blue.includes('server_name') && green.includes('server_name')).toBe(true);
-    for (const name of ['web', 'sticky', 'iphash', 'secure']) expect(names(name)).toBe(1);
+    for (const name of ['web', 'sticky', 'iphash', 'secure', 'bg', 'health']) expect(names(name)).toBe(1);
     expect(eu).not.toContain(`server_name ${host('web')};`);
     expect(eu).toContain(`server_name ${host('crm')};`);
   });
+
+  it('sends a VIP-mode app to its service VIP, which the proxy resolves by name (this kernel cannot forward VIPs)', async () => {
+    const svc = await client.getService(`${prefix}-vip`).inspect();
+    const tenant = await client.getNetwork(`${prefix}-tenant`).inspect();
+    const vip = (svc.Endpoint?.VirtualIPs ?? [])
+      .find((v: { NetworkID: string }) => v.NetworkID === tenant.Id)
+      ?.Addr?.split('/')[0];
+    expect(vip).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    const configs = Object.values(await proxyConfigs());
+    expect(configs.filter((c) => c.includes(`server ${vip}:8080;`))).toHaveLength(1);
+    const ext = Object.entries(await proxyConfigs()).find(([, c]) => c.includes(`server ${vip}:8080;`))?.[0];
+    const [proxyTask] = await client.listContainers({
+      filters: JSON.stringify({ label: [`com.docker.swarm.service.name=${prefix}-proxy-${ext}`] }),
+    });
+    const exec = await client.getContainer(proxyTask?.Id ?? '').exec({
+      Cmd: ['nslookup', `${prefix}-vip`],
+      AttachStdout: true,
+      AttachStderr: true,
+    });
+    const stream = await exec.start({});
+    const output = await new Promise<string>((resolve) => {
+      let text = '';
+      stream.on('data', (b: Buffer) => {
+        text += b.toString('latin1');
+      });
+      stream.on('end', () => resolve(text));
+    });
+    expect(output).toContain(vip);
+  });
+
+  it('sends no traffic to a task whose health check fails', async () => {
+    const healthy = await taskHostnames('healthy');
+    // The sick service has tasks (Swarm keeps restarting them), none of which ever passes its check.
+    const sick = await client.listTasks({
+      filters: JSON.stringify({ service: [`${prefix}-sick`] }),
+    } as object);
+    expect(sick.length).toBeGreaterThan(0);
+    expect(sick.filter((t) => t.Status?.State === 'running')).toEqual([]);
+    const seen = new Set<string>();
+    for (let i = 0; i < 20; i++) seen.add((await answer('health'))?.body.trim() ?? '');
+    expect([...seen]).toEqual(healthy);
+  });
+
+  it('switches blue-green by scaling: green up, blue down, and the host follows', async () => {
+    const blue = await taskHostnames('bg-blue');
+    expect((await answer('bg'))?.body.trim()).toBe(blue[0]);
+    const scale = async (name: string, replicas: number) => {
+      const svc = client.getService(`${prefix}-${name}`);
+      const current = await svc.inspect();
+      await svc.update({
+        ...current.Spec,
+        Mode: { Replicated: { Replicas: replicas } },
+        version: current.Version.Index,
+      });
+    };
+    await scale('bg-green', 1);
+    const green = await waitFor('the green task', async () => {
+      const names = (await taskHostnames('bg-green')).filter((n) => n !== '');
+      return names.length === 1 ? names : undefined;
+    });
+    await scale('bg-blue', 0);
+    await waitFor(
+      'the host to answer from green only',
+      async () => {
+        const replies = new Set<string>();
+        for (let i = 0; i < 5; i++) replies.add((await answer('bg'))?.body.trim() ?? '');
+        return replies.size === 1 && replies.has(green[0] ?? '') ? true : undefined;
+      },
+      90_000,
+    );
+  }, 120_000);
 
   it('answers 503 for a host no service claims', async () => {
     expect((await answer('nobody'))?.status).toBe(503);
