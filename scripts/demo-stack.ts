@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { coordinatorClient, unary } from '#coordinator-client/coordinator-client.js';
 import type { ListRoutesResponse__Output } from '#shared/gen/signalbox/v1/ListRoutesResponse.js';
 import { get } from '../testing/http-client.js';
-import { APP_IMAGE, docker, gwbridgeAddressOf, waitFor } from '../testing/swarm.js';
+import { APP_IMAGE, docker, gwbridgeAddressOf, removeLabelledObjects, waitFor } from '../testing/swarm.js';
 
 const DEMO_LABEL = 'io.signalbox.demo';
 const MANAGED = 'io.signalbox.managed-by=signalbox';
@@ -150,58 +150,19 @@ async function report(hostCount: number): Promise<void> {
   }
 }
 
-async function removeLabelled(
-  kind: 'service' | 'network' | 'config' | 'secret',
-  label: string,
-): Promise<void> {
-  const filters = JSON.stringify({ label: [label] });
-  const list: Record<typeof kind, () => Promise<{ id: string }[]>> = {
-    service: async () => (await client.listServices({ filters })).map((s) => ({ id: s.ID })),
-    network: async () => (await client.listNetworks({ filters })).map((n) => ({ id: n.Id })),
-    config: async () => (await client.listConfigs({ filters } as object)).map((c) => ({ id: c.ID })),
-    secret: async () => (await client.listSecrets({ filters } as object)).map((s) => ({ id: s.ID })),
-  };
-  const get: Record<typeof kind, (id: string) => { remove: () => Promise<unknown> }> = {
-    service: (id) => client.getService(id),
-    network: (id) => client.getNetwork(id),
-    config: (id) => client.getConfig(id),
-    secret: (id) => client.getSecret(id),
-  };
-  for (const { id } of await list[kind]())
-    await get[kind](id)
-      .remove()
-      .catch(() => undefined);
-}
-
 async function down(): Promise<void> {
   step('removing the sample apps and what the coordinator created (proxies, front door)');
-  await removeLabelled('service', `${DEMO_LABEL}=1`);
-  await removeLabelled('service', MANAGED);
-  await waitFor(
-    'their tasks to stop',
-    async () =>
-      (await client.listContainers({ filters: JSON.stringify({ label: [MANAGED] }) })).length === 0
-        ? true
-        : undefined,
-    60_000,
-  ).catch(() => undefined);
-  await removeLabelled('secret', MANAGED);
-  await removeLabelled('config', MANAGED);
-  await waitFor(
-    'the demo networks to be removed',
-    async () => {
-      await removeLabelled('network', `${DEMO_LABEL}=1`);
-      await removeLabelled('network', MANAGED);
-      // The stack made the edge network, but could not remove it while the coordinator's services held it.
-      await client
-        .getNetwork('signalbox-edge')
-        .remove()
-        .catch(() => undefined);
-      const left = await client.listNetworks({ filters: JSON.stringify({ label: [`${DEMO_LABEL}=1`] }) });
-      return left.length === 0 ? true : undefined;
-    },
-    60_000,
-  ).catch(() => undefined);
+  await removeLabelledObjects(client, `${DEMO_LABEL}=1`);
+  await removeLabelledObjects(client, MANAGED);
+  // The stack made the edge network, but could not remove it while the coordinator's services held it.
+  await waitFor('the edge network to be removed', async () => {
+    await client
+      .getNetwork('signalbox-edge')
+      .remove()
+      .catch(() => undefined);
+    const left = await client.listNetworks({ filters: JSON.stringify({ name: ['signalbox-edge'] }) });
+    return left.some((n) => n.Name === 'signalbox-edge') ? undefined : true;
+  }).catch(() => undefined);
 }
 
 const command = process.argv[2];

@@ -9,7 +9,7 @@ import { loadCoordinatorSettings } from '../services/coordinator/src/settings.js
 import { type RunningCoordinator, startCoordinator } from '../services/coordinator/src/start-coordinator.js';
 import { startWorker, type WorkerSettings } from '../services/extension/src/start-worker.js';
 import { deleteKeys, REDIS_URL } from './redis.js';
-import { removeTestObjects, TEST_LABEL } from './swarm.js';
+import { removeLabelledObjects, removeTestObjects, TEST_LABEL } from './swarm.js';
 import { freePort } from './upstreams.js';
 
 export const TEST_TOKEN = 'test-token-0123456789abcdef';
@@ -122,16 +122,8 @@ export async function cleanUpRun(
   clusters: string[],
 ): Promise<void> {
   await removeTestObjects(client, prefix);
-  for (const cluster of clusters) {
-    const configs = await client.listConfigs({
-      filters: JSON.stringify({ label: [`${CLUSTER_LABEL}=${cluster}`] }),
-    } as object);
-    for (const c of configs)
-      await client
-        .getConfig(c.ID)
-        .remove()
-        .catch(() => undefined);
-  }
+  // The proxies' stored configs carry their cluster, not the run's label.
+  for (const cluster of clusters) await removeLabelledObjects(client, `${CLUSTER_LABEL}=${cluster}`);
   await deleteKeys(redisClient, `${keyPrefix}*`);
   redisClient.disconnect();
 }

@@ -29,8 +29,15 @@ export async function waitFor<T>(
 }
 
 /** Removes the run's services, then its networks and secrets once no task holds them any more. */
-export async function removeTestObjects(client: Docker, prefix: string): Promise<void> {
-  const filters = JSON.stringify({ label: [`${TEST_LABEL}=${prefix}`] });
+export const removeTestObjects = (client: Docker, prefix: string): Promise<void> =>
+  removeLabelledObjects(client, `${TEST_LABEL}=${prefix}`);
+
+/**
+ * Removes the services, secrets and configs carrying `label` (`key=value`), then its networks once no task
+ * holds them any more; what is still in use is left, never an error.
+ */
+export async function removeLabelledObjects(client: Docker, label: string): Promise<void> {
+  const filters = JSON.stringify({ label: [label] });
   for (const s of await client.listServices({ filters }))
     await client
       .getService(s.ID)
@@ -41,8 +48,13 @@ export async function removeTestObjects(client: Docker, prefix: string): Promise
       .getSecret(s.ID)
       .remove()
       .catch(() => undefined);
+  for (const c of await client.listConfigs({ filters } as object))
+    await client
+      .getConfig(c.ID)
+      .remove()
+      .catch(() => undefined);
   await waitFor(
-    `networks of ${prefix} to be removed`,
+    `networks labelled ${label} to be removed`,
     async () => {
       const left = await client.listNetworks({ filters });
       for (const n of left)

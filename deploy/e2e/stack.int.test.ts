@@ -11,6 +11,7 @@ import { get } from '../../testing/http-client.js';
 import {
   APP_IMAGE,
   docker,
+  removeLabelledObjects,
   removeTestObjects,
   TEST_LABEL,
   testPrefix,
@@ -203,16 +204,8 @@ afterAll(async () => {
     60_000,
   ).catch(() => undefined);
   await removeTestObjects(client, prefix);
-  for (const cluster of ['blue', 'green', 'eu']) {
-    const configs = await client.listConfigs({
-      filters: JSON.stringify({ label: [`${CLUSTER_LABEL}=${prefix}-${cluster}`] }),
-    } as object);
-    for (const c of configs)
-      await client
-        .getConfig(c.ID)
-        .remove()
-        .catch(() => undefined);
-  }
+  for (const cluster of ['blue', 'green', 'eu'])
+    await removeLabelledObjects(client, `${CLUSTER_LABEL}=${prefix}-${cluster}`);
   await waitFor(
     'the edge network and the stack volume to go',
     async () => {

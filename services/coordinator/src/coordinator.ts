@@ -89,7 +89,8 @@ export interface CoordinatorStats {
 export class Coordinator implements CoordinatorBackend, AgentBackend {
   private latest: DesiredState | undefined;
   private edge: EdgePrerequisites | undefined;
-  private frontDoor: { for: DesiredState; text: string } | undefined;
+  /** The front door's config, rendered once per desired state however often agents ask. */
+  private frontDoorText: { for: DesiredState; text: string } | undefined;
   private snapshot: SwarmSnapshot | undefined;
   private readonly live = new Map<string, { name: string; id: string }>();
   private readonly policies = new Map<string, RolloutPolicy>();
@@ -251,7 +252,7 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
   frontDoorConfig(): string | undefined {
     const desired = this.latest;
     if (!desired) return undefined;
-    if (this.frontDoor?.for !== desired) {
+    if (this.frontDoorText?.for !== desired) {
       const clusters = desired.clusters.map((c) => {
         const ext = this.extensionOf(c.cluster) ?? this.defaultExt();
         return frontDoorCluster(c.model, {
@@ -260,9 +261,9 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
           tlsPort: ext.TargetSSLPort,
         });
       });
-      this.frontDoor = { for: desired, text: renderFrontDoor(clusters, defaultFrontDoorOptions()) };
+      this.frontDoorText = { for: desired, text: renderFrontDoor(clusters, defaultFrontDoorOptions()) };
     }
-    return this.frontDoor.text;
+    return this.frontDoorText.text;
   }
 
   settingsOf(cluster: string) {
