@@ -152,8 +152,9 @@ async function report(hostCount: number): Promise<void> {
 
 async function down(): Promise<void> {
   step('removing the sample apps and what the coordinator created (proxies, front door)');
-  await removeLabelledObjects(client, `${DEMO_LABEL}=1`);
+  // The proxies first: they hold the tenants' networks, which go with the sample.
   await removeLabelledObjects(client, MANAGED);
+  await removeLabelledObjects(client, `${DEMO_LABEL}=1`);
   // The stack made the edge network, but could not remove it while the coordinator's services held it.
   await waitFor('the edge network to be removed', async () => {
     await client
