@@ -13,5 +13,8 @@ export const processIo: CliIo = {
   readFile: (path) => readFile(path, 'utf8'),
 };
 
-/** Exit codes shared by every command; documented in the README. */
-export const ExitCode = { ok: 0, badInput: 1, usage: 2, strictRejected: 3 } as const;
+/**
+ * Exit codes shared by every command; documented in the README and the usage text. 1: unusable input or
+ * nothing found (no route for a host); 4: the coordinator could not be reached or refused the call.
+ */
+export const ExitCode = { ok: 0, badInput: 1, usage: 2, strictRejected: 3, coordinator: 4 } as const;

@@ -1,11 +1,24 @@
 import { type CliIo, ExitCode, processIo } from './cli-io.js';
+import { runExplainCommand } from './commands/explain.js';
 import { runMapCommand } from './commands/map.js';
 import { runPlanCommand } from './commands/plan.js';
+import { runRemotePlanCommand } from './commands/plan-remote.js';
 import { runRenderCommand } from './commands/render.js';
+import { runRoutesCommand } from './commands/routes.js';
+import { runStatusCommand } from './commands/status.js';
 
 const USAGE = `usage: signalbox <command> [options]
 
-commands:
+against a running coordinator (--coordinator HOST:PORT or SIGNALBOX_COORDINATOR, default 127.0.0.1:8080;
+--token-file FILE or SIGNALBOX_GRPC_TOKEN; --json for machine-readable output):
+  status                 clusters, proxies, desired and live config versions, rollouts, the job queue
+  routes [--cluster C]   every host and path, its cluster, services and targets, and rejected services
+  explain HOST[/PATH]    the route, its cluster and why, its tasks and their health, the nginx server block
+  map                    host → service cluster as JSON, for an external load balancer
+  plan [--dry-run]       a fresh plan against the one in force: moves and metrics before/after;
+                         without --dry-run the coordinator adopts it
+
+offline:
   render --snapshot FILE [--config FILE] [--cluster NAME] [--strict]
          nginx config of one service cluster on stdout, a JSON report on stderr
   plan   --input FILE [--previous FILE] [--time-budget-ms N] [--seed N] [--move-cost X] [--max-moves N]
@@ -13,21 +26,35 @@ commands:
          assign apps to service clusters; JSON on stdout. With --format hmetis, FILE is an .hgr hypergraph,
          --fix an hMETIS fix file and --previous a partition file (one block per line)
 
-  map    [--coordinator HOST:PORT] [--token-file FILE]
-         host → service cluster as JSON, from a running coordinator (token also from SIGNALBOX_GRPC_TOKEN)
-
-exit codes: 0 ok, 1 unusable input, 2 usage error, 3 rejected services with --strict
+exit codes: 0 ok, 1 unusable input or nothing found, 2 usage error, 3 rejected services with --strict,
+            4 the coordinator could not be reached or refused the call
 `;
 
-export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+/** `plan` works on a file when given one, else asks the running coordinator. */
+const isOfflinePlan = (args: string[]): boolean =>
+  args.some(
+    (a) => a === '--input' || a.startsWith('--input=') || a === '--format' || a.startsWith('--format='),
+  );
+
+export async function main(
+  argv: string[],
+  io: CliIo = processIo,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'render':
       return runRenderCommand(rest, io);
     case 'plan':
-      return runPlanCommand(rest, io);
+      return isOfflinePlan(rest) ? runPlanCommand(rest, io) : runRemotePlanCommand(rest, io, env);
+    case 'status':
+      return runStatusCommand(rest, io, env);
+    case 'routes':
+      return runRoutesCommand(rest, io, env);
+    case 'explain':
+      return runExplainCommand(rest, io, env);
     case 'map':
-      return runMapCommand(rest, io);
+      return runMapCommand(rest, io, env);
     case undefined:
     case '-h':
     case '--help':

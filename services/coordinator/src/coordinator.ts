@@ -8,13 +8,21 @@ import {
 } from '#shared/config/index.js';
 import { buildDesiredState, type DesiredCluster, type DesiredState } from '#shared/desired/index.js';
 import { defaultFrontDoorOptions, frontDoorCluster, renderFrontDoor } from '#shared/front-door/index.js';
+import type { ClusterStatus } from '#shared/gen/signalbox/v1/ClusterStatus.js';
+import type { ExplainHostResponse } from '#shared/gen/signalbox/v1/ExplainHostResponse.js';
+import type { PlanChange } from '#shared/gen/signalbox/v1/PlanChange.js';
 import type { Rollout } from '#shared/gen/signalbox/v1/Rollout.js';
+import type { StatusReport } from '#shared/gen/signalbox/v1/StatusReport.js';
+import type { LiveVersion } from '#shared/jobs/config-job.js';
 import { LogField } from '#shared/log/fields.js';
+import { renderCluster } from '#shared/nginx/index.js';
+import type { Assignment, PlanMetrics } from '#shared/planner/index.js';
 import type { SwarmSnapshot } from '#shared/swarm/index.js';
-import type { AgentBackend } from './agent/agent-server.js';
+import type { AgentBackend } from './agent/agent-routes.js';
 import type { SwarmSource } from './docker/swarm-source.js';
 import type { ChangeReason } from './docker/swarm-watcher.js';
 import type { CoordinatorBackend, RolloutRequest } from './grpc/coordinator-handlers.js';
+import type { CoordinatorMetrics } from './metrics/coordinator-metrics.js';
 import { type EdgePrerequisites, ensureEdgePrerequisites } from './proxy/edge-prerequisites.js';
 import { FRONT_DOOR_CLUSTER, frontDoorServiceSpec } from './proxy/front-door-spec.js';
 import { findProxyConfig, pruneProxyConfigs, storeProxyConfig } from './proxy/proxy-configs.js';
@@ -28,6 +36,7 @@ import {
   type RolloutPolicy,
 } from './proxy/proxy-service-spec.js';
 import type { ConfigJobQueue } from './queue/config-job-queue.js';
+import { explainHost } from './views/route-views.js';
 
 export interface CoordinatorDeps {
   docker: Pick<
@@ -47,6 +56,9 @@ export interface CoordinatorDeps {
   jobs: ConfigJobQueue;
   lease: { readonly isLeader: boolean; readonly epoch: number };
   config: SignalboxConfig;
+  metrics: CoordinatorMetrics;
+  /** This coordinator's name in status reports (the Swarm task name in the stack). */
+  instance: string;
   /** The front door agent's read-only token, stored as a Docker secret the front door mounts. */
   agentToken: string;
   log: Logger;
@@ -74,6 +86,14 @@ function stuckReason(tasks: ProxyTask[], now: number): string {
   return '';
 }
 
+export type TriggerReason = ChangeReason | 'start' | 'leadership' | 'plan';
+
+const planMetrics = (m: PlanMetrics) => ({
+  maxNetworksPerProxy: m.maxNetworksPerProxy,
+  totalAttachments: m.totalAttachments,
+  lowerBoundMax: m.lowerBoundMax,
+});
+
 export interface CoordinatorStats {
   passes: number;
   jobsEnqueued: number;
@@ -94,6 +114,13 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
   private snapshot: SwarmSnapshot | undefined;
   private readonly live = new Map<string, { name: string; id: string }>();
   private readonly policies = new Map<string, RolloutPolicy>();
+  /** When the oldest change signal not yet read by a pass arrived; the jobs of that pass carry it. */
+  private pendingSince: number | undefined;
+  /** A plan an operator applied; the next pass starts from it instead of the plan in force. */
+  private forcedAssignment: Assignment | undefined;
+  /** Per cluster, the desired version and since when it is wanted, for "how far behind" in status. */
+  private readonly versionSince = new Map<string, { version: string; since: number }>();
+  private lastPassAt: Date | undefined;
   private running: Promise<void> | undefined;
   private again = false;
   private timer: NodeJS.Timeout | undefined;
@@ -101,14 +128,17 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
 
   constructor(private readonly deps: CoordinatorDeps) {}
 
-  trigger(reason: ChangeReason | 'start' | 'leadership'): void {
+  trigger(reason: TriggerReason): void {
     this.deps.log.debug({ [LogField.reason]: reason }, 'change signalled');
+    this.deps.metrics.changeSignals.inc({ reason });
+    this.pendingSince ??= Date.now();
     if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      void this.pass().catch((e: Error) =>
-        this.deps.log.error({ err: e.message }, 'reconcile pass failed; the next signal retries'),
-      );
+      void this.pass().catch((e: Error) => {
+        this.deps.metrics.passFailures.inc();
+        this.deps.log.error({ err: e.message }, 'reconcile pass failed; the next signal retries');
+      });
     }, this.deps.debounceMs ?? 50);
   }
 
@@ -137,20 +167,32 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
 
   private async reconcileOnce(): Promise<void> {
     const started = performance.now();
+    const changedAt = this.pendingSince ?? Date.now();
+    this.pendingSince = undefined;
+    const endTimer = this.deps.metrics.passes.startTimer();
     // Before the read, so the first desired state already knows the edge network's subnets (the proxies'
     // trusted range) and the first rollout is not followed by a second one that only adds them.
     if (this.deps.lease.isLeader) await this.edgePrerequisites();
     const { snapshot } = await this.deps.source.readSnapshot();
-    const desired = buildDesiredState(snapshot, this.deps.config, this.latest?.plan.assignment);
+    const previous = this.forcedAssignment ?? this.latest?.plan.assignment;
+    this.forcedAssignment = undefined;
+    const desired = buildDesiredState(snapshot, this.deps.config, previous);
     this.snapshot = snapshot;
     this.latest = desired;
+    this.deps.metrics.observeDesired(desired);
+    this.deps.metrics.leader.set(this.deps.lease.isLeader ? 1 : 0);
+    for (const c of desired.clusters) {
+      if (this.versionSince.get(c.cluster)?.version !== c.version)
+        this.versionSince.set(c.cluster, { version: c.version, since: changedAt });
+    }
     for (const u of desired.unplaced) this.deps.log.warn({ [LogField.service]: u.service }, u.reason);
     this.stats.passes += 1;
     if (this.deps.lease.isLeader) {
       await this.reconcileProxies(desired, snapshot);
       for (const c of desired.clusters) {
-        const result = await this.deps.jobs.enqueue(c.cluster, c.version, this.deps.lease.epoch);
-        if (result === 'enqueued') {
+        const result = await this.deps.jobs.enqueue(c.cluster, c.version, this.deps.lease.epoch, changedAt);
+        this.deps.metrics.jobs.inc({ cluster: c.cluster, outcome: result });
+        if (result !== 'unchanged') {
           this.stats.jobsEnqueued += 1;
           this.deps.log.info(
             { [LogField.cluster]: c.cluster, [LogField.version]: c.version },
@@ -162,6 +204,8 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
       }
     }
     this.stats.lastPassMs = performance.now() - started;
+    this.lastPassAt = new Date();
+    endTimer();
   }
 
   private async reconcileProxies(desired: DesiredState, snapshot: SwarmSnapshot): Promise<void> {
@@ -345,5 +389,101 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
     await service.update({ ...current.Spec, version: current.Version.Index, rollback: 'previous' });
     this.live.delete(cluster);
     return this.rolloutStatus(cluster);
+  }
+
+  explain(host: string, path: string): ExplainHostResponse {
+    return explainHost(this.latest, this.snapshot, host, path, (c) => {
+      const ext = this.extensionOf(c.cluster) ?? this.defaultExt();
+      return renderCluster(c.model, {
+        settings: ext.Config,
+        ports: {
+          http: ext.TargetPort,
+          https: ext.TargetSSLPort,
+          publishedHttps: publishedHttpsPort(this.deps.config, ext),
+        },
+        serverInfo: 'signalbox',
+        trustedProxies: c.trustedProxies,
+      });
+    });
+  }
+
+  /** What `signalbox status` and the dashboard show: per cluster, how far the proxy is from the desired state. */
+  async status(): Promise<StatusReport> {
+    const desired = this.latest;
+    const live = await this.deps.jobs.liveVersions();
+    const clusters = await Promise.all((desired?.clusters ?? []).map((c) => this.clusterStatus(c, live)));
+    const queue = await this.deps.jobs.counts();
+    return {
+      instance: this.deps.instance,
+      leader: this.deps.lease.isLeader,
+      clusters,
+      queue,
+      rejectedServices: desired?.routes.rejected.length ?? 0,
+      unplacedServices: desired?.unplaced.length ?? 0,
+      lastPassMillis: this.stats.lastPassMs,
+      lastPassAt: this.lastPassAt?.toISOString() ?? '',
+      plan: desired ? planMetrics(desired.plan.metrics) : null,
+    };
+  }
+
+  private async clusterStatus(c: DesiredCluster, live: Map<string, LiveVersion>): Promise<ClusterStatus> {
+    const settings = this.settingsOf(c.cluster);
+    // No proxy service yet (the leader makes it on its next pass): nothing is rolling out.
+    const rollout = await this.rolloutStatus(c.cluster).catch(() => undefined);
+    const known = live.get(c.cluster);
+    const liveVersion = known && known.config === rollout?.configName ? known.version : '';
+    const serving = rollout !== undefined && (rollout.tasksServing ?? 0) >= (rollout.tasksDesired ?? 0);
+    const inSync = liveVersion === c.version && serving;
+    const since = this.versionSince.get(c.cluster)?.since ?? Date.now();
+    return {
+      name: c.cluster,
+      extension: c.extension,
+      proxyService: settings?.proxyService ?? '',
+      desiredVersion: c.version,
+      liveVersion,
+      liveConfig: rollout?.configName ?? '',
+      inSync,
+      behindSeconds: inSync ? 0 : (Date.now() - since) / 1000,
+      networks: c.model.networks.length,
+      routes:
+        c.model.virtualHosts.reduce((n, vh) => n + vh.locations.length, 0) + c.model.passthroughHosts.length,
+      services: c.model.services.length,
+      rollout: rollout ?? null,
+    };
+  }
+
+  /**
+   * A plan made from scratch for the swarm as it is, against the plan in force (which warm starts keep
+   * close to earlier ones). With `apply`, the next pass starts from the fresh plan and the clusters it
+   * changes get config jobs.
+   */
+  planChange(apply: boolean): PlanChange {
+    const current = this.latest;
+    if (!current || !this.snapshot)
+      throw Object.assign(new Error('no desired state yet; try again after the first pass'), {
+        grpcCode: 14,
+      });
+    const fresh = buildDesiredState(this.snapshot, this.deps.config);
+    const moves = Object.entries(fresh.plan.assignment)
+      .filter(([service, to]) => (current.plan.assignment[service] ?? to) !== to)
+      .map(([service, to]) => ({
+        service,
+        from: current.plan.assignment[service] ?? '',
+        to,
+        reason: fresh.plan.explanations[service] ?? '',
+      }))
+      .sort((a, b) => (a.service < b.service ? -1 : 1));
+    if (apply) {
+      this.forcedAssignment = fresh.plan.assignment;
+      this.deps.log.info({ moves: moves.length }, 'operator applied a fresh plan');
+      this.trigger('plan');
+    }
+    return {
+      before: planMetrics(current.plan.metrics),
+      after: planMetrics(fresh.plan.metrics),
+      moves,
+      applied: apply,
+      millis: fresh.plan.metrics.millis,
+    };
   }
 }

@@ -1,11 +1,12 @@
-import { pino } from 'pino';
+import { createLogger } from '#shared/log/create-logger.js';
 import { loadCoordinatorSettings } from './settings.js';
 import { startCoordinator } from './start-coordinator.js';
 
 const settings = loadCoordinatorSettings(process.env);
-const log = pino({ level: settings.logLevel }).child({
+const log = createLogger({
   component: 'coordinator',
-  instance: settings.instance,
+  level: settings.logLevel,
+  base: { instance: settings.instance },
 });
 for (const w of settings.configWarnings) log.warn(w);
 const running = await startCoordinator(settings, log);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { durationMs, loadConfig, type SignalboxConfig } from '#shared/config/index.js';
+import { durationMs, LogLevel, loadConfig, type SignalboxConfig } from '#shared/config/index.js';
 import { SignalboxError } from '#shared/errors/index.js';
 
 /** The coordinator's environment; only main.ts reads process.env, and only through this schema. */
@@ -8,7 +8,7 @@ const Env = z.object({
   SIGNALBOX_CONFIG: z.string().default('/config.toml'),
   SIGNALBOX_GRPC_TOKEN: z.string().optional(),
   SIGNALBOX_INSTANCE: z.string().default(`coordinator-${process.pid}`),
-  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),
+  LOG_LEVEL: LogLevel.optional(),
 });
 
 export interface CoordinatorSettings {
@@ -60,7 +60,7 @@ export function loadCoordinatorSettings(env: NodeJS.ProcessEnv): CoordinatorSett
     configWarnings: warnings,
     token,
     instance: e.SIGNALBOX_INSTANCE,
-    logLevel: e.LOG_LEVEL,
+    logLevel: e.LOG_LEVEL ?? config.LogLevel,
     grpcAddress: grpcAddress(config.ListenAddr),
     agentAddress: config.AgentListenAddr,
     taskPollMs: durationMs(config.TaskPollInterval),

@@ -3,11 +3,13 @@ import Docker from 'dockerode';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { CONFIG_QUEUE, type ConfigJobData } from '#shared/jobs/config-job.js';
-import { agentToken, startAgentServer } from './agent/agent-server.js';
+import { agentToken } from './agent/agent-routes.js';
 import { Coordinator } from './coordinator.js';
 import { DockerSwarmSource } from './docker/swarm-source.js';
 import { SwarmWatcher } from './docker/swarm-watcher.js';
 import { startGrpcServer } from './grpc/grpc-server.js';
+import { startHttpServer } from './http/http-server.js';
+import { CoordinatorMetrics } from './metrics/coordinator-metrics.js';
 import { ProxyServiceManager } from './proxy/proxy-service-manager.js';
 import { ConfigJobQueue } from './queue/config-job-queue.js';
 import { LeaderLease } from './queue/leader-lease.js';
@@ -16,8 +18,10 @@ import type { CoordinatorSettings } from './settings.js';
 export interface RunningCoordinator {
   coordinator: Coordinator;
   lease: LeaderLease;
+  metrics: CoordinatorMetrics;
   grpcPort: number;
-  agentPort: number;
+  /** Health, metrics, the front door agent's endpoint and the dashboard. */
+  httpPort: number;
   stop: () => Promise<void>;
 }
 
@@ -39,11 +43,13 @@ export async function startCoordinator(
     connection: redis,
     prefix: options.queuePrefix ?? 'bull',
   });
+  const metrics = new CoordinatorMetrics();
   const lease = new LeaderLease(
     redis,
     { key: `${keyPrefix}:leader`, id: settings.instance, ttlMs: options.leaseTtlMs ?? 6_000 },
     log.child({ component: 'lease' }),
     (leader) => {
+      metrics.leader.set(leader ? 1 : 0);
       if (leader) coordinator.trigger('leadership');
     },
   );
@@ -54,6 +60,8 @@ export async function startCoordinator(
     jobs: new ConfigJobQueue(queue, redis, keyPrefix),
     lease,
     config: settings.config,
+    metrics,
+    instance: settings.instance,
     agentToken: agentToken(settings.token),
     log: log.child({ component: 'reconciler' }),
   });
@@ -70,21 +78,25 @@ export async function startCoordinator(
     address: settings.grpcAddress,
     token: settings.token,
     log: log.child({ component: 'grpc' }),
+    observe: (method, code) => metrics.grpcCalls.inc({ method, code }),
   });
-  const agents = await startAgentServer(coordinator, {
+  const http = await startHttpServer(coordinator, {
     address: settings.agentAddress,
     apiToken: settings.token,
-    log: log.child({ component: 'agent-api' }),
+    registry: metrics.registry,
+    queue,
+    log: log.child({ component: 'http' }),
   });
   return {
     coordinator,
     lease,
+    metrics,
     grpcPort: grpc.port,
-    agentPort: agents.port,
+    httpPort: http.port,
     stop: async () => {
       watcher.stop();
       coordinator.stop();
-      await agents.stop();
+      await http.stop();
       await grpc.stop();
       await lease.stop();
       await queue.close();

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { pino } from 'pino';
 import { z } from 'zod';
+import { LogLevel } from '#shared/config/index.js';
+import { parseListenAddress } from '#shared/http/listen-address.js';
+import { createLogger } from '#shared/log/create-logger.js';
 import { startWorker } from './start-worker.js';
 
 /** The worker's environment; it needs the coordinator's address, the API token and Redis, nothing else. */
@@ -15,13 +17,15 @@ const Env = z.object({
   SIGNALBOX_KEY_PREFIX: z.string().default('signalbox'),
   SIGNALBOX_JOB_LOCK_MS: z.coerce.number().int().min(1_000).default(30_000),
   SIGNALBOX_CLUSTER_LOCK_MS: z.coerce.number().int().min(1_000).default(30_000),
-  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),
+  /** Health, readiness and metrics; Interlock-style ":8082" listens on every interface. */
+  SIGNALBOX_HTTP_ADDR: z.string().default(':8082'),
+  LOG_LEVEL: LogLevel.default('info'),
 });
 
 const env = Env.parse(process.env);
 const token = env.SIGNALBOX_GRPC_TOKEN ?? readFileSync(env.SIGNALBOX_GRPC_TOKEN_FILE, 'utf8').trim();
 const workerId = `${hostname()}-${process.pid}`;
-const log = pino({ level: env.LOG_LEVEL }).child({ component: 'extension', worker: workerId });
+const log = createLogger({ component: 'extension', level: env.LOG_LEVEL, base: { worker: workerId } });
 const running = await startWorker(
   {
     coordinatorAddress: env.SIGNALBOX_COORDINATOR,
@@ -34,6 +38,7 @@ const running = await startWorker(
     keyPrefix: env.SIGNALBOX_KEY_PREFIX,
     jobLockMs: env.SIGNALBOX_JOB_LOCK_MS,
     clusterLockMs: env.SIGNALBOX_CLUSTER_LOCK_MS,
+    http: parseListenAddress(env.SIGNALBOX_HTTP_ADDR),
   },
   log,
 );

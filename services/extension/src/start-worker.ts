@@ -1,9 +1,11 @@
-import { Worker } from 'bullmq';
+import { UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { coordinatorClient } from '#coordinator-client/coordinator-client.js';
-import { CONFIG_QUEUE } from '#shared/jobs/config-job.js';
+import { CONFIG_QUEUE, liveVersionKey } from '#shared/jobs/config-job.js';
+import { startWorkerHttp } from './http/worker-http.js';
 import { ClusterLock } from './lock/cluster-lock.js';
+import { WorkerMetrics } from './metrics/worker-metrics.js';
 import { makeConfigJobProcessor } from './processors/process-config-job.js';
 import { NginxValidator } from './validate/nginx-validator.js';
 
@@ -20,22 +22,34 @@ export interface WorkerSettings {
   jobLockMs?: number;
   /** How long a dead worker's cluster lock outlives it, in ms. */
   clusterLockMs?: number;
+  /** Where /healthz, /readyz and /metrics listen; none when absent (tests). */
+  http?: { host: string; port: number };
+}
+
+export interface RunningWorker {
+  worker: Worker;
+  metrics: WorkerMetrics;
+  httpPort: number | undefined;
+  stop: () => Promise<void>;
 }
 
 /** A BullMQ worker on the config queue; holds no Docker socket: every change goes through the coordinator. */
-export async function startWorker(
-  settings: WorkerSettings,
-  log: Logger,
-): Promise<{ worker: Worker; stop: () => Promise<void> }> {
+export async function startWorker(settings: WorkerSettings, log: Logger): Promise<RunningWorker> {
   const redis = new Redis(settings.redisUrl, { maxRetriesPerRequest: null });
+  const keyPrefix = settings.keyPrefix ?? 'signalbox';
+  const metrics = new WorkerMetrics();
   const client = coordinatorClient(settings.coordinatorAddress, settings.token);
   const processor = makeConfigJobProcessor({
     coordinator: client,
-    lock: new ClusterLock(redis, settings.keyPrefix ?? 'signalbox', settings.clusterLockMs ?? 30_000),
+    lock: new ClusterLock(redis, keyPrefix, settings.clusterLockMs ?? 30_000),
     validator: new NginxValidator(),
     workerId: settings.workerId,
     serverInfo: settings.serverInfo,
     log,
+    metrics,
+    recordLive: async (cluster, live) => {
+      await redis.hset(liveVersionKey(keyPrefix), cluster, JSON.stringify(live));
+    },
   });
   const worker = new Worker(CONFIG_QUEUE, processor, {
     connection: new Redis(settings.redisUrl, { maxRetriesPerRequest: null }),
@@ -45,11 +59,41 @@ export async function startWorker(
     lockDuration: settings.jobLockMs ?? 30_000,
     stalledInterval: Math.max(500, Math.floor((settings.jobLockMs ?? 30_000) / 2)),
   });
-  worker.on('failed', (job, err) => log.warn({ jobId: job?.id, err: err.message }, 'config job failed'));
+  const observeDuration = (job: { processedOn?: number; finishedOn?: number } | undefined): void => {
+    if (job?.processedOn && job.finishedOn)
+      metrics.jobDuration.observe((job.finishedOn - job.processedOn) / 1000);
+  };
+  worker.on('completed', (job) => {
+    metrics.jobs.inc({ result: 'done' });
+    observeDuration(job);
+  });
+  worker.on('failed', (job, err) => {
+    metrics.jobs.inc({ result: 'failed' });
+    // Deterministic failures were counted by kind where they happened; the rest are retried.
+    if (!(err instanceof UnrecoverableError))
+      metrics.failures.inc({ cluster: String(job?.data?.cluster ?? ''), kind: 'error' });
+    observeDuration(job);
+    log.warn({ jobId: job?.id, err: err.message }, 'config job failed');
+  });
   await worker.waitUntilReady();
+  const http = settings.http
+    ? await startWorkerHttp(
+        metrics.registry,
+        () =>
+          redis.status !== 'ready'
+            ? `redis is ${redis.status}`
+            : worker.isRunning()
+              ? undefined
+              : 'worker is not running',
+        settings.http,
+      )
+    : undefined;
   return {
     worker,
+    metrics,
+    httpPort: http?.port,
     stop: async () => {
+      await http?.stop();
       await worker.close();
       client.close();
       redis.disconnect();

@@ -164,6 +164,8 @@ export const FrontDoorSettings = z
   })
   .strict();
 
+export const LogLevel = z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']);
+
 export const SignalboxConfig = z
   .object({
     ListenAddr: z.string().default(':8080'),
@@ -182,8 +184,10 @@ export const SignalboxConfig = z
     /** Signalbox: tasks are polled this often, since Swarm emits no task events. */
     TaskPollInterval: duration.default('500ms'),
     Planner: PlannerSettings.default(() => PlannerSettings.parse({})),
-    /** Signalbox: the coordinator's plain-HTTP endpoint for proxy agents and health checks. */
+    /** Signalbox: the coordinator's plain HTTP: health, metrics, the dashboard and the front door agent's config. */
     AgentListenAddr: z.string().default(':8081'),
+    /** Signalbox: the coordinator's log level; the LOG_LEVEL environment variable overrides it. */
+    LogLevel: LogLevel.default('info'),
     FrontDoor: FrontDoorSettings.default(() => FrontDoorSettings.parse({})),
   })
   .strict();

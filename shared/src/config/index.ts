@@ -3,6 +3,7 @@ export {
   defaultNginxSettings,
   ExtensionConfig,
   FrontDoorSettings,
+  LogLevel,
   NginxSettings,
   PlannerSettings,
   publishedHttpsPort,

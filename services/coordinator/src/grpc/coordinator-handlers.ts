@@ -3,10 +3,12 @@ import type { Logger } from 'pino';
 import type { DesiredCluster, DesiredState } from '#shared/desired/index.js';
 import type { ClusterInfo } from '#shared/gen/signalbox/v1/ClusterInfo.js';
 import type { CoordinatorHandlers } from '#shared/gen/signalbox/v1/Coordinator.js';
+import type { ExplainHostResponse } from '#shared/gen/signalbox/v1/ExplainHostResponse.js';
+import type { PlanChange } from '#shared/gen/signalbox/v1/PlanChange.js';
 import type { Rollout } from '#shared/gen/signalbox/v1/Rollout.js';
-import type { RouteInfo } from '#shared/gen/signalbox/v1/RouteInfo.js';
+import type { StatusReport } from '#shared/gen/signalbox/v1/StatusReport.js';
 import { NOT_LEADER } from '#shared/grpc-contract.js';
-import type { ClusterModel } from '#shared/model/index.js';
+import { routesOf } from '../views/route-views.js';
 import { isAuthorized, unauthenticated } from './auth.js';
 
 export interface RolloutRequest {
@@ -40,7 +42,13 @@ export interface CoordinatorBackend {
   rollback(cluster: string): Promise<Rollout>;
   /** Only the leader's desired state and rollout policy count; standbys refuse the calls that use them. */
   isLeader(): boolean;
+  status(): Promise<StatusReport>;
+  explain(host: string, path: string): ExplainHostResponse;
+  planChange(apply: boolean): PlanChange;
 }
+
+/** Called once per finished unary call, with the gRPC status code's name (OK, NOT_FOUND, …). */
+export type CallObserver = (method: string, code: string) => void;
 
 type Callback<T> = grpc.sendUnaryData<T>;
 
@@ -53,39 +61,6 @@ const TERMINAL = new Set(['completed', 'paused', 'rollback_completed', 'rollback
 /** A watch ends after this long even if the rollout has not; the worker then fails the job and retries. */
 const WATCH_LIMIT_MS = 15 * 60_000;
 
-function routesOf(c: DesiredCluster): RouteInfo[] {
-  const m: ClusterModel = c.model;
-  const pools = new Map([...m.httpPools, ...m.streamPools].map((p) => [p.name, p]));
-  const out: RouteInfo[] = [];
-  for (const vh of m.virtualHosts) {
-    for (const loc of vh.locations) {
-      const pool = pools.get(loc.pool);
-      out.push({
-        host: vh.host,
-        path: loc.path,
-        cluster: c.cluster,
-        services: pool?.services ?? [],
-        targets: pool?.targets ?? [],
-        tls: vh.tls !== undefined,
-        passthrough: false,
-      });
-    }
-  }
-  for (const ph of m.passthroughHosts) {
-    const pool = pools.get(ph.pool);
-    out.push({
-      host: ph.host,
-      path: '/',
-      cluster: c.cluster,
-      services: pool?.services ?? [],
-      targets: pool?.targets ?? [],
-      tls: true,
-      passthrough: true,
-    });
-  }
-  return out;
-}
-
 /**
  * The Coordinator service. Every handler checks the bearer token first; errors map to gRPC status codes
  * here, in one place, so clients can branch on codes instead of messages.
@@ -94,21 +69,27 @@ export function coordinatorHandlers(
   backend: CoordinatorBackend,
   token: string,
   log: Logger,
+  observe: CallObserver = () => {},
 ): CoordinatorHandlers {
   const guard =
     <Req, Res>(name: string, fn: (req: Req) => Promise<Res> | Res) =>
     (call: grpc.ServerUnaryCall<Req, Res>, callback: Callback<Res>): void => {
       if (!isAuthorized(call.metadata, token)) {
         log.warn({ rpc: name, peer: call.getPeer() }, 'unauthenticated gRPC call refused');
+        observe(name, grpc.status[grpc.status.UNAUTHENTICATED]);
         callback(unauthenticated() as grpc.ServiceError);
         return;
       }
       Promise.resolve()
         .then(() => fn(call.request))
-        .then((res) => callback(null, res))
+        .then((res) => {
+          observe(name, 'OK');
+          callback(null, res);
+        })
         .catch((e: unknown) => {
           const status = (e as { grpcCode?: grpc.status }).grpcCode ?? grpc.status.INTERNAL;
           log.error({ rpc: name, err: (e as Error).message }, 'gRPC call failed');
+          observe(name, grpc.status[status] ?? String(status));
           callback(fail(status, (e as Error).message) as grpc.ServiceError);
         });
     };
@@ -222,24 +203,12 @@ export function coordinatorHandlers(
         rejected: (state?.routes.rejected ?? []).flatMap((r) => r.errors.map((e) => e.message)),
       };
     }),
-    ExplainHost: guard('ExplainHost', (req) => {
-      const state = backend.desired();
-      const host = (req.host ?? '').toLowerCase();
-      const path = req.path || '/';
-      const routes = (state?.clusters ?? [])
-        .flatMap(routesOf)
-        .filter(
-          (r) =>
-            r.host === host &&
-            (path === r.path || path.startsWith(`${r.path === '/' ? '' : r.path}/`) || r.path === '/'),
-        );
-      const reasons: Record<string, string> = {};
-      for (const r of routes)
-        for (const s of r.services ?? []) reasons[s] = state?.plan.explanations[s] ?? '';
-      const labelErrors = (state?.routes.rejected ?? [])
-        .flatMap((r) => r.errors.map((e) => e.message))
-        .filter((m) => m.includes(host));
-      return { routes, reasons, labelErrors };
+    ExplainHost: guard('ExplainHost', (req) => backend.explain(req.host ?? '', req.path ?? '')),
+    GetStatus: guard('GetStatus', () => backend.status()),
+    PreviewPlan: guard('PreviewPlan', () => backend.planChange(false)),
+    ApplyPlan: guard('ApplyPlan', () => {
+      leaderOnly();
+      return backend.planChange(true);
     }),
     GetPlan: guard('GetPlan', () => {
       const plan = backend.desired()?.plan;

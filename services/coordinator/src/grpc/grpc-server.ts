@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { loadCoordinatorProto } from '#coordinator-client/load-coordinator-proto.js';
-import { type CoordinatorBackend, coordinatorHandlers } from './coordinator-handlers.js';
+import { type CallObserver, type CoordinatorBackend, coordinatorHandlers } from './coordinator-handlers.js';
 
 /** Largest message accepted: a rendered config of a few thousand services, well under Swarm's config limit. */
 const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
@@ -9,7 +9,7 @@ const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 /** Starts the Coordinator gRPC service on `address` (`host:port`; port 0 picks a free one). */
 export async function startGrpcServer(
   backend: CoordinatorBackend,
-  options: { address: string; token: string; log: Logger },
+  options: { address: string; token: string; log: Logger; observe?: CallObserver },
 ): Promise<{ port: number; stop: () => Promise<void> }> {
   const proto = loadCoordinatorProto();
   const server = new grpc.Server({
@@ -18,7 +18,7 @@ export async function startGrpcServer(
   });
   server.addService(
     proto.signalbox.v1.Coordinator.service,
-    coordinatorHandlers(backend, options.token, options.log),
+    coordinatorHandlers(backend, options.token, options.log, options.observe),
   );
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(options.address, grpc.ServerCredentials.createInsecure(), (err, bound) =>

@@ -30,7 +30,13 @@ describe('ConfigJobQueue on a real Redis', () => {
   it('coalesces 1,000 changes over 5 clusters into one waiting job per cluster, newest version wins', async () => {
     const queue = newQueue('coalesce');
     const jobs = new ConfigJobQueue(queue, client, `${prefix}:coalesce`);
-    for (let i = 0; i < 1000; i++) await jobs.enqueue(`c${i % 5}`, version(i), 1);
+    const outcomes = new Map<string, number>();
+    for (let i = 0; i < 1000; i++) {
+      const outcome = await jobs.enqueue(`c${i % 5}`, version(i), 1);
+      outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+    }
+    // The first job of each cluster is new; every later one replaced a waiting job.
+    expect(Object.fromEntries(outcomes)).toEqual({ enqueued: 5, coalesced: 995 });
     const waiting = await queue.getWaiting();
     expect(waiting.map((j) => [j.data.cluster, j.data.version]).sort()).toEqual([
       ['c0', version(995)],

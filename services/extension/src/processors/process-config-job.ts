@@ -6,11 +6,12 @@ import { NginxSettings } from '#shared/config/index.js';
 import type { ClusterSnapshot__Output } from '#shared/gen/signalbox/v1/ClusterSnapshot.js';
 import type { Rollout__Output } from '#shared/gen/signalbox/v1/Rollout.js';
 import type { StoreConfigResponse__Output } from '#shared/gen/signalbox/v1/StoreConfigResponse.js';
-import { ConfigJobData } from '#shared/jobs/config-job.js';
+import { ConfigJobData, type LiveVersion } from '#shared/jobs/config-job.js';
 import { LogField } from '#shared/log/fields.js';
 import type { ClusterModel } from '#shared/model/index.js';
 import { renderCluster } from '#shared/nginx/index.js';
 import type { ClusterLock } from '../lock/cluster-lock.js';
+import type { RolloutStage, WorkerMetrics } from '../metrics/worker-metrics.js';
 import type { NginxValidator } from '../validate/nginx-validator.js';
 
 export interface ProcessorDeps {
@@ -20,6 +21,9 @@ export interface ProcessorDeps {
   workerId: string;
   serverInfo: string;
   log: Logger;
+  metrics: WorkerMetrics;
+  /** Records that a cluster's proxies serve a version (Redis, read by status reports). */
+  recordLive: (cluster: string, live: LiveVersion) => Promise<void>;
   /** How long a job waits before trying again when another worker holds its cluster. */
   lockRetryMs?: number;
 }
@@ -60,7 +64,14 @@ export function makeConfigJobProcessor(deps: ProcessorDeps) {
     const parsed = ConfigJobData.safeParse(job.data);
     if (!parsed.success)
       throw new UnrecoverableError(`invalid ${job.name} payload: ${parsed.error.issues[0]?.message}`);
-    const { cluster, version } = parsed.data;
+    const { cluster, version, changedAt } = parsed.data;
+    const stage = (name: RolloutStage): void => deps.metrics.stages.inc({ cluster, stage: name });
+    const failed = (kind: string): void => deps.metrics.failures.inc({ cluster, kind });
+    /** Every replica serves this version now: say so in Redis and in the event→live histogram. */
+    const live = async (config: string): Promise<void> => {
+      await deps.recordLive(cluster, { version, config, at: new Date().toISOString() });
+      if (changedAt) deps.metrics.eventToLive.observe((Date.now() - changedAt) / 1000);
+    };
     const log = deps.log.child({
       [LogField.cluster]: cluster,
       [LogField.version]: version,
@@ -82,11 +93,13 @@ export function makeConfigJobProcessor(deps: ProcessorDeps) {
         });
       } catch (e) {
         if ((e as grpc.ServiceError).code === grpc.status.FAILED_PRECONDITION) {
+          stage('superseded');
           log.info('a newer version exists; dropping this job');
           return { outcome: 'superseded', version };
         }
         throw e;
       }
+      stage('snapshot');
       const model = JSON.parse(snapshot.modelJson) as ClusterModel;
       const settings = NginxSettings.parse(JSON.parse(snapshot.settingsJson));
       const ports = {
@@ -100,12 +113,18 @@ export function makeConfigJobProcessor(deps: ProcessorDeps) {
         serverInfo: deps.serverInfo,
         trustedProxies: snapshot.trustedProxies,
       });
+      stage('rendered');
       await job.updateProgress({ stage: 'validate' });
+      const endValidation = deps.metrics.validation.startTimer();
       const check = await deps.validator.validate(nginxConf);
+      endValidation();
       if (!check.ok) {
+        stage('invalid');
+        failed('invalid');
         log.error({ nginx: check.output }, 'rendered config failed nginx -t; not rolling out');
         throw new UnrecoverableError(`nginx -t rejected the config of cluster ${cluster}: ${check.output}`);
       }
+      stage('validated');
       const stored = await unary<object, StoreConfigResponse__Output>(
         deps.coordinator.StoreConfig.bind(deps.coordinator),
         {
@@ -114,6 +133,7 @@ export function makeConfigJobProcessor(deps: ProcessorDeps) {
           nginxConf,
         },
       );
+      stage('stored');
       const current = await unary<object, Rollout__Output>(
         deps.coordinator.GetRollout.bind(deps.coordinator),
         {
@@ -121,6 +141,8 @@ export function makeConfigJobProcessor(deps: ProcessorDeps) {
         },
       ).catch(() => undefined);
       if (current?.configName === stored.configName && current.tasksServing >= current.tasksDesired) {
+        stage('unchanged');
+        await live(stored.configName);
         return { outcome: 'unchanged', configName: stored.configName };
       }
       await job.updateProgress({ stage: 'rollout', config: stored.configName });
@@ -128,6 +150,7 @@ export function makeConfigJobProcessor(deps: ProcessorDeps) {
         cluster,
         configName: stored.configName,
       });
+      stage('started');
       let rollback: Rollout__Output | undefined;
       const final = await watchRollout(deps.coordinator, cluster, (r) => {
         if (!rollback && (r.state.startsWith('rollback') || r.state === 'paused')) rollback = r;
@@ -139,12 +162,16 @@ export function makeConfigJobProcessor(deps: ProcessorDeps) {
         });
       });
       if (final.stuck) {
+        stage('stuck');
+        failed('stuck');
         await leaderUnary(deps.coordinator.Rollback.bind(deps.coordinator), { cluster });
         throw new UnrecoverableError(
           `rollout of ${stored.configName} to cluster ${cluster} is stuck and was rolled back: ${final.stuck}`,
         );
       }
       if (rollback || ROLLED_BACK.has(final.state) || final.configName !== stored.configName) {
+        stage('rolled_back');
+        failed('rolled_back');
         const why = rollback ?? final;
         throw new UnrecoverableError(
           `rollout of ${stored.configName} to cluster ${cluster} failed (${why.state || 'reverted'}): ${why.message || 'the proxy runs another config'}`,
@@ -156,6 +183,8 @@ export function makeConfigJobProcessor(deps: ProcessorDeps) {
           `rollout of ${stored.configName} to cluster ${cluster} did not finish: ${final.tasksServing} of ${final.tasksDesired} tasks serve it (${final.state || 'no update status'})`,
         );
       }
+      stage('serving');
+      await live(stored.configName);
       log.info({ config: stored.configName }, 'rolled out');
       return { outcome: 'rolled-out', configName: stored.configName, rollout: final };
     } finally {

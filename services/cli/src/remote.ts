@@ -1,0 +1,93 @@
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import type { ServiceError } from '@grpc/grpc-js';
+import { type CoordinatorClient, coordinatorClient } from '#coordinator-client/coordinator-client.js';
+import { type CliIo, ExitCode } from './cli-io.js';
+
+/** Options every command that talks to a running coordinator takes. */
+const REMOTE_OPTIONS = {
+  coordinator: { type: 'string' },
+  'token-file': { type: 'string' },
+  json: { type: 'boolean', default: false },
+} as const satisfies ParseArgsConfig['options'];
+
+type RemoteValues = { coordinator?: string; 'token-file'?: string; json: boolean };
+
+export interface RemoteCall<V> {
+  client: CoordinatorClient;
+  values: V & RemoteValues;
+  positionals: string[];
+}
+
+/** A usage problem the command found in its own arguments; one line, exit 2. */
+export class UsageError extends Error {}
+/** An answer that is not the one asked for (no route for a host, an unknown cluster); one line, exit 1. */
+export class NotFoundError extends Error {}
+
+/**
+ * Parses a remote command's arguments, connects to the coordinator (address from --coordinator,
+ * SIGNALBOX_COORDINATOR or 127.0.0.1:8080; token from --token-file or SIGNALBOX_GRPC_TOKEN), runs `body`,
+ * and turns every failure into one line on stderr and a documented exit code.
+ */
+export async function runRemote<O extends ParseArgsConfig['options']>(
+  command: string,
+  args: string[],
+  io: CliIo,
+  env: NodeJS.ProcessEnv,
+  spec: { options?: O; positionals?: { min: number; max: number; usage: string } },
+  body: (call: RemoteCall<Record<string, unknown>>) => Promise<void>,
+): Promise<number> {
+  let parsed: { values: Record<string, unknown>; positionals: string[] };
+  try {
+    parsed = parseArgs({
+      args,
+      options: { ...REMOTE_OPTIONS, ...spec.options },
+      allowPositionals: spec.positionals !== undefined,
+      strict: true,
+    });
+    const count = parsed.positionals.length;
+    if (spec.positionals && (count < spec.positionals.min || count > spec.positionals.max))
+      throw new UsageError(`usage: signalbox ${command} ${spec.positionals.usage}`);
+  } catch (e) {
+    io.stderr(`signalbox ${command}: ${(e as Error).message}\n`);
+    return ExitCode.usage;
+  }
+  const values = parsed.values as RemoteValues;
+  const address = values.coordinator ?? env.SIGNALBOX_COORDINATOR ?? '127.0.0.1:8080';
+  let token = env.SIGNALBOX_GRPC_TOKEN ?? '';
+  if (values['token-file']) {
+    try {
+      token = (await io.readFile(values['token-file'])).trim();
+    } catch (e) {
+      io.stderr(`signalbox ${command}: cannot read --token-file: ${(e as Error).message}\n`);
+      return ExitCode.badInput;
+    }
+  }
+  const client = coordinatorClient(address, token);
+  try {
+    await body({
+      client,
+      values: parsed.values as Record<string, unknown> & RemoteValues,
+      positionals: parsed.positionals,
+    });
+    return ExitCode.ok;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr(`signalbox ${command}: ${e.message}\n`);
+      return ExitCode.usage;
+    }
+    if (e instanceof NotFoundError) {
+      io.stderr(`signalbox ${command}: ${e.message}\n`);
+      return ExitCode.badInput;
+    }
+    const err = e as ServiceError;
+    const detail = (err.details || err.message).split('\n')[0];
+    io.stderr(`signalbox ${command}: coordinator ${address}: ${detail}\n`);
+    return ExitCode.coordinator;
+  } finally {
+    client.close();
+  }
+}
+
+/** Prints `value` as indented JSON, the `--json` form of every read command. */
+export const printJson = (io: CliIo, value: unknown): void =>
+  io.stdout(`${JSON.stringify(value, null, 2)}\n`);

@@ -1,0 +1,45 @@
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { ExpressAdapter } from '@bull-board/express';
+import type { Queue } from 'bullmq';
+import { type Request, type Response, Router } from 'express';
+import type { DesiredState } from '#shared/desired/index.js';
+import type { StatusReport } from '#shared/gen/signalbox/v1/StatusReport.js';
+import { requireToken } from '#shared/http/require-token.js';
+import { renderDashboardPage } from './dashboard-page.js';
+import { renderTopologySvg } from './topology-svg.js';
+
+export interface DashboardBackend {
+  desired(): DesiredState | undefined;
+  status(): Promise<StatusReport>;
+}
+
+export const DASHBOARD_PATH = '/dashboard';
+
+/**
+ * The read-only operator dashboard, behind the API token: cluster status and rollouts, the topology drawing,
+ * and the config job queue in bull-board (read-only mode: no retry, clean or remove from the browser).
+ */
+export function dashboardRoutes(backend: DashboardBackend, queue: Queue, apiToken: string): Router {
+  const board = new ExpressAdapter();
+  board.setBasePath(`${DASHBOARD_PATH}/queues`);
+  createBullBoard({
+    queues: [new BullMQAdapter(queue, { readOnlyMode: true, displayName: 'config jobs' })],
+    serverAdapter: board,
+    options: { uiConfig: { boardTitle: 'Signalbox jobs' } },
+  });
+  const router = Router();
+  router.use(requireToken(apiToken, 'signalbox dashboard'));
+  router.get('/', async (_req: Request, res: Response) => {
+    const status = await backend.status();
+    res.type('html').send(renderDashboardPage(status, renderTopologySvg(backend.desired())));
+  });
+  router.get('/api/status', async (_req: Request, res: Response) => {
+    res.json(await backend.status());
+  });
+  router.get('/topology.svg', (_req: Request, res: Response) => {
+    res.type('image/svg+xml').send(renderTopologySvg(backend.desired()));
+  });
+  router.use('/queues', board.getRouter());
+  return router;
+}

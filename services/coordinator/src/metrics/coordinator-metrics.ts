@@ -1,0 +1,104 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { DesiredState } from '#shared/desired/index.js';
+
+/**
+ * The coordinator's Prometheus metrics. One registry per coordinator instead of prom-client's global one,
+ * so tests can run several coordinators in one process and each scrape shows only its own numbers.
+ */
+export class CoordinatorMetrics {
+  readonly registry = new Registry();
+  readonly changeSignals = new Counter({
+    name: 'signalbox_change_signals_total',
+    help: 'Change signals by source: Docker events, task polls that saw a change, periodic resyncs, event stream reconnects',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly passes = new Histogram({
+    name: 'signalbox_reconcile_pass_seconds',
+    help: 'Duration of one reconcile pass: read the swarm, plan, reconcile proxies, enqueue jobs',
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  readonly passFailures = new Counter({
+    name: 'signalbox_reconcile_pass_failures_total',
+    help: 'Reconcile passes that failed (the next change signal or resync retries)',
+    registers: [this.registry],
+  });
+  readonly jobs = new Counter({
+    name: 'signalbox_config_jobs_total',
+    help: 'Config job enqueue outcomes per cluster: enqueued, coalesced (replaced a waiting job), unchanged',
+    labelNames: ['cluster', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly grpcCalls = new Counter({
+    name: 'signalbox_grpc_requests_total',
+    help: 'gRPC calls served, by method and status code name',
+    labelNames: ['method', 'code'] as const,
+    registers: [this.registry],
+  });
+  readonly leader = new Gauge({
+    name: 'signalbox_coordinator_leader',
+    help: '1 while this coordinator holds the leader lease',
+    registers: [this.registry],
+  });
+  readonly networksPerProxy = new Gauge({
+    name: 'signalbox_proxy_networks',
+    help: "Overlay networks a cluster's proxy joins for its apps",
+    labelNames: ['cluster'] as const,
+    registers: [this.registry],
+  });
+  readonly routesPerCluster = new Gauge({
+    name: 'signalbox_cluster_routes',
+    help: 'Routes (host and path) a cluster serves',
+    labelNames: ['cluster'] as const,
+    registers: [this.registry],
+  });
+  readonly servicesPerCluster = new Gauge({
+    name: 'signalbox_cluster_services',
+    help: 'Labelled services assigned to a cluster',
+    labelNames: ['cluster'] as const,
+    registers: [this.registry],
+  });
+  readonly rejectedServices = new Gauge({
+    name: 'signalbox_rejected_services',
+    help: 'Services whose labels were rejected',
+    registers: [this.registry],
+  });
+  readonly planMaxNetworks = new Gauge({
+    name: 'signalbox_plan_max_networks_per_proxy',
+    help: "The planner's objective: the most networks any one proxy joins",
+    registers: [this.registry],
+  });
+  readonly planAttachments = new Gauge({
+    name: 'signalbox_plan_network_attachments',
+    help: 'Network attachments summed over all proxies',
+    registers: [this.registry],
+  });
+  readonly planMoves = new Counter({
+    name: 'signalbox_plan_moves_total',
+    help: 'Apps the planner moved to another cluster',
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Gauges follow the newest desired state; clusters that disappeared lose their series. */
+  observeDesired(desired: DesiredState): void {
+    this.networksPerProxy.reset();
+    this.routesPerCluster.reset();
+    this.servicesPerCluster.reset();
+    for (const c of desired.clusters) {
+      const routes =
+        c.model.virtualHosts.reduce((n, vh) => n + vh.locations.length, 0) + c.model.passthroughHosts.length;
+      this.networksPerProxy.set({ cluster: c.cluster }, c.model.networks.length);
+      this.routesPerCluster.set({ cluster: c.cluster }, routes);
+      this.servicesPerCluster.set({ cluster: c.cluster }, c.model.services.length);
+    }
+    this.rejectedServices.set(desired.routes.rejected.length);
+    this.planMaxNetworks.set(desired.plan.metrics.maxNetworksPerProxy);
+    this.planAttachments.set(desired.plan.metrics.totalAttachments);
+    this.planMoves.inc(desired.plan.metrics.moves);
+  }
+}

@@ -1,0 +1,8 @@
+// Original file: proto/signalbox/v1/coordinator.proto
+
+
+export interface GetStatusRequest {
+}
+
+export interface GetStatusRequest__Output {
+}

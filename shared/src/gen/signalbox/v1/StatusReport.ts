@@ -1,0 +1,29 @@
+// Original file: proto/signalbox/v1/coordinator.proto
+
+import type { ClusterStatus as _signalbox_v1_ClusterStatus, ClusterStatus__Output as _signalbox_v1_ClusterStatus__Output } from '../../signalbox/v1/ClusterStatus.js';
+import type { QueueCounts as _signalbox_v1_QueueCounts, QueueCounts__Output as _signalbox_v1_QueueCounts__Output } from '../../signalbox/v1/QueueCounts.js';
+import type { PlanMetrics as _signalbox_v1_PlanMetrics, PlanMetrics__Output as _signalbox_v1_PlanMetrics__Output } from '../../signalbox/v1/PlanMetrics.js';
+
+export interface StatusReport {
+  'instance'?: (string);
+  'leader'?: (boolean);
+  'clusters'?: (_signalbox_v1_ClusterStatus)[];
+  'queue'?: (_signalbox_v1_QueueCounts | null);
+  'rejectedServices'?: (number);
+  'unplacedServices'?: (number);
+  'lastPassMillis'?: (number | string);
+  'lastPassAt'?: (string);
+  'plan'?: (_signalbox_v1_PlanMetrics | null);
+}
+
+export interface StatusReport__Output {
+  'instance': (string);
+  'leader': (boolean);
+  'clusters': (_signalbox_v1_ClusterStatus__Output)[];
+  'queue': (_signalbox_v1_QueueCounts__Output | null);
+  'rejectedServices': (number);
+  'unplacedServices': (number);
+  'lastPassMillis': (number);
+  'lastPassAt': (string);
+  'plan': (_signalbox_v1_PlanMetrics__Output | null);
+}
