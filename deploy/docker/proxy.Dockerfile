@@ -5,9 +5,12 @@ FROM debian:bookworm-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends nginx-light libnginx-mod-stream busybox-static \
  && rm -rf /var/lib/apt/lists/* \
- && ln -sf /bin/busybox /bin/wget \
+ && for applet in wget nc; do ln -sf /bin/busybox "/bin/$applet"; done \
  && (id nginx >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin nginx)
 COPY deploy/proxy/default-nginx.conf /etc/nginx/nginx.conf
 COPY deploy/proxy/signalbox-agent.sh /usr/local/bin/signalbox-agent
+COPY deploy/proxy/signalbox-proxy.sh /usr/local/bin/signalbox-proxy
+COPY deploy/proxy/signalbox-metrics.sh /usr/local/bin/signalbox-metrics
 STOPSIGNAL SIGQUIT
-CMD ["/usr/sbin/nginx", "-g", "daemon off;"]
+EXPOSE 80 443 9113
+CMD ["/usr/local/bin/signalbox-proxy"]

@@ -5,6 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StatusReport__Output } from '#shared/gen/signalbox/v1/StatusReport.js';
+import type { CliIo } from '../../services/cli/src/cli-io.js';
+import { main as cli } from '../../services/cli/src/main.js';
 import { CLUSTER_LABEL } from '../../services/coordinator/src/proxy/proxy-service-spec.js';
 import { selfSignedCertificate } from '../../testing/certificates.js';
 import { get } from '../../testing/http-client.js';
@@ -31,7 +34,8 @@ const prefix = testPrefix();
 const stack = prefix;
 const tokenSecret = `${prefix}-grpc-token`;
 const edge = `${prefix}-edge`;
-const ports = { http: 0, https: 0 };
+const ports = { http: 0, https: 0, api: 0, dashboard: 0 };
+const apiToken = randomBytes(24).toString('hex');
 let tlsCa = '';
 
 const host = (name: string): string => `${name}.${prefix}.test`;
@@ -40,7 +44,7 @@ async function deployStack(): Promise<void> {
   await client.createSecret({
     Name: tokenSecret,
     Labels: { [TEST_LABEL]: prefix },
-    Data: Buffer.from(randomBytes(24).toString('hex')).toString('base64'),
+    Data: Buffer.from(apiToken).toString('base64'),
   });
   const proxy = (ext: string, extra: string) =>
     `[Extensions.${ext}]\nServiceCluster = "${prefix}-${ext}"\nProxyServiceName = "${prefix}-proxy-${ext}"\nProxyReplicas = 1\n` +
@@ -71,6 +75,8 @@ ${proxy('blue', 'AutoAssign = true\n')}${proxy('green', 'AutoAssign = true\n')}$
         SIGNALBOX_CONFIG_HASH: prefix,
         SIGNALBOX_EDGE_NETWORK: edge,
         SIGNALBOX_TOKEN_SECRET: tokenSecret,
+        SIGNALBOX_API_PORT: String(ports.api),
+        SIGNALBOX_HTTP_PORT: String(ports.dashboard),
       },
     },
   );
@@ -142,6 +148,8 @@ const answersOk = (name: string, path = '/') =>
 beforeAll(async () => {
   ports.http = await freePort();
   ports.https = await freePort();
+  ports.api = await freePort();
+  ports.dashboard = await freePort();
   const pem = await selfSignedCertificate(host('secure'));
   tlsCa = pem.cert;
   // The proxy that terminates TLS mounts these; the app only names them in its labels.
@@ -376,5 +384,72 @@ describe('the deployed stack, through the front door', () => {
 
   it('answers 503 for a host no service claims', async () => {
     expect((await answer('nobody'))?.status).toBe(503);
+  });
+});
+
+describe('operating the deployed stack', () => {
+  it('runs every Signalbox service healthy by its own health check', async () => {
+    const health = await waitFor(
+      'healthy coordinator, workers and Redis',
+      async () => {
+        const containers = await client.listContainers({
+          filters: JSON.stringify({ label: [`com.docker.stack.namespace=${stack}`] }),
+        });
+        const states = await Promise.all(
+          containers.map(async (c) => {
+            const info = await client.getContainer(c.Id).inspect();
+            return `${info.Config.Labels['com.docker.swarm.service.name']}:${info.State.Health?.Status}`;
+          }),
+        );
+        return states.length === 4 && states.every((x) => x.endsWith(':healthy')) ? states : undefined;
+      },
+      90_000,
+    );
+    expect(health.sort()).toEqual([
+      `${stack}_coordinator:healthy`,
+      `${stack}_extension:healthy`,
+      `${stack}_extension:healthy`,
+      `${stack}_redis:healthy`,
+    ]);
+  }, 100_000);
+
+  it('answers `signalbox status` on the published API port, every cluster in sync', async () => {
+    const status = await waitFor(
+      'all clusters in sync',
+      async () => {
+        let out = '';
+        const io: CliIo = {
+          stdout: (t) => {
+            out += t;
+          },
+          stderr: () => {},
+          readFile: async () => '',
+        };
+        const code = await cli(['status', '--json'], io, {
+          SIGNALBOX_COORDINATOR: `127.0.0.1:${ports.api}`,
+          SIGNALBOX_GRPC_TOKEN: apiToken,
+        });
+        const s = code === 0 ? (JSON.parse(out) as StatusReport__Output) : undefined;
+        return s?.clusters.every((c) => c.inSync) ? s : undefined;
+      },
+      120_000,
+    );
+    expect(status.leader).toBe(true);
+    expect(status.clusters.map((c) => c.name).sort()).toEqual([
+      `${prefix}-blue`,
+      `${prefix}-eu`,
+      `${prefix}-green`,
+    ]);
+  }, 130_000);
+
+  it('serves metrics openly and the dashboard only with the token, on the published HTTP port', async () => {
+    const metrics = await fetch(`http://127.0.0.1:${ports.dashboard}/metrics`);
+    expect(await metrics.text()).toMatch(/^signalbox_coordinator_leader 1$/m);
+    expect((await fetch(`http://127.0.0.1:${ports.dashboard}/dashboard/`)).status).toBe(401);
+    const page = await fetch(`http://127.0.0.1:${ports.dashboard}/dashboard/`, {
+      headers: { authorization: `Basic ${Buffer.from(`ops:${apiToken}`).toString('base64')}` },
+    });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain(`data-cluster="${prefix}-eu"`);
   });
 });

@@ -19,7 +19,7 @@ ldd "$REDIS" | awk '/=>/ {print $3} /^\t\/lib/ {print $1}' | sort -u | while rea
   [ -n "$lib" ] && cp -L --parents "$lib" "$root"
 done
 cp /bin/busybox "$root/bin/busybox"
-for applet in sh ls cat; do ln -s busybox "$root/bin/$applet"; done
+for applet in sh ls cat nc grep printf; do ln -s busybox "$root/bin/$applet"; done
 echo 'root:x:0:0:root:/:/bin/sh' > "$root/etc/passwd"
 tar -C "$root" -c . | docker import \
   -c 'ENTRYPOINT ["/usr/bin/redis-server"]' \

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +10,14 @@ import {
   TEST_TOKEN,
 } from '../../../testing/coordinator-harness.js';
 import { redis, redisPrefix } from '../../../testing/redis.js';
-import { createTestNetwork, createTestService, docker, testPrefix, waitFor } from '../../../testing/swarm.js';
+import {
+  createTestNetwork,
+  createTestService,
+  docker,
+  gwbridgeAddressOf,
+  testPrefix,
+  waitFor,
+} from '../../../testing/swarm.js';
 import type { RunningCoordinator } from '../../coordinator/src/start-coordinator.js';
 import type { RunningWorker } from '../../extension/src/start-worker.js';
 import type { CliIo } from './cli-io.js';
@@ -284,6 +292,29 @@ describe('metrics and health endpoints', () => {
     expect(m).toMatch(/^signalbox_event_to_live_seconds_count [1-9]/m);
     expect(m).toMatch(/^signalbox_worker_jobs_total\{result="done"\} [1-9]/m);
     expect(m).toMatch(/^signalbox_nginx_validate_seconds_count [1-9]/m);
+  });
+});
+
+describe('proxy metrics', () => {
+  it("a cluster proxy serves nginx's counters and the checksum of its live config on :9113", async () => {
+    const address = await waitFor('the east proxy task', () => gwbridgeAddressOf(client, `${east}-proxy`));
+    const body = await waitFor('proxy metrics', async () => {
+      const res = await fetch(`http://${address}:9113/metrics`).catch(() => undefined);
+      return res?.ok ? res.text() : undefined;
+    });
+    expect(body).toMatch(/^nginx_up 1$/m);
+    expect(body).toMatch(/^# TYPE nginx_http_requests_total counter$/m);
+    // Docker's health check asks the proxy every 2 s.
+    expect(Number(/^nginx_http_requests_total (\d+)$/m.exec(body)?.[1])).toBeGreaterThan(0);
+    const live = (JSON.parse((await cli(['status', '--json'])).stdout) as StatusReport__Output).clusters.find(
+      (c) => c.name === east,
+    );
+    const stored = await client.getConfig(live?.liveConfig ?? '').inspect();
+    const sha = createHash('sha256')
+      .update(Buffer.from(stored.Spec?.Data ?? '', 'base64'))
+      .digest('hex');
+    expect(body).toContain(`signalbox_proxy_config_info{sha256="${sha.slice(0, 12)}"} 1`);
+    expect((await fetch(`http://${address}:9113/other`)).status).toBe(404);
   });
 });
 

@@ -349,6 +349,14 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
       parallelism: Math.max(1, r.parallelism),
       monitorMs: r.monitorMs,
     });
+    this.deps.log.info(
+      {
+        [LogField.cluster]: r.cluster,
+        [LogField.config]: r.configName,
+        order: this.policies.get(r.cluster)?.order,
+      },
+      'rollout started',
+    );
     if (this.latest && this.snapshot) await this.reconcileProxies(this.latest, this.snapshot);
     return this.rolloutStatus(r.cluster);
   }

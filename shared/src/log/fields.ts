@@ -7,4 +7,6 @@ export const LogField = {
   jobId: 'jobId',
   version: 'version',
   reason: 'reason',
+  /** The Docker config object a rollout puts on a proxy: the rollout's id. */
+  config: 'config',
 } as const;

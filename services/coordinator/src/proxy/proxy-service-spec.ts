@@ -73,6 +73,8 @@ export function proxyServiceSpec(p: ProxyInputs): Record<string, unknown> {
         Image: ext.ProxyImage ?? DEFAULT_PROXY_IMAGE,
         ...(ext.ProxyArgs.length > 0 ? { Args: ext.ProxyArgs } : {}),
         Labels: { ...ext.ProxyContainerLabels, [MANAGED_LABEL]: MANAGED_VALUE, [CLUSTER_LABEL]: p.cluster },
+        // The image's metrics exporter reads nginx's status page on the proxy's HTTP port.
+        Env: [`SIGNALBOX_STATUS_PORT=${ext.TargetPort}`],
         StopSignal: ext.ProxyStopSignal,
         StopGracePeriod: ns(ext.ProxyStopGracePeriod),
         Secrets: [...p.secrets]

@@ -185,7 +185,7 @@ export function makeConfigJobProcessor(deps: ProcessorDeps) {
       }
       stage('serving');
       await live(stored.configName);
-      log.info({ config: stored.configName }, 'rolled out');
+      log.info({ [LogField.config]: stored.configName }, 'rolled out');
       return { outcome: 'rolled-out', configName: stored.configName, rollout: final };
     } finally {
       await held.release();
