@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/ensure.sh
 
-ensure_apt nginx libnginx-mod-stream openssl ca-certificates
+ensure_apt nginx libnginx-mod-stream libnginx-mod-http-lua lua-resty-core openssl ca-certificates
 ensure_nginx_user
 stop_system_nginx
 ensure_node_modules

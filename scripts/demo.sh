@@ -31,7 +31,7 @@ if [ "${1:-up}" = down ]; then
 fi
 
 trap 'echo "demo failed at the step above; see docker service ls, docker service logs ${STACK}_coordinator" >&2' ERR
-ensure_apt nginx libnginx-mod-stream openssl ca-certificates busybox-static redis-server
+ensure_apt nginx libnginx-mod-stream libnginx-mod-http-lua lua-resty-core openssl ca-certificates busybox-static redis-server
 ensure_nginx_user
 stop_system_nginx
 ensure_swarm

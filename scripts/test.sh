@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/ensure.sh
 
-ensure_apt nginx libnginx-mod-stream openssl ca-certificates busybox-static chromium
+ensure_apt nginx libnginx-mod-stream libnginx-mod-http-lua lua-resty-core openssl ca-certificates busybox-static chromium
 ensure_nginx_user
 stop_system_nginx
 ensure_swarm

@@ -1,6 +1,7 @@
 import { defaultNginxSettings, type NginxSettings } from '#shared/config/index.js';
 import type { ClusterModel } from '#shared/model/index.js';
-import { type ProxyPorts, renderCluster } from '#shared/nginx/index.js';
+import { type ProxyPorts, type RuntimeTargets, renderCluster } from '#shared/nginx/index.js';
+
 import { assembleCluster, buildRoutes, type Routes, routesForCluster } from '#shared/routing/index.js';
 import { buildEngineSnapshot, type FixtureService } from '#shared/swarm/engine-fixtures.js';
 import { parseSnapshot } from '#shared/swarm/index.js';
@@ -13,6 +14,7 @@ export interface FixtureInput {
   settings?: Partial<NginxSettings>;
   ports?: Partial<ProxyPorts>;
   trustedProxies?: string[];
+  runtimeTargets?: RuntimeTargets;
 }
 
 export interface Rendered {
@@ -36,6 +38,7 @@ export function renderFixture(input: FixtureInput): Rendered {
     ports: { ...TEST_PORTS, ...input.ports },
     serverInfo: 'signalbox/test',
     ...(input.trustedProxies ? { trustedProxies: input.trustedProxies } : {}),
+    ...(input.runtimeTargets ? { runtimeTargets: input.runtimeTargets } : {}),
   });
   return { config, model, routes };
 }

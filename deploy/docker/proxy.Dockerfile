@@ -3,7 +3,7 @@
 # deploy/images/build-proxy-image.sh makes the same layout on a machine without a registry.
 FROM debian:bookworm-slim
 RUN apt-get update \
- && apt-get install -y --no-install-recommends nginx-light libnginx-mod-stream busybox-static \
+ && apt-get install -y --no-install-recommends nginx-light libnginx-mod-stream libnginx-mod-http-lua lua-resty-core busybox-static \
  && rm -rf /var/lib/apt/lists/* \
  && for applet in wget nc; do ln -sf /bin/busybox "/bin/$applet"; done \
  && (id nginx >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin nginx)
@@ -11,6 +11,7 @@ COPY deploy/proxy/default-nginx.conf /etc/nginx/nginx.conf
 COPY deploy/proxy/signalbox-agent.sh /usr/local/bin/signalbox-agent
 COPY deploy/proxy/signalbox-proxy.sh /usr/local/bin/signalbox-proxy
 COPY deploy/proxy/signalbox-metrics.sh /usr/local/bin/signalbox-metrics
+COPY deploy/proxy/signalbox-targets.sh /usr/local/bin/signalbox-targets
 STOPSIGNAL SIGQUIT
 EXPOSE 80 443 9113
 CMD ["/usr/local/bin/signalbox-proxy"]

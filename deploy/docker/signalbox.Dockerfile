@@ -4,7 +4,7 @@
 FROM node:20-bookworm-slim
 # nginx and openssl: workers validate every rendered config with `nginx -t` against throwaway certificates.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends nginx-light libnginx-mod-stream openssl busybox-static \
+ && apt-get install -y --no-install-recommends nginx-light libnginx-mod-stream libnginx-mod-http-lua lua-resty-core openssl busybox-static \
  && rm -rf /var/lib/apt/lists/* \
  && ln -sf /bin/busybox /bin/wget \
  && (id nginx >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin nginx)

@@ -11,11 +11,14 @@ NODE=$(readlink -f "$(command -v node)")
 NGINX=/usr/sbin/nginx
 OPENSSL=/usr/bin/openssl
 STREAM=/usr/lib/nginx/modules/ngx_stream_module.so
-for f in "$NODE" "$NGINX" "$OPENSSL" "$STREAM" /bin/busybox node_modules; do
-  [ -e "$f" ] || { echo "missing $f (install node, nginx, libnginx-mod-stream, busybox-static; npm ci)" >&2; exit 1; }
+# Run-time targets: the Lua module, its NDK dependency, and lua-resty-core (with lua-resty-lrucache).
+LUA_MODULES=(/usr/lib/nginx/modules/ndk_http_module.so /usr/lib/nginx/modules/ngx_http_lua_module.so)
+LUA_LIB=/usr/share/lua/5.1
+for f in "$NODE" "$NGINX" "$OPENSSL" "$STREAM" "${LUA_MODULES[@]}" "$LUA_LIB/resty/core.lua" /bin/busybox node_modules; do
+  [ -e "$f" ] || { echo "missing $f (install node, nginx, libnginx-mod-stream, libnginx-mod-http-lua, lua-resty-core, busybox-static; npm ci)" >&2; exit 1; }
 done
 sources=(package.json package-lock.json bin proto shared/src services)
-stamp=$( { "$NODE" --version; "$NGINX" -v 2>&1; sha256sum "$0";
+stamp=$( { "$NODE" --version; "$NGINX" -v 2>&1; sha256sum "$0" "${LUA_MODULES[@]}";
   git ls-files -s -- "${sources[@]}" 2>/dev/null || find "${sources[@]}" -type f -exec sha256sum {} +;
   git diff HEAD -- "${sources[@]}" 2>/dev/null || true; } | sha256sum | cut -c1-16)
 if [ "$(docker image inspect -f '{{index .Config.Labels "io.signalbox.build"}}' "$IMAGE" 2>/dev/null || true)" = "$stamp" ]; then
@@ -27,11 +30,12 @@ mkdir -p "$root"/{usr/bin,usr/sbin,usr/lib/nginx/modules,usr/lib/ssl,etc/ssl,bin
 chmod 1777 "$root/tmp"
 cp -L "$NODE" "$root/usr/bin/node"
 cp -L "$NGINX" "$root/usr/sbin/nginx"
-cp -L "$STREAM" "$root/usr/lib/nginx/modules/"
+cp -L "$STREAM" "${LUA_MODULES[@]}" "$root/usr/lib/nginx/modules/"
+mkdir -p "$root/usr/share/lua" && cp -rL "$LUA_LIB" "$root/usr/share/lua/"
 cp -L "$OPENSSL" "$root/usr/bin/openssl"
 cp -L /usr/lib/ssl/openssl.cnf "$root/etc/ssl/openssl.cnf"
 ln -s /etc/ssl/openssl.cnf "$root/usr/lib/ssl/openssl.cnf"
-{ ldd "$NODE"; ldd "$NGINX"; ldd "$STREAM"; ldd "$OPENSSL"; } | awk '/=>/ {print $3} /^\t\/lib/ {print $1}' | sort -u | while read -r lib; do
+{ ldd "$NODE"; ldd "$NGINX"; ldd "$STREAM"; ldd "$OPENSSL"; for m in "${LUA_MODULES[@]}"; do ldd "$m"; done; } | awk '/=>/ {print $3} /^\t\/lib/ {print $1}' | sort -u | while read -r lib; do
   [ -n "$lib" ] && cp -L --parents "$lib" "$root"
 done
 cp /bin/busybox "$root/bin/busybox"

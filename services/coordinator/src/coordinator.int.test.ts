@@ -141,7 +141,7 @@ describe('coordinator on a real swarm and Redis', () => {
     expect(map[`shop.${prefix}.test`]).toBe(east);
     expect(map[`api.${prefix}.test`]).toBe(east);
     const denied = await runMapCommand(['--coordinator', `127.0.0.1:${c.grpcPort}`], io, {});
-    expect(denied).toBe(1);
+    expect(denied).toBe(4);
     expect(err).toMatch(/missing or wrong bearer token/);
   });
 

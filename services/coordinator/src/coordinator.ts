@@ -1,3 +1,4 @@
+import { EventEmitter, once } from 'node:events';
 import type Docker from 'dockerode';
 import type { Logger } from 'pino';
 import {
@@ -15,10 +16,10 @@ import type { Rollout } from '#shared/gen/signalbox/v1/Rollout.js';
 import type { StatusReport } from '#shared/gen/signalbox/v1/StatusReport.js';
 import type { LiveVersion } from '#shared/jobs/config-job.js';
 import { LogField } from '#shared/log/fields.js';
-import { renderCluster } from '#shared/nginx/index.js';
+import { renderCluster, renderTargets } from '#shared/nginx/index.js';
 import type { Assignment, PlanMetrics } from '#shared/planner/index.js';
 import type { SwarmSnapshot } from '#shared/swarm/index.js';
-import type { AgentBackend } from './agent/agent-routes.js';
+import { type AgentBackend, targetsPath } from './agent/agent-routes.js';
 import type { SwarmSource } from './docker/swarm-source.js';
 import type { ChangeReason } from './docker/swarm-watcher.js';
 import type { CoordinatorBackend, RolloutRequest } from './grpc/coordinator-handlers.js';
@@ -121,6 +122,10 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
   /** Per cluster, the desired version and since when it is wanted, for "how far behind" in status. */
   private readonly versionSince = new Map<string, { version: string; since: number }>();
   private lastPassAt: Date | undefined;
+  /** Emits `pass` after every reconcile pass; agents' long polls wait on it. */
+  private readonly passes = new EventEmitter().setMaxListeners(0);
+  /** Run-time targets, rendered once per cluster state however many agents ask. */
+  private readonly targetsText = new WeakMap<DesiredCluster, { version: string; text: string }>();
   private running: Promise<void> | undefined;
   private again = false;
   private timer: NodeJS.Timeout | undefined;
@@ -206,6 +211,7 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
     this.stats.lastPassMs = performance.now() - started;
     this.lastPassAt = new Date();
     endTimer();
+    this.passes.emit('pass');
   }
 
   private async reconcileProxies(desired: DesiredState, snapshot: SwarmSnapshot): Promise<void> {
@@ -265,6 +271,12 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
       secrets,
       behindFrontDoor: edge !== undefined,
     };
+    if (edge && c.runtimeTargets) {
+      inputs.agent = {
+        targetsUrl: new URL(targetsPath(c.cluster), this.deps.config.FrontDoor.ConfigURL).href,
+        tokenSecret: edge.tokenSecret,
+      };
+    }
     const live = this.live.get(c.cluster);
     if (live) inputs.config = live;
     const policy = this.policies.get(c.cluster);
@@ -291,6 +303,23 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
 
   isLeader(): boolean {
     return this.deps.lease.isLeader;
+  }
+
+  clusterTargets(cluster: string): { version: string; text: string } | undefined {
+    const c = this.latest?.clusters.find((x) => x.cluster === cluster);
+    if (!c) return undefined;
+    let rendered = this.targetsText.get(c);
+    if (!rendered) {
+      rendered = renderTargets(c.model);
+      this.targetsText.set(c, rendered);
+    }
+    return rendered;
+  }
+
+  async nextPass(ms: number, signal: AbortSignal): Promise<void> {
+    await once(this.passes, 'pass', {
+      signal: AbortSignal.any([signal, AbortSignal.timeout(Math.max(0, ms))]),
+    }).catch(() => undefined);
   }
 
   frontDoorConfig(): string | undefined {

@@ -78,6 +78,16 @@ export const NginxSettings = z
       .default('/usr/lib/nginx/modules/ngx_stream_module.so'),
     /** Signalbox: loopback port where TLS is terminated behind the SNI router when passthrough hosts exist. */
     InternalTLSPort: z.number().int().min(1).max(65535).default(10443),
+    /** Signalbox: the modules run-time targets load (Debian's libnginx-mod-http-lua); empty when built in. */
+    NDKModulePath: z.union([filePath, z.literal('')]).default('/usr/lib/nginx/modules/ndk_http_module.so'),
+    LuaModulePath: z
+      .union([filePath, z.literal('')])
+      .default('/usr/lib/nginx/modules/ngx_http_lua_module.so'),
+    /** Signalbox: where lua-resty-core's modules are (Debian's lua-resty-core and lua-resty-lrucache). */
+    LuaPackagePath: z
+      .string()
+      .regex(/^[A-Za-z0-9._/?;-]+$/)
+      .default('/usr/share/lua/5.1/?.lua;;'),
   })
   .strict();
 
@@ -186,6 +196,11 @@ export const SignalboxConfig = z
     Planner: PlannerSettings.default(() => PlannerSettings.parse({})),
     /** Signalbox: the coordinator's plain HTTP: health, metrics, the dashboard and the front door agent's config. */
     AgentListenAddr: z.string().default(':8081'),
+    /**
+     * Signalbox: proxies take HTTP targets at run time from the coordinator (through their agent, over the
+     * front door's edge network), so task churn changes no config; only with the front door on.
+     */
+    RuntimeTargets: z.boolean().default(true),
     /** Signalbox: the coordinator's log level; the LOG_LEVEL environment variable overrides it. */
     LogLevel: LogLevel.default('info'),
     FrontDoor: FrontDoorSettings.default(() => FrontDoorSettings.parse({})),

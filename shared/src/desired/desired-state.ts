@@ -21,6 +21,8 @@ export interface DesiredCluster {
   model: ClusterModel;
   /** Address ranges whose X-Forwarded-For the proxy believes: the front door's edge network. */
   trustedProxies: string[];
+  /** HTTP targets reach the proxy at run time; they are then not part of `version`. */
+  runtimeTargets: boolean;
   /** Content hash of everything the cluster's proxy config depends on; equal versions need no job. */
   version: string;
 }
@@ -54,16 +56,33 @@ function clusterEntries(config: SignalboxConfig): ClusterEntry[] {
   return entries.sort(byKey((e) => e.extension));
 }
 
-/** The version covers the model and the proxy settings, but not conflict reports, which change no config. */
+/**
+ * The version covers the model and the proxy settings, but not conflict reports, which change no config, nor
+ * (with run-time targets) the HTTP pools' targets, which reach the proxy without one. Whether a pool has
+ * targets still counts in static mode only: there an empty pool renders as `return 503`.
+ */
 const versionOf = (
   model: ClusterModel,
   ext: ExtensionConfig,
   publishedHttps: number,
   trustedProxies: string[],
+  runtimeTargets: boolean,
 ): string => {
   const { conflicts: _reports, ...routing } = model;
+  const httpPools = runtimeTargets
+    ? routing.httpPools.map((p) => ({ ...p, targets: [] }))
+    : routing.httpPools;
   const ports = [ext.TargetPort, ext.TargetSSLPort, publishedHttps];
-  return shortHash(JSON.stringify({ routing, settings: ext.Config, ports, trustedProxies }), 16);
+  return shortHash(
+    JSON.stringify({
+      routing: { ...routing, httpPools },
+      settings: ext.Config,
+      ports,
+      trustedProxies,
+      runtimeTargets,
+    }),
+    16,
+  );
 };
 
 /** Behind the front door every request comes from the edge network; its subnets are the proxies to trust. */
@@ -127,10 +146,12 @@ export function buildDesiredState(
   const assignment = new Map(Object.entries(result.assignment));
   const placed = routes.routes.filter((r) => assignment.has(r.service));
   const trustedProxies = edgeSubnets(snapshot, config);
+  // Proxies reach the coordinator for their targets over the front door's edge network.
+  const runtimeTargets = config.RuntimeTargets && config.FrontDoor.Enabled;
   const clusters = entries.map(({ cluster, extension, ext }) => {
     const model = assembleCluster(cluster, routesForCluster(placed, cluster, assignment), ext.Config.IPHash);
-    const version = versionOf(model, ext, publishedHttpsPort(config, ext), trustedProxies);
-    return { cluster, extension, model, trustedProxies, version };
+    const version = versionOf(model, ext, publishedHttpsPort(config, ext), trustedProxies, runtimeTargets);
+    return { cluster, extension, model, trustedProxies, runtimeTargets, version };
   });
   return { routes, clusters, plan: result, unplaced };
 }

@@ -2,6 +2,7 @@ import type { NginxSettings } from '../config/index.js';
 import type { ClusterModel, Location, PassthroughHost, Pool, VirtualHost } from '../model/index.js';
 import { byString } from '../util/compare.js';
 import { ConfigWriter } from './config-writer.js';
+import { LUA_BALANCER, type RuntimeTargets, TARGETS_DICT, TARGETS_PATH } from './runtime-targets.js';
 import { regexLiteral, token } from './safe-token.js';
 
 export interface ProxyPorts {
@@ -25,6 +26,11 @@ export interface RenderOptions {
    * front door, `$remote_addr`, logs and `ip_hash` then see the client, not the front door.
    */
   trustedProxies?: readonly string[];
+  /**
+   * HTTP pools get their targets at run time (see runtime-targets.ts) instead of in the config text, so task
+   * churn needs no new config and no reload.
+   */
+  runtimeTargets?: RuntimeTargets;
 }
 
 /** Where the proxy answers its own health check; Docker's health check calls it on 127.0.0.1. */
@@ -84,6 +90,9 @@ export function renderCluster(model: ClusterModel, options: RenderOptions): stri
   w.line(`error_log ${s.ErrorLogPath} warn;`);
   w.line(`pid ${s.PidPath};`);
   if (needsStream && s.StreamModulePath !== '') w.line(`load_module ${s.StreamModulePath};`);
+  const runtime = options.runtimeTargets;
+  if (runtime && s.NDKModulePath !== '') w.line(`load_module ${s.NDKModulePath};`);
+  if (runtime && s.LuaModulePath !== '') w.line(`load_module ${s.LuaModulePath};`);
   for (const raw of s.GlobalOptions) w.line(raw);
   w.open('events');
   w.line(`worker_connections ${s.MaxConnections};`);
@@ -136,11 +145,15 @@ export function renderCluster(model: ClusterModel, options: RenderOptions): stri
   w.close();
   for (const range of options.trustedProxies ?? []) w.line(`set_real_ip_from ${token(range)};`);
   if ((options.trustedProxies ?? []).length > 0) w.line('real_ip_header X-Forwarded-For;');
-  renderCookieMaps(w, model.httpPools);
+  if (runtime) renderRuntimeTargets(w, runtime, s.LuaPackagePath);
+  else renderCookieMaps(w, model.httpPools);
   for (const raw of s.HTTPOptions) w.line(raw);
   w.blank();
 
-  for (const pool of model.httpPools) renderHttpUpstream(w, pool, s.UpstreamKeepalive);
+  for (const pool of model.httpPools) {
+    if (runtime) renderRuntimeUpstream(w, pool, s.UpstreamKeepalive, runtime);
+    else renderHttpUpstream(w, pool, s.UpstreamKeepalive);
+  }
 
   w.open('server');
   w.line(`listen ${ports.http} default_server;`);
@@ -172,7 +185,12 @@ export function renderCluster(model: ClusterModel, options: RenderOptions): stri
     model.defaultBackend && !model.defaultBackend.passthrough ? model.defaultBackend : undefined;
   const fallbackPool = fallback ? poolsByName.get(fallback.pool) : undefined;
   if (fallbackPool) {
-    renderLocation(w, { path: '/', pool: fallbackPool.name, websocket: false }, fallbackPool);
+    renderLocation(
+      w,
+      { path: '/', pool: fallbackPool.name, websocket: false },
+      fallbackPool,
+      runtime !== undefined,
+    );
   } else {
     w.open('location /');
     w.line('return 503;');
@@ -181,7 +199,13 @@ export function renderCluster(model: ClusterModel, options: RenderOptions): stri
   w.close();
 
   for (const vh of model.virtualHosts)
-    renderVirtualHost(w, vh, poolsByName, { tlsListen, needsStream, ports, secretsDir });
+    renderVirtualHost(w, vh, poolsByName, {
+      tlsListen,
+      needsStream,
+      ports,
+      secretsDir,
+      runtime: runtime !== undefined,
+    });
   for (const ph of model.passthroughHosts) renderPassthroughRedirect(w, ph, ports);
   w.close();
 
@@ -208,6 +232,54 @@ function renderCookieMaps(w: ConfigWriter, pools: readonly Pool[]): void {
   }
 }
 
+/** The Lua balancer, its shared dictionary, the agent's push endpoint and the no-targets answer, all local. */
+function renderRuntimeTargets(w: ConfigWriter, runtime: RuntimeTargets, luaPath: string): void {
+  w.line(`lua_package_path "${luaPath}";`);
+  w.line(`lua_shared_dict ${TARGETS_DICT} 16m;`);
+  w.open('init_by_lua_block');
+  for (const line of LUA_BALANCER.trim().split('\n')) w.line(line);
+  w.close();
+  w.open('server');
+  w.line(`listen 127.0.0.1:${runtime.pushPort};`);
+  w.line('access_log off;');
+  w.open(`location = ${TARGETS_PATH}`);
+  w.line('client_max_body_size 16m;');
+  w.line('client_body_buffer_size 16m;');
+  w.line('content_by_lua_block { signalbox.targets() }');
+  w.close();
+  w.close();
+  w.open('server');
+  w.line(`listen 127.0.0.1:${runtime.noTargetsPort};`);
+  w.line('access_log off;');
+  w.line('return 503;');
+  w.close();
+}
+
+/** An upstream whose every request asks the Lua balancer; the one `server` line only satisfies nginx. */
+function renderRuntimeUpstream(
+  w: ConfigWriter,
+  pool: Pool,
+  keepalive: number,
+  runtime: RuntimeTargets,
+): void {
+  const name = token(pool.name);
+  const [kind, key] =
+    pool.balance.kind === 'cookie'
+      ? ['cookie', pool.balance.cookie]
+      : pool.balance.kind === 'ip-hash'
+        ? ['ip', '']
+        : ['round-robin', ''];
+  w.line(`# ${token(pool.host)}${token(pool.path)} <- ${pool.services.map(token).join(', ')}`);
+  w.open(`upstream ${name}`);
+  w.line('server 0.0.0.1;');
+  w.line(
+    `balancer_by_lua_block { signalbox.balance("${name}", "${kind}", "${key === '' ? '' : token(key)}", ${runtime.noTargetsPort}) }`,
+  );
+  // After the balancer: nginx's keepalive wraps whatever peer the balancer picked.
+  if (keepalive > 0) w.line(`keepalive ${keepalive};`);
+  w.close();
+}
+
 function renderHttpUpstream(w: ConfigWriter, pool: Pool, keepalive: number): void {
   if (pool.targets.length === 0) return;
   w.line(`# ${token(pool.host)}${token(pool.path)} <- ${pool.services.map(token).join(', ')}`);
@@ -228,7 +300,7 @@ function renderVirtualHost(
   w: ConfigWriter,
   vh: VirtualHost,
   pools: ReadonlyMap<string, Pool>,
-  ctx: { tlsListen: string; needsStream: boolean; ports: ProxyPorts; secretsDir: string },
+  ctx: { tlsListen: string; needsStream: boolean; ports: ProxyPorts; secretsDir: string; runtime: boolean },
 ): void {
   w.blank();
   w.open('server');
@@ -252,7 +324,7 @@ function renderVirtualHost(
   }
   for (const loc of vh.locations) {
     const pool = pools.get(loc.pool);
-    if (pool) renderLocation(w, loc, pool);
+    if (pool) renderLocation(w, loc, pool, ctx.runtime);
   }
   w.close();
 }
@@ -277,11 +349,12 @@ function renderPassthroughRedirect(w: ConfigWriter, ph: PassthroughHost, ports: 
  * With a stripped prefix the upstream sees the rest of the path, and a bare `= P` of the context root is
  * redirected to `P/`, as Interlock's rewrite did.
  */
-function renderLocation(w: ConfigWriter, loc: Location, pool: Pool): void {
+function renderLocation(w: ConfigWriter, loc: Location, pool: Pool, runtime = false): void {
   const path = token(loc.path);
   const upstream = `http://${token(pool.name)}`;
   const body = (uri: string | undefined): void => {
-    if (pool.targets.length === 0) {
+    // With run-time targets an empty pool still proxies: targets may arrive without a new config.
+    if (pool.targets.length === 0 && !runtime) {
       w.line('return 503;');
       return;
     }

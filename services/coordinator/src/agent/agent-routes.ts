@@ -13,11 +13,19 @@ export const agentToken = (apiToken: string): string =>
 export interface AgentBackend {
   /** The front door's nginx.conf for the current desired state; undefined before the first pass. */
   frontDoorConfig(): string | undefined;
+  /** A cluster's run-time targets in the wire format; undefined for a cluster that does not exist. */
+  clusterTargets(cluster: string): { version: string; text: string } | undefined;
+  /** Resolves after the next reconcile pass, or after `ms`, or when `signal` aborts. */
+  nextPass(ms: number, signal: AbortSignal): Promise<void>;
   /** A standby's plan may differ from the leader's, so only the leader hands out config. */
   isLeader(): boolean;
 }
 
 export const FRONT_DOOR_CONFIG_PATH = '/v1/front-door/nginx.conf';
+/** `_default` names the cluster whose ServiceCluster is empty, as in config job ids. */
+export const targetsPath = (cluster: string): string => `/v1/clusters/${cluster || '_default'}/targets`;
+/** A long poll ends this long after it started even when nothing changed; the agent then asks again. */
+const LONG_POLL_MS = 25_000;
 
 /**
  * Plain HTTP for what cannot speak gRPC: the front door's agent (a busybox shell polling with wget) fetches
@@ -26,9 +34,39 @@ export const FRONT_DOOR_CONFIG_PATH = '/v1/front-door/nginx.conf';
 export function agentRoutes(backend: AgentBackend, apiToken: string, log: Logger): Router {
   const reported = new Map<string, string>();
   const router = Router();
-  router.get(FRONT_DOOR_CONFIG_PATH, requireToken(agentToken(apiToken), 'signalbox agent'), (req, res) =>
-    serveFrontDoorConfig(req, res),
-  );
+  const agentsOnly = requireToken(agentToken(apiToken), 'signalbox agent');
+  router.get(FRONT_DOOR_CONFIG_PATH, agentsOnly, (req, res) => serveFrontDoorConfig(req, res));
+  // Long poll: `?after=<version>` waits until the cluster's targets differ from that version.
+  router.get('/v1/clusters/:cluster/targets', agentsOnly, async (req, res) => {
+    if (!backend.isLeader()) {
+      res.status(503).type('text/plain').send('standby coordinator; ask the leader\n');
+      return;
+    }
+    const cluster = req.params.cluster === '_default' ? '' : String(req.params.cluster);
+    const after = String(req.query.after ?? '');
+    let current = backend.clusterTargets(cluster);
+    const gone = new AbortController();
+    res.on('close', () => gone.abort());
+    const deadline = Date.now() + LONG_POLL_MS;
+    while (
+      current !== undefined &&
+      current.version === after &&
+      Date.now() < deadline &&
+      !gone.signal.aborted
+    ) {
+      await backend.nextPass(deadline - Date.now(), gone.signal);
+      current = backend.clusterTargets(cluster);
+    }
+    if (gone.signal.aborted) return;
+    if (current === undefined) {
+      res
+        .status(404)
+        .type('text/plain')
+        .send(`no service cluster ${JSON.stringify(cluster)}\n`);
+      return;
+    }
+    res.type('text/plain').send(current.text);
+  });
   const serveFrontDoorConfig = (req: Request, res: Response): void => {
     // The agent keeps its config and asks again; DNS round robin soon brings it to the leader.
     if (!backend.isLeader()) {

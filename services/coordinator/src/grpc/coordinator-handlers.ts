@@ -132,6 +132,7 @@ export function coordinatorHandlers(
         networks: c.model.networks.map((n) => n.name),
         secrets: c.model.secrets,
         trustedProxies: c.trustedProxies,
+        runtimeTargets: c.runtimeTargets,
       };
     }),
     StoreConfig: guard('StoreConfig', async (req) => {

@@ -23,7 +23,12 @@ export interface ProxyInputs {
   policy?: RolloutPolicy;
   /** The front door publishes the ports and reaches the proxy over the edge network. */
   behindFrontDoor?: boolean;
+  /** With run-time targets: where the proxy's agent long-polls its targets, and the agent token it shows. */
+  agent?: { targetsUrl: string; tokenSecret: { name: string; id: string } };
 }
+
+/** Where the agent token secret is mounted in a proxy. */
+const AGENT_TOKEN_FILE = 'signalbox-agent-token';
 
 /**
  * start-first unless the proxy publishes a host-mode port itself: such a port cannot be bound twice on one
@@ -73,13 +78,33 @@ export function proxyServiceSpec(p: ProxyInputs): Record<string, unknown> {
         Image: ext.ProxyImage ?? DEFAULT_PROXY_IMAGE,
         ...(ext.ProxyArgs.length > 0 ? { Args: ext.ProxyArgs } : {}),
         Labels: { ...ext.ProxyContainerLabels, [MANAGED_LABEL]: MANAGED_VALUE, [CLUSTER_LABEL]: p.cluster },
-        // The image's metrics exporter reads nginx's status page on the proxy's HTTP port.
-        Env: [`SIGNALBOX_STATUS_PORT=${ext.TargetPort}`],
+        // The image's metrics exporter reads nginx's status page on the proxy's HTTP port; its targets agent
+        // runs when it is given a URL.
+        Env: [
+          `SIGNALBOX_STATUS_PORT=${ext.TargetPort}`,
+          ...(p.agent
+            ? [
+                `SIGNALBOX_TARGETS_URL=${p.agent.targetsUrl}`,
+                `SIGNALBOX_TOKEN_FILE=/run/secrets/${AGENT_TOKEN_FILE}`,
+              ]
+            : []),
+        ],
         StopSignal: ext.ProxyStopSignal,
         StopGracePeriod: ns(ext.ProxyStopGracePeriod),
-        Secrets: [...p.secrets]
-          .sort((a, b) => (a.name < b.name ? -1 : 1))
-          .map((s) => ({ SecretID: s.id, SecretName: s.name, File: fileOf(s.name) })),
+        Secrets: [
+          ...[...p.secrets]
+            .sort((a, b) => (a.name < b.name ? -1 : 1))
+            .map((s) => ({ SecretID: s.id, SecretName: s.name, File: fileOf(s.name) })),
+          ...(p.agent
+            ? [
+                {
+                  SecretID: p.agent.tokenSecret.id,
+                  SecretName: p.agent.tokenSecret.name,
+                  File: { ...fileOf(AGENT_TOKEN_FILE), Mode: 0o400 },
+                },
+              ]
+            : []),
+        ],
         Configs: p.config
           ? [{ ConfigID: p.config.id, ConfigName: p.config.name, File: fileOf(ext.ProxyConfigPath) }]
           : [],

@@ -9,7 +9,7 @@ import type { StoreConfigResponse__Output } from '#shared/gen/signalbox/v1/Store
 import { ConfigJobData, type LiveVersion } from '#shared/jobs/config-job.js';
 import { LogField } from '#shared/log/fields.js';
 import type { ClusterModel } from '#shared/model/index.js';
-import { renderCluster } from '#shared/nginx/index.js';
+import { DEFAULT_RUNTIME_TARGETS, renderCluster } from '#shared/nginx/index.js';
 import type { ClusterLock } from '../lock/cluster-lock.js';
 import type { RolloutStage, WorkerMetrics } from '../metrics/worker-metrics.js';
 import type { NginxValidator } from '../validate/nginx-validator.js';
@@ -112,6 +112,7 @@ export function makeConfigJobProcessor(deps: ProcessorDeps) {
         ports,
         serverInfo: deps.serverInfo,
         trustedProxies: snapshot.trustedProxies,
+        ...(snapshot.runtimeTargets ? { runtimeTargets: DEFAULT_RUNTIME_TARGETS } : {}),
       });
       stage('rendered');
       await job.updateProgress({ stage: 'validate' });

@@ -11,6 +11,7 @@ export interface ClusterSnapshot {
   'networks'?: (string)[];
   'secrets'?: (string)[];
   'trustedProxies'?: (string)[];
+  'runtimeTargets'?: (boolean);
 }
 
 export interface ClusterSnapshot__Output {
@@ -22,4 +23,5 @@ export interface ClusterSnapshot__Output {
   'networks': (string)[];
   'secrets': (string)[];
   'trustedProxies': (string)[];
+  'runtimeTargets': (boolean);
 }

@@ -1,0 +1,32 @@
+#!/bin/sh
+# signalbox-targets: keeps a cluster proxy's run-time targets current. Long-polls the coordinator for the
+# cluster's targets (it answers when they differ from the version we name, or after 25 s), and hands each
+# new list to nginx's local endpoint, where the Lua balancer reads it: no config change, no reload. When the
+# coordinator is unreachable, nginx keeps the targets it has.
+#
+#   SIGNALBOX_TARGETS_URL         the coordinator's targets endpoint for this proxy's cluster
+#   SIGNALBOX_TOKEN_FILE          file holding the read-only agent token (a Docker secret)
+#   SIGNALBOX_TARGETS_PUSH_PORT   nginx's local endpoint port (default 10080)
+set -u
+push="http://127.0.0.1:${SIGNALBOX_TARGETS_PUSH_PORT:-10080}/_signalbox/targets"
+next=/tmp/signalbox-targets
+have=none
+
+say() { echo "signalbox-targets: $*" >&2; }
+
+while :; do
+  token=$(cat "$SIGNALBOX_TOKEN_FILE" 2>/dev/null) || { say "cannot read $SIGNALBOX_TOKEN_FILE"; sleep 1; continue; }
+  if ! timeout 35 wget -q -O "$next" --header "Authorization: Bearer $token" "$SIGNALBOX_TARGETS_URL?after=$have"; then
+    sleep 1
+    continue
+  fi
+  version=$(head -n 1 "$next" | cut -d ' ' -f 3)
+  [ "$version" = "$have" ] && continue
+  # nginx answers with the version it took; until it runs (or after it refused), ask again shortly.
+  if took=$(timeout 5 wget -q -O - --post-file "$next" "$push" 2>/dev/null) && [ "$took" = "$version" ]; then
+    have=$version
+    say "targets $version in force"
+  else
+    sleep 0.2
+  fi
+done
