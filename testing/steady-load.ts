@@ -3,7 +3,7 @@ import { Agent, request } from 'node:http';
 export interface LoadResult {
   requests: number;
   /** Requests that did not answer 200, with what they got instead. */
-  failures: { at: number; status: number | string }[];
+  failures: { at: number; status: number | string; body?: string }[];
   /** When each answering backend (the app replies with its task's hostname) was first seen. */
   firstSeen: Map<string, number>;
 }
@@ -35,7 +35,12 @@ export function steadyLoad(
             if (res.statusCode === 200) {
               const backend = body.trim();
               if (!result.firstSeen.has(backend)) result.firstSeen.set(backend, Date.now());
-            } else result.failures.push({ at: Date.now(), status: res.statusCode ?? 0 });
+            } else
+              result.failures.push({
+                at: Date.now(),
+                status: res.statusCode ?? 0,
+                body: `${res.headers['x-proxy-id'] ?? ''} ${body.trim().slice(0, 60)}`,
+              });
             resolve();
           });
         },

@@ -5,10 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ListRoutesResponse__Output } from '#shared/gen/signalbox/v1/ListRoutesResponse.js';
 import type { StatusReport__Output } from '#shared/gen/signalbox/v1/StatusReport.js';
 import type { CliIo } from '../../services/cli/src/cli-io.js';
 import { main as cli } from '../../services/cli/src/main.js';
-import { CLUSTER_LABEL } from '../../services/coordinator/src/proxy/proxy-service-spec.js';
+import { CLUSTER_LABEL, CONFIG_LABEL } from '../../services/coordinator/src/proxy/proxy-service-spec.js';
 import { selfSignedCertificate } from '../../testing/certificates.js';
 import { get } from '../../testing/http-client.js';
 import {
@@ -110,13 +111,33 @@ async function createApp(
   });
 }
 
+/** The `signalbox` CLI against the deployed coordinator's published API port. */
+async function cliRun(args: string[]): Promise<{ code: number; stdout: string }> {
+  let stdout = '';
+  const io: CliIo = {
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: () => {},
+    readFile: async () => '',
+  };
+  const code = await cli(args, io, {
+    SIGNALBOX_COORDINATOR: `127.0.0.1:${ports.api}`,
+    SIGNALBOX_GRPC_TOKEN: apiToken,
+  });
+  return { code, stdout };
+}
+
 /** The nginx.conf each cluster proxy runs, by extension name. */
 async function proxyConfigs(): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const ext of ['blue', 'green', 'eu']) {
     const svc = await client.getService(`${prefix}-proxy-${ext}`).inspect();
+    // With agents the label names the config they run; the task template keeps the one tasks started on.
+    const agentConfig = svc.Spec.Labels?.[CONFIG_LABEL];
     const ref = (svc.Spec.TaskTemplate?.ContainerSpec?.Configs ?? [])[0] as { ConfigID: string } | undefined;
-    const stored = ref ? await client.getConfig(ref.ConfigID).inspect() : undefined;
+    const id = agentConfig ?? ref?.ConfigID;
+    const stored = id ? await client.getConfig(id).inspect() : undefined;
     out[ext] = Buffer.from(stored?.Spec?.Data ?? '', 'base64').toString();
   }
   return out;
@@ -318,9 +339,11 @@ describe('the deployed stack, through the front door', () => {
       .find((v: { NetworkID: string }) => v.NetworkID === tenant.Id)
       ?.Addr?.split('/')[0];
     expect(vip).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
-    const configs = Object.values(await proxyConfigs());
-    expect(configs.filter((c) => c.includes(`server ${vip}:8080;`))).toHaveLength(1);
-    const ext = Object.entries(await proxyConfigs()).find(([, c]) => c.includes(`server ${vip}:8080;`))?.[0];
+    // Run-time targets: the VIP is handed to the proxy's balancer, not written into its config.
+    const routes = JSON.parse((await cliRun(['routes', '--json'])).stdout) as ListRoutesResponse__Output;
+    const route = routes.routes.find((x) => x.host === host('vip'));
+    expect(route?.targets).toEqual([`${vip}:8080`]);
+    const ext = route?.cluster.slice(`${prefix}-`.length);
     const [proxyTask] = await client.listContainers({
       filters: JSON.stringify({ label: [`com.docker.swarm.service.name=${prefix}-proxy-${ext}`] }),
     });
@@ -417,19 +440,8 @@ describe('operating the deployed stack', () => {
     const status = await waitFor(
       'all clusters in sync',
       async () => {
-        let out = '';
-        const io: CliIo = {
-          stdout: (t) => {
-            out += t;
-          },
-          stderr: () => {},
-          readFile: async () => '',
-        };
-        const code = await cli(['status', '--json'], io, {
-          SIGNALBOX_COORDINATOR: `127.0.0.1:${ports.api}`,
-          SIGNALBOX_GRPC_TOKEN: apiToken,
-        });
-        const s = code === 0 ? (JSON.parse(out) as StatusReport__Output) : undefined;
+        const { code, stdout } = await cliRun(['status', '--json']);
+        const s = code === 0 ? (JSON.parse(stdout) as StatusReport__Output) : undefined;
         return s?.clusters.every((c) => c.inSync) ? s : undefined;
       },
       120_000,

@@ -1,26 +1,36 @@
 #!/bin/sh
-# signalbox-agent: runs nginx and keeps it on the newest config the coordinator serves. Each new config is
-# checked with `nginx -t` before it replaces the live one and nginx reloads gracefully; a config that fails
-# is refused (and not fetched again until it changes), and when the coordinator cannot be reached the last
-# good config keeps serving. Swarm's stop signal (SIGQUIT) is passed to nginx, which drains and exits.
+# signalbox-agent: runs nginx and keeps it on the config the coordinator hands out. Each new config is
+# checked with `nginx -t` before it replaces the live one and nginx reloads gracefully (old workers finish
+# their requests); a config that fails is refused, reported, and not applied again until it changes. When
+# the coordinator cannot be reached, the last good config keeps serving. Swarm's stop signal (SIGQUIT) is
+# passed to nginx, which drains and exits. The front door and, with run-time targets, every cluster proxy
+# run it; a cluster proxy's endpoint long-polls and hands a new config to one replica at a time.
 #
-#   SIGNALBOX_CONFIG_URL    the coordinator's agent endpoint for this proxy's config
+#   SIGNALBOX_CONFIG_URL    the coordinator's endpoint for this proxy's config
 #   SIGNALBOX_TOKEN_FILE    file holding the read-only agent token (a Docker secret)
-#   SIGNALBOX_POLL_SECONDS  how often to ask (default 1)
+#   SIGNALBOX_POLL_SECONDS  pause between asks (default 1; 0 for long-polling endpoints)
+#   SIGNALBOX_LIVE_CONFIG   the config nginx runs (default /etc/nginx/nginx.conf)
+#   SIGNALBOX_BAKED_CONFIG  a config to start from, e.g. a Docker config mounted read-only (optional)
 set -u
-live=/etc/nginx/nginx.conf
+live=${SIGNALBOX_LIVE_CONFIG:-/etc/nginx/nginx.conf}
 next=/tmp/signalbox-next.conf
+task=$(hostname)
 refused=""
 
 say() { echo "signalbox-agent: $*" >&2; }
 
+# Leaves the answer in $next; an empty $next means "nothing new" (204 from a long poll). $1: how long to
+# wait; $2: the version we have, which a long-polling endpoint holds the request on (empty: answer at once).
 fetch() {
   token=$(cat "$SIGNALBOX_TOKEN_FILE" 2>/dev/null) || { say "cannot read $SIGNALBOX_TOKEN_FILE"; return 1; }
   live_sum=$(sha256sum "$live" | cut -c1-64)
-  timeout 5 wget -q -O "$next" \
+  : > "$next"
+  timeout "$1" wget -q -O "$next" \
     --header "Authorization: Bearer $token" \
     --header "X-Signalbox-Live: $live_sum" \
-    "$SIGNALBOX_CONFIG_URL"
+    --header "X-Signalbox-Refused: $refused" \
+    --header "X-Signalbox-Task: $task" \
+    "$SIGNALBOX_CONFIG_URL?after=$2"
 }
 
 # Returns 0 when $next passed `nginx -t` and is now the live config.
@@ -33,7 +43,10 @@ accept() {
   return 1
 }
 
-if fetch && ! cmp -s "$next" "$live"; then accept || refused=$(sha256sum "$next" | cut -c1-64); fi
+if [ -n "${SIGNALBOX_BAKED_CONFIG:-}" ] && [ -s "$SIGNALBOX_BAKED_CONFIG" ]; then cp "$SIGNALBOX_BAKED_CONFIG" "$live"; fi
+# At start, ask without waiting and not for long: nginx must come up (and pass its health check) even when
+# the coordinator is away, on the baked or image config.
+if fetch 5 "" && [ -s "$next" ] && ! cmp -s "$next" "$live"; then accept || refused=$(sha256sum "$next" | cut -c1-64); fi
 nginx -g 'daemon off;' &
 nginx_pid=$!
 trap 'kill -QUIT "$nginx_pid" 2>/dev/null; wait "$nginx_pid"; exit 0' QUIT TERM INT
@@ -41,7 +54,12 @@ trap 'kill -QUIT "$nginx_pid" 2>/dev/null; wait "$nginx_pid"; exit 0' QUIT TERM 
 while kill -0 "$nginx_pid" 2>/dev/null; do
   sleep "${SIGNALBOX_POLL_SECONDS:-1}" &
   wait $!
-  fetch || continue
+  if ! fetch 35 "$(sha256sum "$live" | cut -c1-64)"; then
+    sleep 1 &
+    wait $!
+    continue
+  fi
+  [ -s "$next" ] || continue
   cmp -s "$next" "$live" && continue
   sum=$(sha256sum "$next" | cut -c1-64)
   [ "$sum" = "$refused" ] && continue

@@ -19,16 +19,24 @@ import { LogField } from '#shared/log/fields.js';
 import { renderCluster, renderTargets } from '#shared/nginx/index.js';
 import type { Assignment, PlanMetrics } from '#shared/planner/index.js';
 import type { SwarmSnapshot } from '#shared/swarm/index.js';
-import { type AgentBackend, targetsPath } from './agent/agent-routes.js';
+import { sha256Hex } from '#shared/util/stable-hash.js';
+import { type AgentBackend, agentConfigPath, targetsPath } from './agent/agent-routes.js';
+import { InPlaceGate } from './agent/in-place-gate.js';
 import type { SwarmSource } from './docker/swarm-source.js';
 import type { ChangeReason } from './docker/swarm-watcher.js';
 import type { CoordinatorBackend, RolloutRequest } from './grpc/coordinator-handlers.js';
 import type { CoordinatorMetrics } from './metrics/coordinator-metrics.js';
 import { type EdgePrerequisites, ensureEdgePrerequisites } from './proxy/edge-prerequisites.js';
 import { FRONT_DOOR_CLUSTER, frontDoorServiceSpec } from './proxy/front-door-spec.js';
-import { findProxyConfig, pruneProxyConfigs, storeProxyConfig } from './proxy/proxy-configs.js';
-import type { ProxyServiceManager } from './proxy/proxy-service-manager.js';
 import {
+  findProxyConfig,
+  pruneProxyConfigs,
+  readProxyConfig,
+  storeProxyConfig,
+} from './proxy/proxy-configs.js';
+import type { ProxyReconcileResult, ProxyServiceManager } from './proxy/proxy-service-manager.js';
+import {
+  CONFIG_LABEL,
   defaultUpdateOrder,
   MANAGED_LABEL,
   MANAGED_VALUE,
@@ -68,9 +76,18 @@ export interface CoordinatorDeps {
 }
 
 interface ProxyTask {
-  Status?: { State?: string; Err?: string; Message?: string; Timestamp?: string };
+  Status?: {
+    State?: string;
+    Err?: string;
+    Message?: string;
+    Timestamp?: string;
+    ContainerStatus?: { ContainerID?: string };
+  };
   Spec?: { ContainerSpec?: { Configs?: { ConfigName: string }[] } };
 }
+
+/** In-place applies of one replica are at least this far apart, whatever the update delay: reloads are bounded. */
+const MIN_RELOAD_INTERVAL_MS = 1_000;
 
 /** A task still pending after this long, with an error from the scheduler, will not start by itself. */
 const STUCK_AFTER_MS = 10_000;
@@ -87,7 +104,7 @@ function stuckReason(tasks: ProxyTask[], now: number): string {
   return '';
 }
 
-export type TriggerReason = ChangeReason | 'start' | 'leadership' | 'plan';
+export type TriggerReason = ChangeReason | 'start' | 'leadership' | 'plan' | 'agent';
 
 const planMetrics = (m: PlanMetrics) => ({
   maxNetworksPerProxy: m.maxNetworksPerProxy,
@@ -115,6 +132,17 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
   private snapshot: SwarmSnapshot | undefined;
   private readonly live = new Map<string, { name: string; id: string }>();
   private readonly policies = new Map<string, RolloutPolicy>();
+  /** Paces in-place config changes replica by replica, from what the proxies' agents report. */
+  private readonly gate = new InPlaceGate();
+  /** Stored configs by name (content-named, so never stale), with their sha256 as agents report it. */
+  private readonly configTexts = new Map<string, { text: string; sha: string }>();
+  /** Per cluster, the config its last rollout replaced and when that rollout started. */
+  private readonly rollouts = new Map<
+    string,
+    { previous?: { name: string; id: string }; startedAt: number }
+  >();
+  /** A config an agent refused (nginx -t failed in the proxy): the rollout is over, reverted. */
+  private readonly refusals = new Map<string, { config: string; message: string }>();
   /** When the oldest change signal not yet read by a pass arrived; the jobs of that pass carry it. */
   private pendingSince: number | undefined;
   /** A plan an operator applied; the next pass starts from it instead of the plan in force. */
@@ -214,7 +242,10 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
     this.passes.emit('pass');
   }
 
-  private async reconcileProxies(desired: DesiredState, snapshot: SwarmSnapshot): Promise<void> {
+  private async reconcileProxies(
+    desired: DesiredState,
+    snapshot: SwarmSnapshot,
+  ): Promise<ProxyReconcileResult> {
     const frontDoor = this.deps.config.FrontDoor;
     const edge = await this.edgePrerequisites();
     const others = edge
@@ -245,6 +276,7 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
         this.deps.log.warn({ [LogField.cluster]: cluster }, 'proxy rolled back; keeping its previous config');
       this.policies.delete(cluster);
     }
+    return result;
   }
 
   /** The edge network and agent token secret, found or made once (again after an error); none without a front door. */
@@ -274,6 +306,7 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
     if (edge && c.runtimeTargets) {
       inputs.agent = {
         targetsUrl: new URL(targetsPath(c.cluster), this.deps.config.FrontDoor.ConfigURL).href,
+        configUrl: new URL(agentConfigPath(c.cluster), this.deps.config.FrontDoor.ConfigURL).href,
         tokenSecret: edge.tokenSecret,
       };
     }
@@ -368,6 +401,9 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
   async startRollout(r: RolloutRequest): Promise<Rollout> {
     const config = await findProxyConfig(this.deps.docker, r.configName);
     if (!config) throw Object.assign(new Error(`no stored config ${r.configName}`), { grpcCode: 5 });
+    const previous = this.live.get(r.cluster) ?? (await this.agentConfigRef(r.cluster));
+    this.rollouts.set(r.cluster, { ...(previous ? { previous } : {}), startedAt: Date.now() });
+    this.refusals.delete(r.cluster);
     this.live.set(r.cluster, config);
     // UNSPECIFIED order and a zero delay mean "as the extension's config says".
     const ext = this.extensionOf(r.cluster) ?? this.defaultExt();
@@ -386,8 +422,80 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
       },
       'rollout started',
     );
-    if (this.latest && this.snapshot) await this.reconcileProxies(this.latest, this.snapshot);
+    if (this.latest && this.snapshot) {
+      const result = await this.reconcileProxies(this.latest, this.snapshot);
+      const mode = result.inPlace.includes(r.cluster) ? 'in_place' : 'replace';
+      this.deps.metrics.rollouts.inc({ cluster: r.cluster, mode });
+      this.deps.log.info(
+        { [LogField.cluster]: r.cluster, [LogField.config]: r.configName, mode },
+        'rollout mode',
+      );
+    }
     return this.rolloutStatus(r.cluster);
+  }
+
+  /** The config object an agent-run proxy is meant to run, from its label (survives a change of leader). */
+  private async agentConfigRef(cluster: string): Promise<{ name: string; id: string } | undefined> {
+    const ext = this.extensionOf(cluster) ?? this.defaultExt();
+    const proxy = this.snapshot?.services.find((s) => s.name === proxyServiceName(cluster, ext));
+    const name = proxy?.labels[CONFIG_LABEL];
+    return name ? findProxyConfig(this.deps.docker, name) : undefined;
+  }
+
+  private async configText(name: string): Promise<{ text: string; sha: string } | undefined> {
+    const cached = this.configTexts.get(name);
+    if (cached) return cached;
+    const text = await readProxyConfig(this.deps.docker, name);
+    if (text === undefined) return undefined;
+    const entry = { text, sha: sha256Hex(text) };
+    // Configs are content-named and pruned to a few per cluster; this bounds the cache the same way.
+    if (this.configTexts.size >= 64) this.configTexts.delete(this.configTexts.keys().next().value as string);
+    this.configTexts.set(name, entry);
+    return entry;
+  }
+
+  /**
+   * What a proxy's agent should run now: the cluster's newest config when this task's turn has come (see
+   * InPlaceGate), 'wait' otherwise, undefined when the cluster has no config yet. Every call records what the
+   * agent reported: the sha256 of its live config and of a config it refused.
+   */
+  async agentConfig(
+    cluster: string,
+    task: string,
+    live: string,
+    refused: string,
+  ): Promise<{ text: string; sha: string } | 'wait' | undefined> {
+    if (!this.latest?.clusters.some((c) => c.cluster === cluster)) return undefined;
+    const ref = this.live.get(cluster) ?? (await this.agentConfigRef(cluster));
+    const target = ref ? await this.configText(ref.name) : undefined;
+    if (!ref || !target) return undefined;
+    if (this.gate.report(cluster, task, live, refused)) this.deps.metrics.proxyReloads.inc({ cluster });
+    if (refused !== '' && refused === target.sha) {
+      this.revertRefused(cluster, task, ref.name);
+      return 'wait';
+    }
+    const ext = this.extensionOf(cluster) ?? this.defaultExt();
+    const policy = this.policies.get(cluster);
+    const delayMs = policy?.delayMs ?? durationMs(ext.ProxyUpdateDelay ?? '0s');
+    return this.gate.mayApply(cluster, task, target.sha, {
+      parallelism: policy?.parallelism ?? 1,
+      delayMs: Math.max(delayMs, MIN_RELOAD_INTERVAL_MS),
+    })
+      ? target
+      : 'wait';
+  }
+
+  /** An agent refused a config nginx -t passed on the worker: stop handing it out, go back to the previous one. */
+  private revertRefused(cluster: string, task: string, config: string): void {
+    if (this.refusals.get(cluster)?.config === config) return;
+    const message = `the agent of proxy task ${task} refused config ${config} (nginx -t failed there); reverted`;
+    this.refusals.set(cluster, { config, message });
+    const previous = this.rollouts.get(cluster)?.previous;
+    if (previous) this.live.set(cluster, previous);
+    else this.live.delete(cluster);
+    this.deps.metrics.rollouts.inc({ cluster, mode: 'reverted' });
+    this.deps.log.error({ [LogField.cluster]: cluster, [LogField.config]: config, task }, message);
+    this.trigger('agent');
   }
 
   async rolloutStatus(cluster: string): Promise<Rollout> {
@@ -398,8 +506,13 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
       filters: JSON.stringify({ service: [name], 'desired-state': ['running'] }),
     } as object)) as ProxyTask[];
     const configs = svc.Spec?.TaskTemplate?.ContainerSpec?.Configs as { ConfigName: string }[] | undefined;
-    const configName = configs?.[0]?.ConfigName ?? '';
     const running = tasks.filter((t) => t.Status?.State === 'running');
+    const desired = svc.Spec?.Mode?.Replicated?.Replicas ?? 0;
+    // The label may lag while Swarm rolls tasks (see ProxyServiceManager); the leader's own record does not.
+    const agentConfig = svc.Spec?.Labels?.[CONFIG_LABEL];
+    if (agentConfig !== undefined)
+      return this.agentRolloutStatus(cluster, svc, tasks, this.live.get(cluster)?.name ?? agentConfig);
+    const configName = configs?.[0]?.ConfigName ?? '';
     return {
       cluster,
       service: name,
@@ -407,9 +520,49 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
       message: svc.UpdateStatus?.Message ?? '',
       configName,
       tasksRunning: running.length,
-      tasksDesired: svc.Spec?.Mode?.Replicated?.Replicas ?? 0,
+      tasksDesired: desired,
       tasksServing: running.filter((t) => t.Spec?.ContainerSpec?.Configs?.[0]?.ConfigName === configName)
         .length,
+      stuck: stuckReason(tasks, Date.now()),
+    };
+  }
+
+  /**
+   * A proxy whose agents apply configs: a task serves the config its agent reports running. Swarm's update
+   * state counts only while it belongs to this rollout (an in-place rollout leaves it untouched); otherwise
+   * the rollout is `updating` until every replica serves, then `completed`.
+   */
+  private async agentRolloutStatus(
+    cluster: string,
+    svc: Awaited<ReturnType<ReturnType<CoordinatorDeps['docker']['getService']>['inspect']>>,
+    tasks: ProxyTask[],
+    configName: string,
+  ): Promise<Rollout> {
+    const running = tasks.filter((t) => t.Status?.State === 'running');
+    const desired = svc.Spec?.Mode?.Replicated?.Replicas ?? 0;
+    const target = await this.configText(configName);
+    const hostnames = running.map((t) => t.Status?.ContainerStatus?.ContainerID?.slice(0, 12) ?? '');
+    const serving = target ? this.gate.serving(cluster, target.sha, hostnames) : 0;
+    const startedAt = this.rollouts.get(cluster)?.startedAt ?? 0;
+    const swarm = svc.UpdateStatus?.State ?? '';
+    const swarmCurrent = swarm !== '' && Date.parse(svc.UpdateStatus?.StartedAt ?? '') >= startedAt - 2_000;
+    const refusal = this.refusals.get(cluster);
+    const state = refusal
+      ? 'rollback_completed'
+      : swarmCurrent && swarm !== 'completed'
+        ? swarm
+        : serving >= desired
+          ? 'completed'
+          : 'updating';
+    return {
+      cluster,
+      service: svc.Spec?.Name ?? '',
+      state,
+      message: refusal?.message ?? (swarmCurrent ? (svc.UpdateStatus?.Message ?? '') : ''),
+      configName,
+      tasksRunning: running.length,
+      tasksDesired: desired,
+      tasksServing: serving,
       stuck: stuckReason(tasks, Date.now()),
     };
   }

@@ -1,8 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { coordinatorClient, unary } from '#coordinator-client/coordinator-client.js';
+import type { Rollout__Output } from '#shared/gen/signalbox/v1/Rollout.js';
+import type { StoreConfigResponse__Output } from '#shared/gen/signalbox/v1/StoreConfigResponse.js';
 import {
   cleanUpRun,
   startTestCoordinator,
   startTestWorker,
+  TEST_TOKEN,
   type TestFrontDoor,
 } from '../../../testing/coordinator-harness.js';
 import { get } from '../../../testing/http-client.js';
@@ -19,6 +23,7 @@ import {
   waitFor,
 } from '../../../testing/swarm.js';
 import { freePort } from '../../../testing/upstreams.js';
+import { CONFIG_LABEL } from '../../coordinator/src/proxy/proxy-service-spec.js';
 import type { RunningCoordinator } from '../../coordinator/src/start-coordinator.js';
 
 /**
@@ -32,6 +37,8 @@ const r = redis();
 const cluster = `${prefix}-c`;
 const app = `${prefix}-web`;
 const host = `web.${prefix}.test`;
+const blogHost = `blog.${prefix}.test`;
+const shopHost = `shop.${prefix}.test`;
 let frontDoor: TestFrontDoor;
 let coordinator: RunningCoordinator | undefined;
 let worker: { stop: () => Promise<void> } | undefined;
@@ -59,6 +66,34 @@ async function proxyState(): Promise<ProxyState> {
   }
   return { config: config ?? '', tasks: tasks.map((t) => t.ID).sort(), workers: workers.sort() };
 }
+
+/** The nginx.conf the (first) proxy task runs now. */
+async function fetchLiveConfig(): Promise<string> {
+  const task = (await tasksMeantToRun(client, `${cluster}-proxy`)).find((t) => t.Status?.State === 'running');
+  const id =
+    (task?.Status as { ContainerStatus?: { ContainerID?: string } }).ContainerStatus?.ContainerID ?? '';
+  const exec = await client
+    .getContainer(id)
+    .exec({ Cmd: ['cat', '/etc/nginx/nginx.conf'], AttachStdout: true });
+  const stream = await exec.start({});
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  // Docker multiplexes exec output in frames: an 8-byte header, then the payload.
+  const raw = Buffer.concat(chunks);
+  const out: Buffer[] = [];
+  for (let at = 0; at + 8 <= raw.length; ) {
+    const size = raw.readUInt32BE(at + 4);
+    out.push(raw.subarray(at + 8, at + 8 + size));
+    at += 8 + size;
+  }
+  return Buffer.concat(out).toString();
+}
+
+const metricsText = async (): Promise<string> =>
+  (await fetch(`http://${frontDoor.agentHost}:${coordinator?.httpPort}/metrics`)).text();
+
+const coordinatorMetric = (text: string, name: string, labels: string): number =>
+  Number(new RegExp(`^${name}\\{${labels}\\} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
 
 /** Running tasks of the app: hostname (the container ID's first 12 characters) → when Swarm saw it run. */
 async function runningTasks(): Promise<Map<string, number>> {
@@ -165,4 +200,113 @@ describe('run-time targets on a real swarm', () => {
     expect(result.requests).toBeGreaterThan(100);
     expect(result.failures).toEqual([]);
   }, 200_000);
+
+  it('adds a route in place: same proxy task, no failed request on the routes already there', async () => {
+    const before = await proxyState();
+    const load = steadyLoad(frontDoor.httpPort, host, { concurrency: 4, maxMs: 120_000 });
+    await createTestService(client, prefix, {
+      name: `${prefix}-blog`,
+      networks: [`${prefix}-net`],
+      replicas: 1,
+      labels: {
+        'com.docker.lb.hosts': blogHost,
+        'com.docker.lb.port': '8080',
+        'com.docker.lb.service_cluster': cluster,
+      },
+    });
+    await waitFor(
+      `${blogHost} through the front door`,
+      async () =>
+        (await get(frontDoor.httpPort, blogHost, '/').catch(() => undefined))?.status === 200
+          ? true
+          : undefined,
+      60_000,
+    );
+    const result = await load.stop();
+    const after = await proxyState();
+    expect(after.tasks).toEqual(before.tasks);
+    expect(after.config).toBe(before.config);
+    // A graceful reload replaces nginx's workers; the task and its baked config stay.
+    expect(after.workers).not.toEqual(before.workers);
+    const svc = await client.getService(`${cluster}-proxy`).inspect();
+    expect(svc.Spec.Labels?.[CONFIG_LABEL]).not.toBe(before.config);
+    expect(result.failures).toEqual([]);
+    expect(
+      coordinatorMetric(
+        await metricsText(),
+        'signalbox_proxy_rollouts_total',
+        `cluster="${cluster}",mode="in_place"`,
+      ),
+    ).toBeGreaterThan(0);
+  }, 90_000);
+
+  it('replaces the proxy task, start-first, when a route needs a new network', async () => {
+    await createTestNetwork(client, prefix, `${prefix}-net2`);
+    const before = await proxyState();
+    const load = steadyLoad(frontDoor.httpPort, host, { concurrency: 4, maxMs: 150_000 });
+    await createTestService(client, prefix, {
+      name: `${prefix}-shop`,
+      networks: [`${prefix}-net2`],
+      replicas: 1,
+      labels: {
+        'com.docker.lb.hosts': shopHost,
+        'com.docker.lb.port': '8080',
+        'com.docker.lb.service_cluster': cluster,
+      },
+    });
+    await waitFor(
+      `${shopHost} through the front door`,
+      async () =>
+        (await get(frontDoor.httpPort, shopHost, '/').catch(() => undefined))?.status === 200
+          ? true
+          : undefined,
+      120_000,
+    );
+    await waitFor(
+      'the cluster in sync',
+      async () =>
+        (await coordinator?.coordinator.status())?.clusters?.every((c) => c.inSync) ? true : undefined,
+      60_000,
+    );
+    const result = await load.stop();
+    const all = await client.listTasks({
+      filters: JSON.stringify({ service: [`${cluster}-proxy`] }),
+    } as object);
+    const after = await proxyState();
+    expect(after.tasks).not.toEqual(before.tasks);
+    const svc = await client.getService(`${cluster}-proxy`).inspect();
+    expect(svc.Spec.UpdateConfig?.Order).toBe('start-first');
+    expect(result.failures).toEqual([]);
+  }, 180_000);
+
+  it('keeps the old config when the agent refuses one that fails nginx -t in the proxy', async () => {
+    const grpc = coordinatorClient(`127.0.0.1:${coordinator?.grpcPort}`, TEST_TOKEN);
+    try {
+      const before = await proxyState();
+      const live = await fetchLiveConfig();
+      // Passes nothing on purpose: the worker would refuse it; here the coordinator hands it out as if a
+      // worker had validated it, and only the proxy's own `nginx -t` stands between it and the traffic.
+      const stored = await unary<object, StoreConfigResponse__Output>(grpc.StoreConfig.bind(grpc), {
+        cluster,
+        version: '0123456789abcdef',
+        nginxConf: `${live}\nbogus_directive_of_this_test on;\n`,
+      });
+      await unary(grpc.StartRollout.bind(grpc), { cluster, configName: stored.configName });
+      const final = await waitFor(
+        'the rollout to be reverted',
+        async () => {
+          const r = await unary<object, Rollout__Output>(grpc.GetRollout.bind(grpc), { cluster });
+          return r.state === 'rollback_completed' ? r : undefined;
+        },
+        30_000,
+      );
+      expect(final.message).toMatch(/refused config .*nginx -t failed there/);
+      expect(final.configName).not.toBe(stored.configName);
+      expect(await fetchLiveConfig()).toBe(live);
+      expect((await proxyState()).workers).toEqual(before.workers);
+      expect((await get(frontDoor.httpPort, host, '/')).status).toBe(200);
+    } finally {
+      grpc.close();
+    }
+  }, 60_000);
 });

@@ -15,6 +15,13 @@ export interface AgentBackend {
   frontDoorConfig(): string | undefined;
   /** A cluster's run-time targets in the wire format; undefined for a cluster that does not exist. */
   clusterTargets(cluster: string): { version: string; text: string } | undefined;
+  /** What a proxy's agent should run now (see Coordinator.agentConfig). */
+  agentConfig(
+    cluster: string,
+    task: string,
+    live: string,
+    refused: string,
+  ): Promise<{ text: string; sha: string } | 'wait' | undefined>;
   /** Resolves after the next reconcile pass, or after `ms`, or when `signal` aborts. */
   nextPass(ms: number, signal: AbortSignal): Promise<void>;
   /** A standby's plan may differ from the leader's, so only the leader hands out config. */
@@ -24,6 +31,10 @@ export interface AgentBackend {
 export const FRONT_DOOR_CONFIG_PATH = '/v1/front-door/nginx.conf';
 /** `_default` names the cluster whose ServiceCluster is empty, as in config job ids. */
 export const targetsPath = (cluster: string): string => `/v1/clusters/${cluster || '_default'}/targets`;
+export const agentConfigPath = (cluster: string): string =>
+  `/v1/clusters/${cluster || '_default'}/nginx.conf`;
+/** While a proxy's turn has not come, its long poll looks again this often (turns open on a clock too). */
+const TURN_CHECK_MS = 250;
 /** A long poll ends this long after it started even when nothing changed; the agent then asks again. */
 const LONG_POLL_MS = 25_000;
 
@@ -86,5 +97,30 @@ export function agentRoutes(backend: AgentBackend, apiToken: string, log: Logger
     }
     res.type('text/plain').send(config);
   };
+  // Long poll: `?after=<sha256 of the live config>` waits until this task should run another config. The
+  // agent says who it is and what it runs (and refused) in headers; 204 when nothing changed in time.
+  router.get('/v1/clusters/:cluster/nginx.conf', agentsOnly, async (req, res) => {
+    if (!backend.isLeader()) {
+      res.status(503).type('text/plain').send('standby coordinator; ask the leader\n');
+      return;
+    }
+    const cluster = req.params.cluster === '_default' ? '' : String(req.params.cluster);
+    const after = String(req.query.after ?? '');
+    const task = String(req.headers['x-signalbox-task'] ?? req.socket.remoteAddress ?? '');
+    const live = String(req.headers['x-signalbox-live'] ?? '');
+    const refused = String(req.headers['x-signalbox-refused'] ?? '');
+    const gone = new AbortController();
+    res.on('close', () => gone.abort());
+    const deadline = Date.now() + LONG_POLL_MS;
+    while (!gone.signal.aborted && Date.now() < deadline) {
+      const next = await backend.agentConfig(cluster, task, live, refused);
+      if (typeof next === 'object' && next.sha !== after) {
+        res.type('text/plain').send(next.text);
+        return;
+      }
+      await backend.nextPass(Math.min(TURN_CHECK_MS, deadline - Date.now()), gone.signal);
+    }
+    if (!gone.signal.aborted) res.status(204).end();
+  });
   return router;
 }

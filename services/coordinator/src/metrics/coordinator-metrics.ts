@@ -36,6 +36,18 @@ export class CoordinatorMetrics {
     labelNames: ['method', 'code'] as const,
     registers: [this.registry],
   });
+  readonly rollouts = new Counter({
+    name: 'signalbox_proxy_rollouts_total',
+    help: 'Config rollouts per cluster by mode: in_place (agents reload), replace (Swarm replaces tasks), reverted',
+    labelNames: ['cluster', 'mode'] as const,
+    registers: [this.registry],
+  });
+  readonly proxyReloads = new Counter({
+    name: 'signalbox_proxy_reloads_total',
+    help: "Graceful nginx reloads proxies' agents reported (one per replica per in-place config change)",
+    labelNames: ['cluster'] as const,
+    registers: [this.registry],
+  });
   readonly leader = new Gauge({
     name: 'signalbox_coordinator_leader',
     help: '1 while this coordinator holds the leader lease',

@@ -76,3 +76,14 @@ export async function pruneProxyConfigs(
   }
   return removed;
 }
+
+/** The text of a stored config, by exact name; undefined when no such config exists. */
+export async function readProxyConfig(
+  docker: Pick<Docker, 'listConfigs' | 'getConfig'>,
+  name: string,
+): Promise<string | undefined> {
+  const found = await findProxyConfig(docker, name);
+  if (!found) return undefined;
+  const inspected = await docker.getConfig(found.id).inspect();
+  return Buffer.from(inspected.Spec?.Data ?? '', 'base64').toString('utf8');
+}

@@ -9,6 +9,7 @@ import {
   proxyServiceName,
   proxyServiceSpec,
   SPEC_LABEL,
+  TASK_SPEC_LABEL,
   warmServiceSpec,
 } from './proxy-service-spec.js';
 
@@ -21,6 +22,8 @@ export interface ProxyReconcileResult {
   refused: string[];
   /** Clusters whose proxy Swarm rolled back (or is rolling back): their last rollout must not be re-applied. */
   rolledBack: string[];
+  /** Clusters whose new config goes to their agents in place: the task template did not change. */
+  inPlace: string[];
 }
 
 /** A proxy keeps the config it runs until a rollout names another, even across coordinator restarts. */
@@ -59,6 +62,7 @@ export class ProxyServiceManager {
       unchanged: [],
       refused: [],
       rolledBack: [],
+      inPlace: [],
     };
     const managed = await this.docker.listServices({
       filters: JSON.stringify({ label: [`${MANAGED_LABEL}=${MANAGED_VALUE}`] }),
@@ -67,7 +71,7 @@ export class ProxyServiceManager {
     const wanted = new Set<string>();
     for (const wantedInputs of desired) {
       const existingProxy = byName.get(proxyServiceName(wantedInputs.cluster, wantedInputs.ext));
-      const inputs = wantedInputs.config ? wantedInputs : { ...wantedInputs, ...liveConfigOf(existingProxy) };
+      const inputs = this.inPlaceInputs(wantedInputs, existingProxy, result);
       const specs = [proxyServiceSpec(inputs)];
       if (inputs.ext.WarmNetworks && inputs.ext.ProxyReplicas > 0) specs.push(warmServiceSpec(inputs));
       for (const spec of specs) {
@@ -90,6 +94,28 @@ export class ProxyServiceManager {
       result.removed.push(name);
     }
     return result;
+  }
+
+  /**
+   * A proxy with an agent keeps the config baked into its task template when only the config changes: the
+   * agents apply the new one (named by a label) in place. Any other change to the task template (a network,
+   * a secret, a port, a setting) replaces the tasks, which then start on the new config.
+   */
+  private inPlaceInputs(
+    wanted: ProxyInputs,
+    existing: Docker.Service | undefined,
+    result: ProxyReconcileResult,
+  ): ProxyInputs {
+    const baked = liveConfigOf(existing);
+    if (!wanted.config) return { ...wanted, ...baked };
+    if (!wanted.agent || !existing || !baked.config) return wanted;
+    const keep = { ...wanted, ...baked, agentConfig: wanted.config.name };
+    const sameTasks =
+      (proxyServiceSpec(keep).Labels as Record<string, string>)[TASK_SPEC_LABEL] ===
+      existing.Spec?.Labels?.[TASK_SPEC_LABEL];
+    if (!sameTasks) return wanted;
+    if (baked.config.name !== wanted.config.name) result.inPlace.push(wanted.cluster);
+    return keep;
   }
 
   /** Creates or updates one managed service; false when its name belongs to a service Signalbox does not own. */
@@ -117,6 +143,13 @@ export class ProxyServiceManager {
     const labels = (spec.Labels ?? {}) as Record<string, string>;
     // During rollback_started Swarm is restoring the previous spec; writing ours now would fight it.
     if (updateState === 'rollback_started' || existing.Spec?.Labels?.[SPEC_LABEL] === labels[SPEC_LABEL]) {
+      result.unchanged.push(name);
+      return true;
+    }
+    // A change that leaves the tasks alone (labels, replicas, update policy) waits while Swarm rolls tasks:
+    // a new spec version restarts its rolling update, and a start-first one then stops the old tasks before
+    // the new ones run. The next pass (Swarm reports the update's end as an event) applies it.
+    if (updateState === 'updating' && existing.Spec?.Labels?.[TASK_SPEC_LABEL] === labels[TASK_SPEC_LABEL]) {
       result.unchanged.push(name);
       return true;
     }

@@ -7,6 +7,12 @@ export const MANAGED_VALUE = 'signalbox';
 export const CLUSTER_LABEL = 'io.signalbox.cluster';
 /** Hash of the spec Signalbox last wrote, so an unchanged proxy is never updated (and never restarted). */
 export const SPEC_LABEL = 'io.signalbox.spec';
+/** The config a proxy's agents should run; a label, so changing it replaces no task. */
+export const CONFIG_LABEL = 'io.signalbox.config';
+/** Hash of what a change to would replace the proxy's tasks (task template, ports). */
+export const TASK_SPEC_LABEL = 'io.signalbox.task-spec';
+/** With an agent, the stored config is mounted here and copied to the live path at start; the agent owns the live one. */
+export const BAKED_CONFIG_PATH = '/etc/signalbox/baked-nginx.conf';
 /** What a managed service is for; absent on proxies. */
 export const ROLE_LABEL = 'io.signalbox.role';
 const DEFAULT_PROXY_IMAGE = 'signalbox/proxy:local';
@@ -23,8 +29,13 @@ export interface ProxyInputs {
   policy?: RolloutPolicy;
   /** The front door publishes the ports and reaches the proxy over the edge network. */
   behindFrontDoor?: boolean;
-  /** With run-time targets: where the proxy's agent long-polls its targets, and the agent token it shows. */
-  agent?: { targetsUrl: string; tokenSecret: { name: string; id: string } };
+  /**
+   * With run-time targets: the proxy's agent long-polls its targets and its config (applied in place with a
+   * graceful reload, when nothing else about the task changes) with the read-only agent token.
+   */
+  agent?: { targetsUrl: string; configUrl: string; tokenSecret: { name: string; id: string } };
+  /** The config agents should run, when it differs from the one baked into the task template. */
+  agentConfig?: string;
 }
 
 /** Where the agent token secret is mounted in a proxy. */
@@ -85,7 +96,12 @@ export function proxyServiceSpec(p: ProxyInputs): Record<string, unknown> {
           ...(p.agent
             ? [
                 `SIGNALBOX_TARGETS_URL=${p.agent.targetsUrl}`,
+                `SIGNALBOX_CONFIG_URL=${p.agent.configUrl}`,
                 `SIGNALBOX_TOKEN_FILE=/run/secrets/${AGENT_TOKEN_FILE}`,
+                `SIGNALBOX_BAKED_CONFIG=${BAKED_CONFIG_PATH}`,
+                `SIGNALBOX_LIVE_CONFIG=${ext.ProxyConfigPath}`,
+                // The config endpoint long-polls, so the agent asks again at once.
+                'SIGNALBOX_POLL_SECONDS=0',
               ]
             : []),
         ],
@@ -106,7 +122,13 @@ export function proxyServiceSpec(p: ProxyInputs): Record<string, unknown> {
             : []),
         ],
         Configs: p.config
-          ? [{ ConfigID: p.config.id, ConfigName: p.config.name, File: fileOf(ext.ProxyConfigPath) }]
+          ? [
+              {
+                ConfigID: p.config.id,
+                ConfigName: p.config.name,
+                File: fileOf(p.agent ? BAKED_CONFIG_PATH : ext.ProxyConfigPath),
+              },
+            ]
           : [],
         Healthcheck: {
           Test: [
@@ -142,6 +164,9 @@ export function proxyServiceSpec(p: ProxyInputs): Record<string, unknown> {
     RollbackConfig: { Parallelism: 1, FailureAction: 'pause', Order: 'stop-first' },
     EndpointSpec: { Mode: 'vip', Ports: p.behindFrontDoor ? [] : ports },
   };
+  const agentConfig = p.agentConfig ?? p.config?.name;
+  if (p.agent && agentConfig) spec.Labels[CONFIG_LABEL] = agentConfig;
+  spec.Labels[TASK_SPEC_LABEL] = shortHash(JSON.stringify([spec.TaskTemplate, spec.EndpointSpec]), 16);
   spec.Labels[SPEC_LABEL] = shortHash(JSON.stringify(spec), 16);
   return spec;
 }
