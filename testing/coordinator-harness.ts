@@ -7,7 +7,7 @@ import { pino } from 'pino';
 import { CLUSTER_LABEL } from '../services/coordinator/src/proxy/proxy-service-spec.js';
 import { loadCoordinatorSettings } from '../services/coordinator/src/settings.js';
 import { type RunningCoordinator, startCoordinator } from '../services/coordinator/src/start-coordinator.js';
-import { startWorker, type WorkerSettings } from '../services/extension/src/start-worker.js';
+import { type RunningWorker, startWorker, type WorkerSettings } from '../services/extension/src/start-worker.js';
 import { deleteKeys, REDIS_URL } from './redis.js';
 import { removeLabelledObjects, removeTestObjects, TEST_LABEL } from './swarm.js';
 import { freePort } from './upstreams.js';
@@ -90,14 +90,17 @@ export async function startTestCoordinator(
   });
 }
 
-/** A worker in this process, on the test coordinator's queue and Redis keys. */
-export function startTestWorker(
+/**
+ * A worker in this process, on the test coordinator's queue and Redis keys. Its `stop` does not wait for a
+ * job in hand: a test's cleanup must not hang on a rollout that will never finish.
+ */
+export async function startTestWorker(
   coordinator: RunningCoordinator,
   prefix: string,
   keyPrefix: string,
   overrides: Partial<WorkerSettings> = {},
-): ReturnType<typeof startWorker> {
-  return startWorker(
+): Promise<RunningWorker> {
+  const running = await startWorker(
     {
       coordinatorAddress: `127.0.0.1:${coordinator.grpcPort}`,
       token: TEST_TOKEN,
@@ -111,6 +114,7 @@ export function startTestWorker(
     },
     pino({ level: 'silent' }),
   );
+  return { ...running, stop: (force = true) => running.stop(force) };
 }
 
 /** Everything a run left: its labelled services, networks and secrets, its clusters' configs, its Redis keys. */

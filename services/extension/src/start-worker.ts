@@ -30,7 +30,8 @@ export interface RunningWorker {
   worker: Worker;
   metrics: WorkerMetrics;
   httpPort: number | undefined;
-  stop: () => Promise<void>;
+  /** Waits for the jobs in hand unless `force` (tests' cleanup, which must not wait on a long rollout). */
+  stop: (force?: boolean) => Promise<void>;
 }
 
 /** A BullMQ worker on the config queue; holds no Docker socket: every change goes through the coordinator. */
@@ -92,9 +93,9 @@ export async function startWorker(settings: WorkerSettings, log: Logger): Promis
     worker,
     metrics,
     httpPort: http?.port,
-    stop: async () => {
+    stop: async (force = false) => {
       await http?.stop();
-      await worker.close();
+      await worker.close(force);
       client.close();
       redis.disconnect();
     },
