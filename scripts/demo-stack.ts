@@ -143,6 +143,14 @@ async function report(hostCount: number): Promise<void> {
         `  curl -H 'Host: ${app.labels['com.docker.lb.hosts']}' http://127.0.0.1:${FRONT_DOOR_PORT}${app.probe}`,
     );
     out.push(...new Set(curls));
+    const tokenFile = process.env.SIGNALBOX_DEMO_TOKEN_FILE ?? '.tmp/demo-grpc-token';
+    out.push(
+      '',
+      'operate it:',
+      `  dashboard  http://127.0.0.1:8081/dashboard/  (any user name; the password is the token in ${tokenFile})`,
+      `  CLI        SIGNALBOX_GRPC_TOKEN=$(cat ${tokenFile}) bin/signalbox.js status   (also routes, explain HOST, map, plan --dry-run)`,
+      '  metrics    curl http://127.0.0.1:8081/metrics',
+    );
     out.push('', 'remove everything: npm run demo:down');
     process.stdout.write(`${out.join('\n')}\n`);
   } finally {

@@ -7,7 +7,11 @@ import { pino } from 'pino';
 import { CLUSTER_LABEL } from '../services/coordinator/src/proxy/proxy-service-spec.js';
 import { loadCoordinatorSettings } from '../services/coordinator/src/settings.js';
 import { type RunningCoordinator, startCoordinator } from '../services/coordinator/src/start-coordinator.js';
-import { type RunningWorker, startWorker, type WorkerSettings } from '../services/extension/src/start-worker.js';
+import {
+  type RunningWorker,
+  startWorker,
+  type WorkerSettings,
+} from '../services/extension/src/start-worker.js';
 import { deleteKeys, REDIS_URL } from './redis.js';
 import { removeLabelledObjects, removeTestObjects, TEST_LABEL } from './swarm.js';
 import { freePort } from './upstreams.js';

@@ -39,7 +39,7 @@ export function steadyLoad(
               result.failures.push({
                 at: Date.now(),
                 status: res.statusCode ?? 0,
-                body: `${res.headers['x-proxy-id'] ?? ''} ${body.trim().slice(0, 60)}`,
+                body: `${res.headers['x-proxy-id'] ?? ''} ${res.headers['x-upstream-addr'] ?? ''} ${res.headers.server ?? ''} ${body.trim().slice(0, 60)}`,
               });
             resolve();
           });

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -11,7 +11,7 @@ import type { CliIo } from '../../services/cli/src/cli-io.js';
 import { main as cli } from '../../services/cli/src/main.js';
 import { CLUSTER_LABEL, CONFIG_LABEL } from '../../services/coordinator/src/proxy/proxy-service-spec.js';
 import { selfSignedCertificate } from '../../testing/certificates.js';
-import { get } from '../../testing/http-client.js';
+import { get, tlsGreeting, websocketEcho } from '../../testing/http-client.js';
 import {
   APP_IMAGE,
   docker,
@@ -40,6 +40,9 @@ const apiToken = randomBytes(24).toString('hex');
 let tlsCa = '';
 
 const host = (name: string): string => `${name}.${prefix}.test`;
+const SIGNALBOX_IMAGE = 'signalbox/signalbox:local';
+let echoConfigId = '';
+let vaultCa = '';
 
 async function deployStack(): Promise<void> {
   await client.createSecret({
@@ -128,6 +131,72 @@ async function cliRun(args: string[]): Promise<{ code: number; stdout: string }>
   return { code, stdout };
 }
 
+/** A self-signed certificate for host(name) as the secrets `<prefix>-<name>.cert` and `.key`; returns the cert. */
+async function certificateSecrets(name: string): Promise<string> {
+  const pem = await selfSignedCertificate(host(name));
+  for (const [secret, data] of [
+    [`${prefix}-${name}.cert`, pem.cert],
+    [`${prefix}-${name}.key`, pem.key],
+  ] as const) {
+    await client.createSecret({
+      Name: secret,
+      Labels: { [TEST_LABEL]: prefix },
+      Data: Buffer.from(data).toString('base64'),
+    });
+  }
+  return pem.cert;
+}
+
+/**
+ * An app that speaks websockets and TLS (testing/apps/echo-app.mjs, run by node in the signalbox image):
+ * the busybox app image can do neither.
+ */
+async function createNodeApp(
+  name: string,
+  labels: Record<string, string>,
+  tls?: { cert: string; key: string },
+): Promise<void> {
+  const secrets = tls
+    ? await Promise.all(
+        [tls.cert, tls.key].map(async (secret) => {
+          const [found] = await client.listSecrets({ filters: JSON.stringify({ name: [secret] }) } as object);
+          return {
+            SecretID: found?.ID ?? '',
+            SecretName: secret,
+            File: { Name: secret, UID: '0', GID: '0', Mode: 0o400 },
+          };
+        }),
+      )
+    : [];
+  await client.createService({
+    Name: `${prefix}-${name}`,
+    Labels: {
+      'com.docker.lb.port': '8080',
+      ...Object.fromEntries(Object.entries(labels).map(([k, v]) => [`com.docker.lb.${k}`, v])),
+      [TEST_LABEL]: prefix,
+    },
+    TaskTemplate: {
+      ContainerSpec: {
+        Image: SIGNALBOX_IMAGE,
+        Args: ['/echo-app.mjs'],
+        Configs: [
+          {
+            ConfigID: echoConfigId,
+            ConfigName: `${prefix}-echo-app`,
+            File: { Name: '/echo-app.mjs', UID: '0', GID: '0', Mode: 0o444 },
+          },
+        ],
+        Secrets: secrets,
+        Env: tls ? [`TLS_CERT=/run/secrets/${tls.cert}`, `TLS_KEY=/run/secrets/${tls.key}`] : [],
+        StopGracePeriod: 1_000_000_000,
+      },
+      Networks: [{ Target: `${prefix}-tenant` }],
+    },
+    Mode: { Replicated: { Replicas: 1 } },
+    EndpointSpec: { Mode: 'dnsrr' },
+  });
+}
+
 /** The nginx.conf each cluster proxy runs, by extension name. */
 async function proxyConfigs(): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
@@ -155,6 +224,22 @@ const taskHostnames = async (service: string): Promise<string[]> =>
       )?.ContainerStatus?.ContainerID?.slice(0, 12) ?? '',
   );
 
+/** Hostnames of the tasks of `service` that Swarm reports running (health check passed, if any). */
+const runningHostnames = async (service: string): Promise<string[]> =>
+  (
+    await client.listTasks({
+      filters: JSON.stringify({ service: [`${prefix}-${service}`], 'desired-state': ['running'] }),
+    } as object)
+  )
+    .filter((t) => (t.Status as { State?: string } | undefined)?.State === 'running')
+    .map(
+      (t) =>
+        (t.Status as { ContainerStatus?: { ContainerID?: string } }).ContainerStatus?.ContainerID?.slice(
+          0,
+          12,
+        ) ?? '',
+    );
+
 /** The app image answers with its container's hostname, so a reply names the task that served it. */
 const answer = async (name: string, path = '/', headers: Record<string, string> = {}) =>
   get(ports.http, host(name), path, { headers }).catch(() => undefined);
@@ -171,19 +256,8 @@ beforeAll(async () => {
   ports.https = await freePort();
   ports.api = await freePort();
   ports.dashboard = await freePort();
-  const pem = await selfSignedCertificate(host('secure'));
-  tlsCa = pem.cert;
   // The proxy that terminates TLS mounts these; the app only names them in its labels.
-  for (const [name, data] of [
-    [`${prefix}-secure.cert`, pem.cert],
-    [`${prefix}-secure.key`, pem.key],
-  ] as const) {
-    await client.createSecret({
-      Name: name,
-      Labels: { [TEST_LABEL]: prefix },
-      Data: Buffer.from(data).toString('base64'),
-    });
-  }
+  tlsCa = await certificateSecrets('secure');
   await client.createNetwork({
     Name: `${prefix}-tenant`,
     Driver: 'overlay',
@@ -209,8 +283,23 @@ beforeAll(async () => {
     ssl_cert: `${prefix}-secure.cert`,
     ssl_key: `${prefix}-secure.key`,
   });
+  await createApp('gone', 1, { hosts: host('gone') });
+  const echo = await client.createConfig({
+    Name: `${prefix}-echo-app`,
+    Labels: { [TEST_LABEL]: prefix },
+    Data: readFileSync('testing/apps/echo-app.mjs').toString('base64'),
+  });
+  echoConfigId = (echo as { id: string }).id;
+  // The passthrough app mounts these itself: the proxies never see its key.
+  vaultCa = await certificateSecrets('vault');
+  await createNodeApp('chat', { hosts: host('chat'), websocket_endpoints: '/ws' });
+  await createNodeApp(
+    'vault',
+    { hosts: host('vault'), ssl_passthrough: 'true', port: '8443' },
+    { cert: `${prefix}-vault.cert`, key: `${prefix}-vault.key` },
+  );
   await deployStack();
-  for (const name of ['web', 'sticky', 'crm', 'secure', 'iphash', 'new', 'bg', 'health'])
+  for (const name of ['web', 'sticky', 'crm', 'secure', 'iphash', 'new', 'bg', 'health', 'chat', 'gone'])
     await answersOk(name);
 }, 420_000);
 
@@ -408,6 +497,81 @@ describe('the deployed stack, through the front door', () => {
   it('answers 503 for a host no service claims', async () => {
     expect((await answer('nobody'))?.status).toBe(503);
   });
+
+  it('passes websocket upgrades through on the websocket endpoint', async () => {
+    const ws = await websocketEcho(ports.http, host('chat'), '/ws', 'hello through the stack');
+    expect(ws).toEqual({ status: 101, echoed: 'hello through the stack' });
+  });
+
+  it('passes TLS through by SNI to an app that terminates it itself', async () => {
+    const greeting = await waitFor(
+      'the passthrough route',
+      () => tlsGreeting(ports.https, host('vault'), vaultCa).catch(() => undefined),
+      120_000,
+    );
+    expect(greeting.cn).toBe(host('vault'));
+    expect(greeting.line).toMatch(/^passthrough:[0-9a-f]{12}$/);
+  }, 130_000);
+
+  it('reflects scaling within 2 s: a new task gets traffic, a removed one none', async () => {
+    const before = new Set(await taskHostnames('web-canary'));
+    await updateService(client, `${prefix}-web-canary`, () => ({ Mode: { Replicated: { Replicas: 2 } } }));
+    const added = await waitFor('the new canary task to run', async () => {
+      const now = await runningHostnames('web-canary');
+      const fresh = now.filter((h) => h !== '' && !before.has(h));
+      return now.length === 2 && fresh.length === 1 ? fresh[0] : undefined;
+    });
+    const runningAt = Date.now();
+    await waitFor(
+      'traffic on the new canary task',
+      async () => ((await answer('web'))?.body.trim() === added ? true : undefined),
+      10_000,
+    );
+    const upMs = Date.now() - runningAt;
+    await updateService(client, `${prefix}-web-canary`, () => ({ Mode: { Replicated: { Replicas: 1 } } }));
+    const scaledAt = Date.now();
+    const kept = await waitFor('one canary task', async () => {
+      const now = await taskHostnames('web-canary');
+      return now.length === 1 ? now[0] : undefined;
+    });
+    const removed = added === kept ? [...before][0] : added;
+    // No answer from the removed task in 20 answers in a row.
+    let clean = 0;
+    while (clean < 20 && Date.now() - scaledAt < 10_000) {
+      clean = (await answer('web'))?.body.trim() === removed ? 0 : clean + 1;
+    }
+    const downMs = Date.now() - scaledAt;
+    console.log(`scale up: ${upMs} ms from running to traffic; scale down: ${downMs} ms to no traffic`);
+    expect(upMs).toBeLessThan(2_000);
+    expect(downMs).toBeLessThan(2_000);
+  }, 60_000);
+
+  it('answers 503 within 2 s for a service that was removed', async () => {
+    expect((await answer('gone'))?.status).toBe(200);
+    await client.getService(`${prefix}-gone`).remove();
+    const removedAt = Date.now();
+    await waitFor(
+      '503 for the removed service',
+      async () => ((await answer('gone'))?.status === 503 ? true : undefined),
+      10_000,
+    );
+    const ms = Date.now() - removedAt;
+    console.log(`removed service: 503 after ${ms} ms`);
+    expect(ms).toBeLessThan(2_000);
+  }, 30_000);
+
+  it('sends unknown hosts to a default backend once one exists', async () => {
+    await createApp('fallback', 1, { default_backend: 'true' });
+    const body = await waitFor(
+      'the default backend',
+      async () => {
+        const reply = await answer('nobody');
+        return reply?.status === 200 ? reply.body.trim() : undefined;
+      },
+      120_000,
+    );
+    expect(await taskHostnames('fallback')).toContain(body);
+  }, 130_000);
 });
 
 describe('operating the deployed stack', () => {

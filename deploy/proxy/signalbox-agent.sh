@@ -16,6 +16,7 @@ live=${SIGNALBOX_LIVE_CONFIG:-/etc/nginx/nginx.conf}
 next=/tmp/signalbox-next.conf
 task=$(hostname)
 refused=""
+failures=0
 
 say() { echo "signalbox-agent: $*" >&2; }
 
@@ -55,10 +56,14 @@ while kill -0 "$nginx_pid" 2>/dev/null; do
   sleep "${SIGNALBOX_POLL_SECONDS:-1}" &
   wait $!
   if ! fetch 35 "$(sha256sum "$live" | cut -c1-64)"; then
-    sleep 1 &
+    # A standby coordinator answers 503: ask again soon, and DNS round robin brings the leader. Slower after
+    # a few misses, when the coordinator is away.
+    failures=$((failures + 1))
+    if [ "$failures" -le 5 ]; then sleep 0.2 & else sleep 1 & fi
     wait $!
     continue
   fi
+  failures=0
   [ -s "$next" ] || continue
   cmp -s "$next" "$live" && continue
   sum=$(sha256sum "$next" | cut -c1-64)

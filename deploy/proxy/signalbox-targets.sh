@@ -11,15 +11,19 @@ set -u
 push="http://127.0.0.1:${SIGNALBOX_TARGETS_PUSH_PORT:-10080}/_signalbox/targets"
 next=/tmp/signalbox-targets
 have=none
+failures=0
 
 say() { echo "signalbox-targets: $*" >&2; }
 
 while :; do
   token=$(cat "$SIGNALBOX_TOKEN_FILE" 2>/dev/null) || { say "cannot read $SIGNALBOX_TOKEN_FILE"; sleep 1; continue; }
   if ! timeout 35 wget -q -O "$next" --header "Authorization: Bearer $token" "$SIGNALBOX_TARGETS_URL?after=$have"; then
-    sleep 1
+    # A standby coordinator answers 503: ask again soon (DNS round robin brings the leader), slower later.
+    failures=$((failures + 1))
+    if [ "$failures" -le 5 ]; then sleep 0.2; else sleep 1; fi
     continue
   fi
+  failures=0
   version=$(head -n 1 "$next" | cut -d ' ' -f 3)
   [ "$version" = "$have" ] && continue
   # nginx answers with the version it took; until it runs (or after it refused), ask again shortly.

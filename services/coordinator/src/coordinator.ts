@@ -8,7 +8,13 @@ import {
   type SignalboxConfig,
 } from '#shared/config/index.js';
 import { buildDesiredState, type DesiredCluster, type DesiredState } from '#shared/desired/index.js';
-import { defaultFrontDoorOptions, frontDoorCluster, renderFrontDoor } from '#shared/front-door/index.js';
+import {
+  defaultFrontDoorOptions,
+  frontDoorCluster,
+  frontDoorHosts,
+  keepWhileMoving,
+  renderFrontDoor,
+} from '#shared/front-door/index.js';
 import type { ClusterStatus } from '#shared/gen/signalbox/v1/ClusterStatus.js';
 import type { ExplainHostResponse } from '#shared/gen/signalbox/v1/ExplainHostResponse.js';
 import type { PlanChange } from '#shared/gen/signalbox/v1/PlanChange.js';
@@ -104,6 +110,9 @@ function stuckReason(tasks: ProxyTask[], now: number): string {
   return '';
 }
 
+const sameEntries = (a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean =>
+  a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
+
 export type TriggerReason = ChangeReason | 'start' | 'leadership' | 'plan' | 'agent';
 
 const planMetrics = (m: PlanMetrics) => ({
@@ -128,7 +137,14 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
   private latest: DesiredState | undefined;
   private edge: EdgePrerequisites | undefined;
   /** The front door's config, rendered once per desired state however often agents ask. */
-  private frontDoorText: { for: DesiredState; text: string } | undefined;
+  private frontDoorText: { key: string; text: string } | undefined;
+  /** Cluster → the version every replica serves, as workers recorded it in Redis. */
+  private liveVersionOf = new Map<string, string>();
+  private liveReadAt = 0;
+  /** Host → cluster in the config the front door reports running (make before break starts from it). */
+  private served = new Map<string, string>();
+  /** The host maps of recently rendered front door configs, by the config's sha256. */
+  private readonly frontDoorMaps = new Map<string, Map<string, string>>();
   private snapshot: SwarmSnapshot | undefined;
   private readonly live = new Map<string, { name: string; id: string }>();
   private readonly policies = new Map<string, RolloutPolicy>();
@@ -141,6 +157,10 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
     string,
     { previous?: { name: string; id: string }; startedAt: number }
   >();
+  /** When each cluster's proxy task template last changed: tasks created before run the old one. */
+  private readonly taskSpecAt = new Map<string, number>();
+  /** Per cluster, its proxy tasks' hostnames and creation times, read at most once a second. */
+  private readonly proxyTaskTimes = new Map<string, { at: number; created: Map<string, number> }>();
   /** A config an agent refused (nginx -t failed in the proxy): the rollout is over, reverted. */
   private readonly refusals = new Map<string, { config: string; message: string }>();
   /** When the oldest change signal not yet read by a pass arrived; the jobs of that pass carry it. */
@@ -209,7 +229,11 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
     const { snapshot } = await this.deps.source.readSnapshot();
     const previous = this.forcedAssignment ?? this.latest?.plan.assignment;
     this.forcedAssignment = undefined;
-    const desired = buildDesiredState(snapshot, this.deps.config, previous);
+    await this.readLiveVersions();
+    let desired = buildDesiredState(snapshot, this.deps.config, previous);
+    const keep = keepWhileMoving(desired, this.served);
+    if (keep.size > 0)
+      desired = buildDesiredState(snapshot, this.deps.config, desired.plan.assignment, undefined, keep);
     this.snapshot = snapshot;
     this.latest = desired;
     this.deps.metrics.observeDesired(desired);
@@ -260,6 +284,8 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
           },
         ]
       : [];
+    // Before the updates: the tasks they create are younger than this, the tasks they replace older.
+    const updatedFrom = Date.now();
     const result = await this.deps.proxies
       .reconcile(
         desired.clusters.map((c) => this.proxyInputs(c, snapshot, edge)),
@@ -270,6 +296,7 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
         this.edge = undefined;
         throw e;
       });
+    for (const cluster of result.replaced) this.taskSpecAt.set(cluster, updatedFrom);
     for (const cluster of result.rolledBack) {
       // The config Swarm rolled back failed on the proxy; from now on the proxy's own (previous) config is live.
       if (this.live.delete(cluster))
@@ -355,19 +382,44 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
     }).catch(() => undefined);
   }
 
-  frontDoorConfig(): string | undefined {
+  /** What workers recorded as live; read each pass and, at most twice a second, when the front door asks. */
+  private async readLiveVersions(): Promise<void> {
+    this.liveReadAt = Date.now();
+    const live = await this.deps.jobs.liveVersions();
+    this.liveVersionOf = new Map([...live].map(([cluster, v]) => [cluster, v.version]));
+  }
+
+  /**
+   * The front door's nginx.conf; `liveSha` is the sha256 of the config its agent runs. A host whose app moves
+   * to another cluster stays on the old one until the new one serves it (see moving-hosts.ts); once the front
+   * door runs the new mapping, a pass lets the old cluster drop the routes.
+   */
+  async frontDoorConfig(liveSha = ''): Promise<string | undefined> {
     const desired = this.latest;
     if (!desired) return undefined;
-    if (this.frontDoorText?.for !== desired) {
+    const runs = this.frontDoorMaps.get(liveSha);
+    if (runs && !sameEntries(runs, this.served)) {
+      this.served = runs;
+      this.trigger('agent');
+    }
+    if (Date.now() - this.liveReadAt > 500) await this.readLiveVersions().catch(() => undefined);
+    const chosen = frontDoorHosts(desired, this.liveVersionOf, this.served);
+    const key = `${desired.clusters.map((c) => c.version).join()}|${[...chosen].join()}`;
+    if (this.frontDoorText?.key !== key) {
       const clusters = desired.clusters.map((c) => {
         const ext = this.extensionOf(c.cluster) ?? this.defaultExt();
-        return frontDoorCluster(c.model, {
+        const door = frontDoorCluster(c.model, {
           service: proxyServiceName(c.cluster, ext),
           httpPort: ext.TargetPort,
           tlsPort: ext.TargetSSLPort,
         });
+        return { ...door, hosts: door.hosts.filter((h) => (chosen.get(h) ?? c.cluster) === c.cluster) };
       });
-      this.frontDoorText = { for: desired, text: renderFrontDoor(clusters, defaultFrontDoorOptions()) };
+      const text = renderFrontDoor(clusters, defaultFrontDoorOptions());
+      this.frontDoorText = { key, text };
+      if (this.frontDoorMaps.size >= 16)
+        this.frontDoorMaps.delete(this.frontDoorMaps.keys().next().value as string);
+      this.frontDoorMaps.set(sha256Hex(text), chosen);
     }
     return this.frontDoorText.text;
   }
@@ -474,6 +526,7 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
       this.revertRefused(cluster, task, ref.name);
       return 'wait';
     }
+    if (live !== target.sha && (await this.startedBeforeTaskChange(cluster, task))) return 'wait';
     const ext = this.extensionOf(cluster) ?? this.defaultExt();
     const policy = this.policies.get(cluster);
     const delayMs = policy?.delayMs ?? durationMs(ext.ProxyUpdateDelay ?? '0s');
@@ -483,6 +536,32 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
     })
       ? target
       : 'wait';
+  }
+
+  /**
+   * Whether a proxy task predates its cluster's latest task template: Swarm is replacing it, and it may lack
+   * a network the new config's routes need, so it keeps its config until it stops.
+   */
+  private async startedBeforeTaskChange(cluster: string, task: string): Promise<boolean> {
+    const changedAt = this.taskSpecAt.get(cluster);
+    if (changedAt === undefined) return false;
+    let known = this.proxyTaskTimes.get(cluster);
+    if (!known || Date.now() - known.at > 1_000) {
+      const ext = this.extensionOf(cluster) ?? this.defaultExt();
+      const tasks = (await this.deps.docker.listTasks({
+        filters: JSON.stringify({ service: [proxyServiceName(cluster, ext)] }),
+      } as object)) as (ProxyTask & { CreatedAt?: string })[];
+      const created = new Map(
+        tasks.map((t) => [
+          t.Status?.ContainerStatus?.ContainerID?.slice(0, 12) ?? '',
+          Date.parse(t.CreatedAt ?? ''),
+        ]),
+      );
+      known = { at: Date.now(), created };
+      this.proxyTaskTimes.set(cluster, known);
+    }
+    const created = known.created.get(task);
+    return created !== undefined && created < changedAt;
   }
 
   /** An agent refused a config nginx -t passed on the worker: stop handing it out, go back to the previous one. */

@@ -1,3 +1,4 @@
+export { frontDoorHosts, keepWhileMoving } from './moving-hosts.js';
 export {
   defaultFrontDoorOptions,
   type FrontDoorCluster,

@@ -152,14 +152,20 @@ export function coordinatorHandlers(
         monitorMs: req.monitorMs ?? 5_000,
       });
     }),
-    GetRollout: guard('GetRollout', (req) =>
-      backend.rolloutStatus(clusterOrThrow(req.cluster ?? '').cluster),
-    ),
+    // Rollout status counts what proxies' agents reported, and agents report to the leader only.
+    GetRollout: guard('GetRollout', (req) => {
+      leaderOnly();
+      return backend.rolloutStatus(clusterOrThrow(req.cluster ?? '').cluster);
+    }),
     WatchRollout: (call: grpc.ServerWritableStream<{ cluster?: string }, Rollout>) => {
       if (!isAuthorized(call.metadata, token)) {
         call.destroy(
           Object.assign(new Error('missing or wrong bearer token'), { code: grpc.status.UNAUTHENTICATED }),
         );
+        return;
+      }
+      if (!backend.isLeader()) {
+        call.destroy(Object.assign(new Error(NOT_LEADER), { code: grpc.status.UNAVAILABLE }));
         return;
       }
       const cluster = call.request.cluster ?? '';

@@ -24,6 +24,8 @@ export interface ProxyReconcileResult {
   rolledBack: string[];
   /** Clusters whose new config goes to their agents in place: the task template did not change. */
   inPlace: string[];
+  /** Clusters whose task template changed: Swarm replaces their proxy tasks. */
+  replaced: string[];
 }
 
 /** A proxy keeps the config it runs until a rollout names another, even across coordinator restarts. */
@@ -63,6 +65,7 @@ export class ProxyServiceManager {
       refused: [],
       rolledBack: [],
       inPlace: [],
+      replaced: [],
     };
     const managed = await this.docker.listServices({
       filters: JSON.stringify({ label: [`${MANAGED_LABEL}=${MANAGED_VALUE}`] }),
@@ -154,6 +157,7 @@ export class ProxyServiceManager {
       return true;
     }
     await this.docker.getService(existing.ID).update({ ...spec, version: existing.Version?.Index });
+    if (existing.Spec?.Labels?.[TASK_SPEC_LABEL] !== labels[TASK_SPEC_LABEL]) result.replaced.push(cluster);
     log.info('updated service');
     result.updated.push(name);
     return true;

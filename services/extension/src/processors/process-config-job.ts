@@ -6,6 +6,7 @@ import { NginxSettings } from '#shared/config/index.js';
 import type { ClusterSnapshot__Output } from '#shared/gen/signalbox/v1/ClusterSnapshot.js';
 import type { Rollout__Output } from '#shared/gen/signalbox/v1/Rollout.js';
 import type { StoreConfigResponse__Output } from '#shared/gen/signalbox/v1/StoreConfigResponse.js';
+import { NOT_LEADER } from '#shared/grpc-contract.js';
 import { ConfigJobData, type LiveVersion } from '#shared/jobs/config-job.js';
 import { LogField } from '#shared/log/fields.js';
 import type { ClusterModel } from '#shared/model/index.js';
@@ -52,6 +53,28 @@ function watchRollout(
     );
     stream.on('error', reject);
   });
+}
+
+/**
+ * A watch a standby refused (UNAVAILABLE, NOT_LEADER) is opened again; round robin sends it to the next
+ * coordinator. Other errors end the watch.
+ */
+async function watchLeaderRollout(
+  client: CoordinatorClient,
+  cluster: string,
+  onUpdate: (r: Rollout__Output) => void,
+  attempts = 8,
+): Promise<Rollout__Output> {
+  for (let i = 1; ; i++) {
+    try {
+      return await watchRollout(client, cluster, onUpdate);
+    } catch (e) {
+      const err = e as grpc.ServiceError;
+      if (i >= attempts || err.code !== grpc.status.UNAVAILABLE || !err.details?.includes(NOT_LEADER))
+        throw e;
+      await new Promise((r) => setTimeout(r, 100 * i));
+    }
+  }
 }
 
 /**
@@ -135,7 +158,7 @@ export function makeConfigJobProcessor(deps: ProcessorDeps) {
         },
       );
       stage('stored');
-      const current = await unary<object, Rollout__Output>(
+      const current = await leaderUnary<object, Rollout__Output>(
         deps.coordinator.GetRollout.bind(deps.coordinator),
         {
           cluster,
@@ -153,7 +176,7 @@ export function makeConfigJobProcessor(deps: ProcessorDeps) {
       });
       stage('started');
       let rollback: Rollout__Output | undefined;
-      const final = await watchRollout(deps.coordinator, cluster, (r) => {
+      const final = await watchLeaderRollout(deps.coordinator, cluster, (r) => {
         if (!rollback && (r.state.startsWith('rollback') || r.state === 'paused')) rollback = r;
         void job.updateProgress({
           stage: 'rollout',
