@@ -9,15 +9,15 @@ export interface LoadResult {
 }
 
 /**
- * Bounded keep-alive load on 127.0.0.1: `concurrency` clients each send one request after another to `host`
+ * Bounded load on 127.0.0.1 (keep-alive unless `keepAlive: false`): `concurrency` clients each send one request after another to `host`
  * until `stop()` or `maxMs`, never retrying, and record every failure and the first answer of each backend.
  */
 export function steadyLoad(
   port: number,
   host: string,
-  options: { concurrency?: number; maxMs?: number } = {},
+  options: { concurrency?: number; maxMs?: number; keepAlive?: boolean } = {},
 ): { current: () => LoadResult; stop: () => Promise<LoadResult> } {
-  const agent = new Agent({ keepAlive: true, maxSockets: options.concurrency ?? 4 });
+  const agent = new Agent({ keepAlive: options.keepAlive ?? true, maxSockets: options.concurrency ?? 4 });
   const result: LoadResult = { requests: 0, failures: [], firstSeen: new Map() };
   const deadline = Date.now() + (options.maxMs ?? 180_000);
   let stopped = false;

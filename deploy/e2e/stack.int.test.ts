@@ -549,7 +549,10 @@ describe('the deployed stack, through the front door', () => {
   }, 60_000);
 
   it('keeps answering while an app moves to another cluster by relabelling', async () => {
-    const load = steadyLoad(ports.http, host('crm'), { concurrency: 4, maxMs: 150_000 });
+    // A new connection per request: a move changes the front door's host map, and its reload closes idle
+    // keep-alive connections, which a client without retries can lose one request to (a known limit,
+    // counted by bench:hitless). What this checks is that the host answers throughout the move.
+    const load = steadyLoad(ports.http, host('crm'), { concurrency: 4, maxMs: 150_000, keepAlive: false });
     await updateService(client, `${prefix}-crm`, (spec) => ({
       Labels: { ...spec.Labels, 'com.docker.lb.service_cluster': `${prefix}-blue` },
     }));
