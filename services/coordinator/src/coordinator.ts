@@ -8,13 +8,7 @@ import {
   type SignalboxConfig,
 } from '#shared/config/index.js';
 import { buildDesiredState, type DesiredCluster, type DesiredState } from '#shared/desired/index.js';
-import {
-  defaultFrontDoorOptions,
-  frontDoorCluster,
-  frontDoorHosts,
-  keepWhileMoving,
-  renderFrontDoor,
-} from '#shared/front-door/index.js';
+import { defaultFrontDoorOptions, frontDoorCluster, renderFrontDoor } from '#shared/front-door/index.js';
 import type { ClusterStatus } from '#shared/gen/signalbox/v1/ClusterStatus.js';
 import type { ExplainHostResponse } from '#shared/gen/signalbox/v1/ExplainHostResponse.js';
 import type { PlanChange } from '#shared/gen/signalbox/v1/PlanChange.js';
@@ -110,9 +104,6 @@ function stuckReason(tasks: ProxyTask[], now: number): string {
   return '';
 }
 
-const sameEntries = (a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean =>
-  a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
-
 export type TriggerReason = ChangeReason | 'start' | 'leadership' | 'plan' | 'agent';
 
 const planMetrics = (m: PlanMetrics) => ({
@@ -137,14 +128,7 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
   private latest: DesiredState | undefined;
   private edge: EdgePrerequisites | undefined;
   /** The front door's config, rendered once per desired state however often agents ask. */
-  private frontDoorText: { key: string; text: string } | undefined;
-  /** Cluster → the version every replica serves, as workers recorded it in Redis. */
-  private liveVersionOf = new Map<string, string>();
-  private liveReadAt = 0;
-  /** Host → cluster in the config the front door reports running (make before break starts from it). */
-  private served = new Map<string, string>();
-  /** The host maps of recently rendered front door configs, by the config's sha256. */
-  private readonly frontDoorMaps = new Map<string, Map<string, string>>();
+  private frontDoorText: { for: DesiredState; text: string } | undefined;
   private snapshot: SwarmSnapshot | undefined;
   private readonly live = new Map<string, { name: string; id: string }>();
   private readonly policies = new Map<string, RolloutPolicy>();
@@ -229,11 +213,7 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
     const { snapshot } = await this.deps.source.readSnapshot();
     const previous = this.forcedAssignment ?? this.latest?.plan.assignment;
     this.forcedAssignment = undefined;
-    await this.readLiveVersions();
-    let desired = buildDesiredState(snapshot, this.deps.config, previous);
-    const keep = keepWhileMoving(desired, this.served);
-    if (keep.size > 0)
-      desired = buildDesiredState(snapshot, this.deps.config, desired.plan.assignment, undefined, keep);
+    const desired = buildDesiredState(snapshot, this.deps.config, previous);
     this.snapshot = snapshot;
     this.latest = desired;
     this.deps.metrics.observeDesired(desired);
@@ -382,44 +362,20 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
     }).catch(() => undefined);
   }
 
-  /** What workers recorded as live; read each pass and, at most twice a second, when the front door asks. */
-  private async readLiveVersions(): Promise<void> {
-    this.liveReadAt = Date.now();
-    const live = await this.deps.jobs.liveVersions();
-    this.liveVersionOf = new Map([...live].map(([cluster, v]) => [cluster, v.version]));
-  }
-
-  /**
-   * The front door's nginx.conf; `liveSha` is the sha256 of the config its agent runs. A host whose app moves
-   * to another cluster stays on the old one until the new one serves it (see moving-hosts.ts); once the front
-   * door runs the new mapping, a pass lets the old cluster drop the routes.
-   */
-  async frontDoorConfig(liveSha = ''): Promise<string | undefined> {
+  /** The front door's nginx.conf for the current desired state, rendered once per state. */
+  async frontDoorConfig(_liveSha = ''): Promise<string | undefined> {
     const desired = this.latest;
     if (!desired) return undefined;
-    const runs = this.frontDoorMaps.get(liveSha);
-    if (runs && !sameEntries(runs, this.served)) {
-      this.served = runs;
-      this.trigger('agent');
-    }
-    if (Date.now() - this.liveReadAt > 500) await this.readLiveVersions().catch(() => undefined);
-    const chosen = frontDoorHosts(desired, this.liveVersionOf, this.served);
-    const key = `${desired.clusters.map((c) => c.version).join()}|${[...chosen].join()}`;
-    if (this.frontDoorText?.key !== key) {
+    if (this.frontDoorText?.for !== desired) {
       const clusters = desired.clusters.map((c) => {
         const ext = this.extensionOf(c.cluster) ?? this.defaultExt();
-        const door = frontDoorCluster(c.model, {
+        return frontDoorCluster(c.model, {
           service: proxyServiceName(c.cluster, ext),
           httpPort: ext.TargetPort,
           tlsPort: ext.TargetSSLPort,
         });
-        return { ...door, hosts: door.hosts.filter((h) => (chosen.get(h) ?? c.cluster) === c.cluster) };
       });
-      const text = renderFrontDoor(clusters, defaultFrontDoorOptions());
-      this.frontDoorText = { key, text };
-      if (this.frontDoorMaps.size >= 16)
-        this.frontDoorMaps.delete(this.frontDoorMaps.keys().next().value as string);
-      this.frontDoorMaps.set(sha256Hex(text), chosen);
+      this.frontDoorText = { for: desired, text: renderFrontDoor(clusters, defaultFrontDoorOptions()) };
     }
     return this.frontDoorText.text;
   }

@@ -39,7 +39,6 @@ const prefix = testPrefix();
 const keyPrefix = redisPrefix();
 const r = redis();
 const cluster = `${prefix}-c`;
-const other = `${prefix}-d`;
 const app = `${prefix}-web`;
 const host = `web.${prefix}.test`;
 let frontDoor: TestFrontDoor;
@@ -135,10 +134,7 @@ beforeAll(async () => {
   coordinator = await startTestCoordinator(
     prefix,
     keyPrefix,
-    [
-      { extension: 'c', cluster, proxyReplicas: 1 },
-      { extension: 'd', cluster: other, proxyReplicas: 1 },
-    ],
+    [{ extension: 'c', cluster, proxyReplicas: 1 }],
     prefix,
     frontDoor,
   );
@@ -161,7 +157,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await worker?.stop();
   await coordinator?.stop();
-  await cleanUpRun(client, r, prefix, keyPrefix, [cluster, other]);
+  await cleanUpRun(client, r, prefix, keyPrefix, [cluster]);
 }, 120_000);
 
 describe('run-time targets on a real swarm', () => {
@@ -317,80 +313,4 @@ describe('run-time targets on a real swarm', () => {
       grpc.close();
     }
   }, 60_000);
-
-  it('moves an app to another cluster without a failed request: the old one serves until the new one does', async () => {
-    const proxyOf = async (name: string) =>
-      new Set(
-        (await tasksMeantToRun(client, `${name}-proxy`)).map(
-          (t) =>
-            (t.Status as { ContainerStatus?: { ContainerID?: string } }).ContainerStatus?.ContainerID?.slice(
-              0,
-              12,
-            ) ?? '',
-        ),
-      );
-    const mover = `${prefix}-mover`;
-    const moverHost = `mover.${prefix}.test`;
-    await createTestService(client, prefix, {
-      name: mover,
-      networks: [`${prefix}-net`],
-      replicas: 1,
-      labels: {
-        'com.docker.lb.hosts': moverHost,
-        'com.docker.lb.port': '8080',
-        'com.docker.lb.service_cluster': cluster,
-      },
-    });
-    await waitFor(
-      `${moverHost} through the front door`,
-      async () =>
-        (await get(frontDoor.httpPort, moverHost, '/').catch(() => undefined))?.status === 200
-          ? true
-          : undefined,
-      60_000,
-    );
-    const oldProxies = await proxyOf(cluster);
-    // A new connection per request: a move changes the front door's host map, and its reload closes idle
-    // keep-alive connections, which a client without retries can lose one request to (a known limit,
-    // counted by bench:hitless). What this checks is that the host answers throughout the move.
-    const load = steadyLoad(frontDoor.httpPort, moverHost, {
-      concurrency: 4,
-      maxMs: 150_000,
-      keepAlive: false,
-    });
-    await updateService(client, mover, (spec) => ({
-      Labels: { ...spec.Labels, 'com.docker.lb.service_cluster': other },
-    }));
-    // The proxy that answered is in the x-proxy-id header; wait until the new cluster's proxy answers.
-    await waitFor(
-      `${moverHost} served by cluster ${other}`,
-      async () => {
-        const reply = await get(frontDoor.httpPort, moverHost, '/').catch(() => undefined);
-        // The new cluster's proxy may have been replaced to join the app's network: ask for its tasks now.
-        const current = await proxyOf(other);
-        return reply?.status === 200 && current.has(String(reply.headers['x-proxy-id'])) ? true : undefined;
-      },
-      120_000,
-    );
-    // Then the old cluster drops the route, once the front door runs the new mapping.
-    await waitFor(
-      `cluster ${cluster} to drop ${moverHost}`,
-      async () => {
-        const c = coordinator?.coordinator.desired()?.clusters.find((x) => x.cluster === cluster);
-        return c && !c.model.virtualHosts.some((v) => v.host === moverHost) ? true : undefined;
-      },
-      60_000,
-    );
-    await waitFor(
-      'both clusters in sync',
-      async () =>
-        (await coordinator?.coordinator.status())?.clusters?.every((c) => c.inSync) ? true : undefined,
-      60_000,
-    );
-    const result = await load.stop();
-    expect(oldProxies.size).toBeGreaterThan(0);
-    expect(result.requests).toBeGreaterThan(100);
-    expect(result.failures).toEqual([]);
-    expect((await get(frontDoor.httpPort, moverHost, '/')).status).toBe(200);
-  }, 240_000);
 });

@@ -1,4 +1,3 @@
-export { frontDoorHosts, keepWhileMoving } from './moving-hosts.js';
 export {
   defaultFrontDoorOptions,
   type FrontDoorCluster,
