@@ -165,7 +165,8 @@ export function coordinatorHandlers(
         return;
       }
       if (!backend.isLeader()) {
-        call.destroy(Object.assign(new Error(NOT_LEADER), { code: grpc.status.UNAVAILABLE }));
+        // emit('error') sends the status and details to the client; destroy() would only close the stream.
+        call.emit('error', { code: grpc.status.UNAVAILABLE, details: NOT_LEADER });
         return;
       }
       const cluster = call.request.cluster ?? '';
