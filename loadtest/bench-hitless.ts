@@ -35,6 +35,7 @@ import {
   createTestService,
   docker,
   gwbridgeGateway,
+  nginxWorkerPids,
   tasksMeantToRun,
   testPrefix,
   updateService,
@@ -79,16 +80,8 @@ const proxyTaskIds = async (): Promise<Set<string>> =>
   new Set((await tasksMeantToRun(client, `${cluster}-proxy`)).map((t) => t.ID));
 
 /** Front door reloads: nginx starts new workers on each, so count distinct worker pids over time. */
-async function frontDoorWorkers(): Promise<Set<string>> {
-  const out = new Set<string>();
-  for (const t of await tasksMeantToRun(client, `${prefix}-frontdoor`)) {
-    const id = (t.Status as { ContainerStatus?: { ContainerID?: string } }).ContainerStatus?.ContainerID;
-    if (!id) continue;
-    const top = (await client.getContainer(id).top()) as { Processes: string[][] };
-    for (const p of top.Processes) if (p.at(-1)?.includes('nginx: worker process')) out.add(p[1] ?? '');
-  }
-  return out;
-}
+const frontDoorWorkers = async (): Promise<Set<string>> =>
+  new Set(await nginxWorkerPids(client, `${prefix}-frontdoor`));
 
 async function phase(
   name: string,

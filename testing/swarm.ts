@@ -149,3 +149,19 @@ export async function updateService(
   const current = await svc.inspect();
   await svc.update({ ...current.Spec, ...change(current.Spec), version: current.Version.Index });
 }
+
+/**
+ * The pids of nginx worker processes in the running tasks of `service`. A reload replaces the workers and
+ * keeps the master, so equal lists mean no reload happened in between.
+ */
+export async function nginxWorkerPids(client: Docker, service: string): Promise<string[]> {
+  const pids: string[] = [];
+  for (const t of await tasksMeantToRun(client, service)) {
+    const id = (t.Status as { ContainerStatus?: { ContainerID?: string } } | undefined)?.ContainerStatus
+      ?.ContainerID;
+    if (t.Status?.State !== 'running' || !id) continue;
+    const top = (await client.getContainer(id).top()) as { Processes: string[][] };
+    for (const p of top.Processes) if (p.at(-1)?.includes('nginx: worker process')) pids.push(p[1] ?? '');
+  }
+  return pids.sort();
+}

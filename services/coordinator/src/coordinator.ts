@@ -16,6 +16,7 @@ import type { Rollout } from '#shared/gen/signalbox/v1/Rollout.js';
 import type { StatusReport } from '#shared/gen/signalbox/v1/StatusReport.js';
 import type { LiveVersion } from '#shared/jobs/config-job.js';
 import { LogField } from '#shared/log/fields.js';
+import { routeCount } from '#shared/model/index.js';
 import { renderCluster, renderTargets } from '#shared/nginx/index.js';
 import type { Assignment, PlanMetrics } from '#shared/planner/index.js';
 import type { SwarmSnapshot } from '#shared/swarm/index.js';
@@ -134,6 +135,8 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
   private readonly policies = new Map<string, RolloutPolicy>();
   /** Paces in-place config changes replica by replica, from what the proxies' agents report. */
   private readonly gate = new InPlaceGate();
+  /** Config objects named by proxies' labels, by name (a new leader learns them from the labels). */
+  private readonly configRefs = new Map<string, { name: string; id: string }>();
   /** Stored configs by name (content-named, so never stale), with their sha256 as agents report it. */
   private readonly configTexts = new Map<string, { text: string; sha: string }>();
   /** Per cluster, the config its last rollout replaced and when that rollout started. */
@@ -363,7 +366,7 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
   }
 
   /** The front door's nginx.conf for the current desired state, rendered once per state. */
-  async frontDoorConfig(_liveSha = ''): Promise<string | undefined> {
+  frontDoorConfig(): string | undefined {
     const desired = this.latest;
     if (!desired) return undefined;
     if (this.frontDoorText?.for !== desired) {
@@ -447,7 +450,11 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
     const ext = this.extensionOf(cluster) ?? this.defaultExt();
     const proxy = this.snapshot?.services.find((s) => s.name === proxyServiceName(cluster, ext));
     const name = proxy?.labels[CONFIG_LABEL];
-    return name ? findProxyConfig(this.deps.docker, name) : undefined;
+    if (!name) return undefined;
+    // Content-named, so a name always means the same object: look it up once, not on every agent poll.
+    const known = this.configRefs.get(name) ?? (await findProxyConfig(this.deps.docker, name));
+    if (known) this.configRefs.set(name, known);
+    return known;
   }
 
   private async configText(name: string): Promise<{ text: string; sha: string } | undefined> {
@@ -540,14 +547,13 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
     const tasks = (await this.deps.docker.listTasks({
       filters: JSON.stringify({ service: [name], 'desired-state': ['running'] }),
     } as object)) as ProxyTask[];
-    const configs = svc.Spec?.TaskTemplate?.ContainerSpec?.Configs as { ConfigName: string }[] | undefined;
-    const running = tasks.filter((t) => t.Status?.State === 'running');
-    const desired = svc.Spec?.Mode?.Replicated?.Replicas ?? 0;
     // The label may lag while Swarm rolls tasks (see ProxyServiceManager); the leader's own record does not.
     const agentConfig = svc.Spec?.Labels?.[CONFIG_LABEL];
     if (agentConfig !== undefined)
       return this.agentRolloutStatus(cluster, svc, tasks, this.live.get(cluster)?.name ?? agentConfig);
+    const configs = svc.Spec?.TaskTemplate?.ContainerSpec?.Configs as { ConfigName: string }[] | undefined;
     const configName = configs?.[0]?.ConfigName ?? '';
+    const running = tasks.filter((t) => t.Status?.State === 'running');
     return {
       cluster,
       service: name,
@@ -555,7 +561,7 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
       message: svc.UpdateStatus?.Message ?? '',
       configName,
       tasksRunning: running.length,
-      tasksDesired: desired,
+      tasksDesired: svc.Spec?.Mode?.Replicated?.Replicas ?? 0,
       tasksServing: running.filter((t) => t.Spec?.ContainerSpec?.Configs?.[0]?.ConfigName === configName)
         .length,
       stuck: stuckReason(tasks, Date.now()),
@@ -670,8 +676,7 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
       inSync,
       behindSeconds: inSync ? 0 : (Date.now() - since) / 1000,
       networks: c.model.networks.length,
-      routes:
-        c.model.virtualHosts.reduce((n, vh) => n + vh.locations.length, 0) + c.model.passthroughHosts.length,
+      routes: routeCount(c.model),
       services: c.model.services.length,
       rollout: rollout ?? null,
     };

@@ -17,6 +17,7 @@ import {
   createTestService,
   docker,
   gwbridgeGateway,
+  nginxWorkerPids,
   tasksMeantToRun,
   testPrefix,
   updateService,
@@ -59,14 +60,11 @@ async function proxyState(): Promise<ProxyState> {
   const tasks = (await tasksMeantToRun(client, `${cluster}-proxy`)).filter(
     (t) => t.Status?.State === 'running',
   );
-  const workers: string[] = [];
-  for (const t of tasks) {
-    const id =
-      (t.Status as { ContainerStatus?: { ContainerID?: string } }).ContainerStatus?.ContainerID ?? '';
-    const top = (await client.getContainer(id).top()) as { Processes: string[][] };
-    for (const p of top.Processes) if (p.at(-1)?.includes('nginx: worker process')) workers.push(p[1] ?? '');
-  }
-  return { config: config ?? '', tasks: tasks.map((t) => t.ID).sort(), workers: workers.sort() };
+  return {
+    config: config ?? '',
+    tasks: tasks.map((t) => t.ID).sort(),
+    workers: await nginxWorkerPids(client, `${cluster}-proxy`),
+  };
 }
 
 /** The nginx.conf the (first) proxy task runs now. */

@@ -68,3 +68,7 @@ export interface ClusterModel {
   services: string[];
   conflicts: Conflict[];
 }
+
+/** Routes a cluster serves: one per host and path, one per TLS passthrough host. */
+export const routeCount = (model: ClusterModel): number =>
+  model.virtualHosts.reduce((n, vh) => n + vh.locations.length, 0) + model.passthroughHosts.length;

@@ -8,4 +8,5 @@ export type {
   Pool,
   VirtualHost,
 } from './cluster-model.js';
+export { routeCount } from './cluster-model.js';
 export type { AppRoute, BackendMode, Redirect, RouteSpec, TlsSecrets } from './route-spec.js';

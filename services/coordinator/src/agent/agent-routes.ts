@@ -11,11 +11,8 @@ export const agentToken = (apiToken: string): string =>
   createHmac('sha256', apiToken).update('signalbox agent, read-only').digest('hex');
 
 export interface AgentBackend {
-  /**
-   * The front door's nginx.conf for the current desired state, undefined before the first pass; `liveSha`
-   * is the sha256 of the config the asking agent runs.
-   */
-  frontDoorConfig(liveSha: string): Promise<string | undefined>;
+  /** The front door's nginx.conf for the current desired state; undefined before the first pass. */
+  frontDoorConfig(): string | undefined;
   /** A cluster's run-time targets in the wire format; undefined for a cluster that does not exist. */
   clusterTargets(cluster: string): { version: string; text: string } | undefined;
   /** What a proxy's agent should run now (see Coordinator.agentConfig). */
@@ -49,9 +46,7 @@ export function agentRoutes(backend: AgentBackend, apiToken: string, log: Logger
   const reported = new Map<string, string>();
   const router = Router();
   const agentsOnly = requireToken(agentToken(apiToken), 'signalbox agent');
-  router.get(FRONT_DOOR_CONFIG_PATH, agentsOnly, (req, res, next) => {
-    serveFrontDoorConfig(req, res).catch(next);
-  });
+  router.get(FRONT_DOOR_CONFIG_PATH, agentsOnly, (req, res) => serveFrontDoorConfig(req, res));
   // Long poll: `?after=<version>` waits until the cluster's targets differ from that version.
   router.get('/v1/clusters/:cluster/targets', agentsOnly, async (req, res) => {
     if (!backend.isLeader()) {
@@ -83,18 +78,18 @@ export function agentRoutes(backend: AgentBackend, apiToken: string, log: Logger
     }
     res.type('text/plain').send(current.text);
   });
-  const serveFrontDoorConfig = async (req: Request, res: Response): Promise<void> => {
+  const serveFrontDoorConfig = (req: Request, res: Response): void => {
     // The agent keeps its config and asks again; DNS round robin soon brings it to the leader.
     if (!backend.isLeader()) {
       res.status(503).type('text/plain').send('standby coordinator; ask the leader\n');
       return;
     }
-    const live = String(req.headers['x-signalbox-live'] ?? '');
-    const config = await backend.frontDoorConfig(live);
+    const config = backend.frontDoorConfig();
     if (config === undefined) {
       res.status(503).type('text/plain').send('no desired state yet\n');
       return;
     }
+    const live = String(req.headers['x-signalbox-live'] ?? '');
     const peer = req.socket.remoteAddress ?? '';
     if (live !== '' && reported.get(peer) !== live) {
       reported.set(peer, live);

@@ -86,8 +86,4 @@ export class InPlaceGate {
     for (const [task, r] of this.clusters.get(cluster)?.reports ?? []) if (r.refused === target) return task;
     return undefined;
   }
-
-  forget(cluster: string): void {
-    this.clusters.delete(cluster);
-  }
 }

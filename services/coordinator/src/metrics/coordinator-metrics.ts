@@ -1,5 +1,6 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { DesiredState } from '#shared/desired/index.js';
+import { routeCount } from '#shared/model/index.js';
 
 /**
  * The coordinator's Prometheus metrics. One registry per coordinator instead of prom-client's global one,
@@ -102,10 +103,8 @@ export class CoordinatorMetrics {
     this.routesPerCluster.reset();
     this.servicesPerCluster.reset();
     for (const c of desired.clusters) {
-      const routes =
-        c.model.virtualHosts.reduce((n, vh) => n + vh.locations.length, 0) + c.model.passthroughHosts.length;
       this.networksPerProxy.set({ cluster: c.cluster }, c.model.networks.length);
-      this.routesPerCluster.set({ cluster: c.cluster }, routes);
+      this.routesPerCluster.set({ cluster: c.cluster }, routeCount(c.model));
       this.servicesPerCluster.set({ cluster: c.cluster }, c.model.services.length);
     }
     this.rejectedServices.set(desired.routes.rejected.length);
