@@ -42,7 +42,7 @@ export async function startWorker(settings: WorkerSettings, log: Logger): Promis
   const client = coordinatorClient(settings.coordinatorAddress, settings.token);
   const processor = makeConfigJobProcessor({
     coordinator: client,
-    lock: new ClusterLock(redis, keyPrefix, settings.clusterLockMs ?? 30_000),
+    lock: new ClusterLock(redis, keyPrefix, settings.clusterLockMs ?? 30_000, log),
     validator: new NginxValidator(),
     workerId: settings.workerId,
     serverInfo: settings.serverInfo,

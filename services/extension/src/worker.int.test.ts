@@ -167,4 +167,20 @@ describe('extension workers on a real swarm', () => {
     expect(second?.token).toBeGreaterThan(first?.token ?? 0);
     await second?.release();
   });
+
+  it('keeps a worker alive when its Redis connection closes under a held lock, and says so', async () => {
+    const lines: string[] = [];
+    const log = pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) });
+    const own = redis();
+    const lock = new ClusterLock(own, `${keyPrefix}:locktest`, 300, log);
+    const held = await lock.tryAcquire('closing', 'a');
+    expect(held).toBeDefined();
+    await own.quit();
+    // Renewals fire every 100 ms; a rejected one would fail this run as an unhandled rejection.
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    const warnings = lines.map((line) => JSON.parse(line) as { msg: string; cluster: string });
+    expect(warnings).toEqual([
+      expect.objectContaining({ msg: 'cluster lock renewal failed', cluster: 'closing' }),
+    ]);
+  });
 });
