@@ -6,6 +6,8 @@ export interface LoadResult {
   failures: { at: number; status: number | string; body?: string }[];
   /** When each answering backend (the app replies with its task's hostname) was first seen. */
   firstSeen: Map<string, number>;
+  /** Every answered request: when it finished and how long it took, for latency over time. */
+  samples: { at: number; ms: number; ok: boolean }[];
 }
 
 /**
@@ -18,11 +20,12 @@ export function steadyLoad(
   options: { concurrency?: number; maxMs?: number; keepAlive?: boolean } = {},
 ): { current: () => LoadResult; stop: () => Promise<LoadResult> } {
   const agent = new Agent({ keepAlive: options.keepAlive ?? true, maxSockets: options.concurrency ?? 4 });
-  const result: LoadResult = { requests: 0, failures: [], firstSeen: new Map() };
+  const result: LoadResult = { requests: 0, failures: [], firstSeen: new Map(), samples: [] };
   const deadline = Date.now() + (options.maxMs ?? 180_000);
   let stopped = false;
   const once = () =>
     new Promise<void>((resolve) => {
+      const sent = Date.now();
       const req = request(
         { host: '127.0.0.1', port, path: '/', agent, headers: { host }, timeout: 5_000 },
         (res) => {
@@ -32,6 +35,7 @@ export function steadyLoad(
           });
           res.on('end', () => {
             result.requests += 1;
+            result.samples.push({ at: Date.now(), ms: Date.now() - sent, ok: res.statusCode === 200 });
             if (res.statusCode === 200) {
               const backend = body.trim();
               if (!result.firstSeen.has(backend)) result.firstSeen.set(backend, Date.now());
@@ -48,6 +52,7 @@ export function steadyLoad(
       req.on('timeout', () => req.destroy(new Error('timeout')));
       req.on('error', (e) => {
         result.requests += 1;
+        result.samples.push({ at: Date.now(), ms: Date.now() - sent, ok: false });
         result.failures.push({ at: Date.now(), status: e.message });
         resolve();
       });

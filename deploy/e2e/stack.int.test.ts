@@ -116,20 +116,23 @@ async function createApp(
 }
 
 /** The `signalbox` CLI against the deployed coordinator's published API port. */
-async function cliRun(args: string[]): Promise<{ code: number; stdout: string }> {
+async function cliRun(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
+  let stderr = '';
   const io: CliIo = {
     stdout: (t) => {
       stdout += t;
     },
-    stderr: () => {},
+    stderr: (t) => {
+      stderr += t;
+    },
     readFile: async () => '',
   };
   const code = await cli(args, io, {
     SIGNALBOX_COORDINATOR: `127.0.0.1:${ports.api}`,
     SIGNALBOX_GRPC_TOKEN: apiToken,
   });
-  return { code, stdout };
+  return { code, stdout, stderr };
 }
 
 /** A self-signed certificate for host(name) as the secrets `<prefix>-<name>.cert` and `.key`; returns the cert. */
@@ -602,15 +605,19 @@ describe('operating the deployed stack', () => {
   }, 100_000);
 
   it('answers `signalbox status` on the published API port, every cluster in sync', async () => {
+    let last = '';
     const status = await waitFor(
       'all clusters in sync',
       async () => {
-        const { code, stdout } = await cliRun(['status', '--json']);
+        const { code, stdout, stderr } = await cliRun(['status', '--json']);
         const s = code === 0 ? (JSON.parse(stdout) as StatusReport__Output) : undefined;
+        last = s ? JSON.stringify({ clusters: s.clusters, queue: s.queue }) : `exit ${code}: ${stderr}`;
         return s?.clusters.every((c) => c.inSync) ? s : undefined;
       },
       120_000,
-    );
+    ).catch((e: Error) => {
+      throw new Error(`${e.message}; last status: ${last}`);
+    });
     expect(status.leader).toBe(true);
     expect(status.clusters.map((c) => c.name).sort()).toEqual([
       `${prefix}-blue`,

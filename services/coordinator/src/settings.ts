@@ -8,6 +8,9 @@ const Env = z.object({
   SIGNALBOX_CONFIG: z.string().default('/config.toml'),
   SIGNALBOX_GRPC_TOKEN: z.string().optional(),
   SIGNALBOX_INSTANCE: z.string().default(`coordinator-${process.pid}`),
+  // Two installations can share one Redis when their prefixes differ (the workers take the same two).
+  SIGNALBOX_KEY_PREFIX: z.string().min(1).default('signalbox'),
+  SIGNALBOX_QUEUE_PREFIX: z.string().min(1).default('bull'),
   LOG_LEVEL: LogLevel.optional(),
 });
 
@@ -16,6 +19,8 @@ export interface CoordinatorSettings {
   configWarnings: string[];
   token: string;
   instance: string;
+  keyPrefix: string;
+  queuePrefix: string;
   logLevel: string;
   grpcAddress: string;
   agentAddress: string;
@@ -60,6 +65,8 @@ export function loadCoordinatorSettings(env: NodeJS.ProcessEnv): CoordinatorSett
     configWarnings: warnings,
     token,
     instance: e.SIGNALBOX_INSTANCE,
+    keyPrefix: e.SIGNALBOX_KEY_PREFIX,
+    queuePrefix: e.SIGNALBOX_QUEUE_PREFIX,
     logLevel: e.LOG_LEVEL ?? config.LogLevel,
     grpcAddress: grpcAddress(config.ListenAddr),
     agentAddress: config.AgentListenAddr,

@@ -36,12 +36,12 @@ export async function startCoordinator(
   log: Logger,
   options: { keyPrefix?: string; queuePrefix?: string; leaseTtlMs?: number; docker?: Docker } = {},
 ): Promise<RunningCoordinator> {
-  const keyPrefix = options.keyPrefix ?? 'signalbox';
+  const keyPrefix = options.keyPrefix ?? settings.keyPrefix;
   const docker = options.docker ?? dockerFromUrl(settings.config.DockerURL);
   const redis = new Redis(settings.config.RedisURL, { maxRetriesPerRequest: null });
   const queue = new Queue<ConfigJobData>(CONFIG_QUEUE, {
     connection: redis,
-    prefix: options.queuePrefix ?? 'bull',
+    prefix: options.queuePrefix ?? settings.queuePrefix,
   });
   const metrics = new CoordinatorMetrics();
   const lease = new LeaderLease(

@@ -1,0 +1,53 @@
+/**
+ * `npm run loadtest [-- --quick] [scenario …]`: the load, scale and fault suite against the real swarm,
+ * Redis and nginx on this machine. Scenarios: convergence, storms, rolling, workers, faults (all by
+ * default). Each runs in a Signalbox of its own (coordinator and workers in this process, proxies and a
+ * front door on the swarm), prints its tables, writes JSON and SVG plots to loadtest/results/, and removes
+ * everything it created, also when it fails. `--quick` shrinks every size (the test command runs a quick
+ * subset as loadtest/suite/loadtest-quick.int.test.ts). Traffic goes only to 127.0.0.1; every loop and wait
+ * has a count and a time limit.
+ */
+import { join } from 'node:path';
+import { runConvergence } from './suite/convergence.js';
+import { type LoadEnv, type LoadEnvOptions, startLoadEnv } from './suite/environment.js';
+import { runFaults } from './suite/faults.js';
+import { Report } from './suite/report.js';
+import { runRollingUpdate, runStorms } from './suite/storms.js';
+import { runWorkerScaling } from './suite/worker-scaling.js';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const chosen = args.filter((a) => !a.startsWith('--'));
+const wanted = (name: string) => chosen.length === 0 || chosen.includes(name);
+const size = (full: number, small: number) => (quick ? small : full);
+const report = new Report(join(import.meta.dirname, 'results'));
+
+async function within<T>(options: LoadEnvOptions, run: (env: LoadEnv) => Promise<T>): Promise<T> {
+  const env = await startLoadEnv(options);
+  try {
+    return await run(env);
+  } finally {
+    await env.stop();
+  }
+}
+
+if (wanted('convergence'))
+  report.convergence(
+    await within({ clusters: 4 }, (env) =>
+      runConvergence(env, { services: size(1000, 50), trials: size(50, 5) }),
+    ),
+  );
+if (wanted('storms')) report.storms(await within({ clusters: 4 }, (env) => runStorms(env, size(200, 20))));
+if (wanted('rolling'))
+  report.rolling(await within({ clusters: 1 }, (env) => runRollingUpdate(env, size(20, 6))));
+if (wanted('workers')) {
+  const clusters = size(12, 4);
+  report.workers(
+    await within({ clusters, workers: 1 }, (env) =>
+      runWorkerScaling(env, quick ? [1, 2] : [1, 2, 4], size(3, 1)),
+    ),
+    clusters,
+  );
+}
+if (wanted('faults')) report.faults(await runFaults({ quick }));
+process.exit(0);

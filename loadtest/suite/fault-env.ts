@@ -1,0 +1,298 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { openSync, readFileSync, writeFileSync } from 'node:fs';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { coordinatorClient, unary } from '#coordinator-client/coordinator-client.js';
+import type { StatusReport__Output } from '#shared/gen/signalbox/v1/StatusReport.js';
+import { CONFIG_QUEUE } from '#shared/jobs/config-job.js';
+import { type RunningWorker, startWorker } from '../../services/extension/src/start-worker.js';
+import {
+  cleanUpRun,
+  TEST_TOKEN,
+  type TestFrontDoor,
+  writeCoordinatorConfig,
+} from '../../testing/coordinator-harness.js';
+import { docker, gwbridgeGateway, testPrefix, waitFor } from '../../testing/swarm.js';
+import { freePort } from '../../testing/upstreams.js';
+
+const LOCK_MS = 4_000;
+
+/**
+ * The parts the fault suite kills, each a real process or connection it can break: a private redis-server,
+ * two coordinator processes (so the leader can be SIGKILLed), their Docker socket behind a proxy that can cut
+ * every stream, and the agents' coordinator address behind a forwarder that tries each coordinator in turn
+ * (in the stack, `tasks.signalbox_coordinator` resolves to both). Workers run in this process, except the one
+ * a fault SIGKILLs.
+ */
+export class FaultEnv {
+  readonly client = docker();
+  readonly prefix = testPrefix();
+  readonly keyPrefix = this.prefix;
+  readonly cluster = `${this.prefix}-c0`;
+  readonly logDir = tmpdir();
+  frontDoor!: TestFrontDoor;
+  redisPort = 0;
+  private redisProcess: ChildProcess | undefined;
+  private readonly dockerProxy = new BreakableSocketProxy(
+    join(tmpdir(), `${this.prefix}-docker.sock`),
+    '/var/run/docker.sock',
+  );
+  private agentForwarder: Server | undefined;
+  readonly coordinators: {
+    name: string;
+    grpcPort: number;
+    agentPort: number;
+    file: string;
+    child?: ChildProcess;
+  }[] = [];
+  readonly workers: RunningWorker[] = [];
+  private admin: Redis | undefined;
+
+  get redisUrl(): string {
+    return `redis://127.0.0.1:${this.redisPort}`;
+  }
+
+  async start(): Promise<void> {
+    this.redisPort = await freePort();
+    await this.startRedis();
+    await this.dockerProxy.listen();
+    const agentHost = await gwbridgeGateway(this.client);
+    this.frontDoor = {
+      httpPort: await freePort(),
+      httpsPort: await freePort(),
+      agentHost,
+      agentPort: await freePort(),
+    };
+    const base = readFileSync(
+      await writeCoordinatorConfig(
+        this.prefix,
+        [{ extension: 'f', cluster: this.cluster, proxyReplicas: 2 }],
+        this.frontDoor,
+      ),
+      'utf8',
+    );
+    for (const name of ['a', 'b']) {
+      const grpcPort = await freePort();
+      const agentPort = await freePort();
+      const file = join(tmpdir(), `${this.prefix}-${name}.toml`);
+      writeFileSync(
+        file,
+        base
+          .replace(/^ListenAddr = .*$/m, `ListenAddr = "127.0.0.1:${grpcPort}"`)
+          .replace(/^AgentListenAddr = .*$/m, `AgentListenAddr = "${agentHost}:${agentPort}"`)
+          .replace(
+            /^RedisURL = .*$/m,
+            `RedisURL = "${this.redisUrl}"\nDockerURL = "unix://${this.dockerProxy.path}"`,
+          ),
+      );
+      this.coordinators.push({ name, grpcPort, agentPort, file });
+    }
+    this.agentForwarder = forwardInTurn(
+      agentHost,
+      this.frontDoor.agentPort,
+      this.coordinators.map((c) => c.agentPort),
+    );
+    for (const c of this.coordinators) this.startCoordinator(c);
+    await this.addWorker();
+  }
+
+  async startRedis(): Promise<void> {
+    this.redisProcess = spawn(
+      'redis-server',
+      ['--port', String(this.redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      { stdio: 'ignore' },
+    );
+    this.admin?.disconnect();
+    this.admin = new Redis(this.redisUrl, { maxRetriesPerRequest: null });
+    // Refused connections while redis-server starts (or is killed by a fault) are retried by ioredis.
+    this.admin.on('error', () => undefined);
+    await waitFor(
+      'the private redis-server',
+      async () => ((await this.admin?.ping()) === 'PONG' ? true : undefined),
+      10_000,
+    );
+  }
+
+  /** SIGKILL: whatever was in Redis (queue, versions, lease, locks) is gone, as after a crash without persistence. */
+  async killRedis(): Promise<void> {
+    const exited = new Promise((r) => this.redisProcess?.once('exit', r));
+    this.redisProcess?.kill('SIGKILL');
+    await exited;
+  }
+
+  startCoordinator(c: (typeof this.coordinators)[number]): void {
+    const log = openSync(join(this.logDir, `${this.prefix}-coordinator-${c.name}.log`), 'a');
+    c.child = spawn('npx', ['tsx', 'services/coordinator/src/main.ts'], {
+      env: {
+        ...process.env,
+        SIGNALBOX_CONFIG: c.file,
+        SIGNALBOX_GRPC_TOKEN: TEST_TOKEN,
+        SIGNALBOX_INSTANCE: `${this.prefix}-${c.name}`,
+        SIGNALBOX_KEY_PREFIX: this.keyPrefix,
+        SIGNALBOX_QUEUE_PREFIX: this.keyPrefix,
+        LOG_LEVEL: 'info',
+      },
+      stdio: ['ignore', log, log],
+      detached: true,
+    });
+  }
+
+  killCoordinator(c: (typeof this.coordinators)[number]): void {
+    if (c.child?.pid) process.kill(-c.child.pid, 'SIGKILL');
+    c.child = undefined;
+  }
+
+  async addWorker(): Promise<RunningWorker> {
+    const w = await startWorker(
+      {
+        coordinatorAddress: `ipv4:${this.coordinators.map((c) => `127.0.0.1:${c.grpcPort}`).join(',')}`,
+        token: TEST_TOKEN,
+        redisUrl: this.redisUrl,
+        concurrency: 1,
+        workerId: `${this.prefix}-w${this.workers.length}`,
+        serverInfo: 'signalbox/loadtest',
+        queuePrefix: this.keyPrefix,
+        keyPrefix: this.keyPrefix,
+        jobLockMs: LOCK_MS,
+        clusterLockMs: LOCK_MS,
+      },
+      pino({ level: 'silent' }),
+    );
+    this.workers.push(w);
+    return w;
+  }
+
+  /** A worker process that a fault can SIGKILL mid-job. */
+  spawnWorker(): ChildProcess {
+    return spawn('npx', ['tsx', 'services/extension/src/main.ts'], {
+      env: {
+        ...process.env,
+        SIGNALBOX_COORDINATOR: `ipv4:${this.coordinators.map((c) => `127.0.0.1:${c.grpcPort}`).join(',')}`,
+        SIGNALBOX_GRPC_TOKEN: TEST_TOKEN,
+        SIGNALBOX_REDIS_URL: this.redisUrl,
+        SIGNALBOX_QUEUE_PREFIX: this.keyPrefix,
+        SIGNALBOX_KEY_PREFIX: this.keyPrefix,
+        SIGNALBOX_JOB_LOCK_MS: String(LOCK_MS),
+        SIGNALBOX_CLUSTER_LOCK_MS: String(LOCK_MS),
+        SIGNALBOX_HTTP_ADDR: '127.0.0.1:0',
+        LOG_LEVEL: 'warn',
+      },
+      stdio: 'ignore',
+      detached: true,
+    });
+  }
+
+  breakDocker(): void {
+    this.dockerProxy.break();
+  }
+
+  healDocker(): void {
+    this.dockerProxy.heal();
+  }
+
+  queue(): Queue {
+    return new Queue(CONFIG_QUEUE, {
+      connection: new Redis(this.redisUrl, { maxRetriesPerRequest: null }),
+      prefix: this.keyPrefix,
+    });
+  }
+
+  /** The status as the current leader reports it; undefined while no coordinator leads. */
+  async leaderStatus(): Promise<{ status: StatusReport__Output; name: string } | undefined> {
+    for (const c of this.coordinators) {
+      if (!c.child) continue;
+      const api = coordinatorClient(`127.0.0.1:${c.grpcPort}`, TEST_TOKEN);
+      try {
+        const status = (await unary(api.GetStatus.bind(api), {}).catch(() => undefined)) as
+          | StatusReport__Output
+          | undefined;
+        if (status?.leader) return { status, name: c.name };
+      } finally {
+        api.close();
+      }
+    }
+    return undefined;
+  }
+
+  async stop(): Promise<void> {
+    for (const w of this.workers) await w.stop(true).catch(() => undefined);
+    for (const c of this.coordinators) this.killCoordinator(c);
+    this.agentForwarder?.close();
+    this.dockerProxy.close();
+    // The whole Redis is this run's and dies with it; cleanUpRun only needs it for the key scan.
+    await cleanUpRun(this.client, this.admin ?? new Redis(this.redisUrl), this.prefix, this.keyPrefix, [
+      this.cluster,
+    ]);
+    this.redisProcess?.kill('SIGKILL');
+  }
+}
+
+/** A unix socket that pipes to `target` until `break()`, which cuts every open stream and refuses new ones. */
+class BreakableSocketProxy {
+  private server: Server | undefined;
+  private broken = false;
+  private readonly open = new Set<Socket>();
+
+  constructor(
+    readonly path: string,
+    private readonly target: string,
+  ) {}
+
+  listen(): Promise<void> {
+    this.server = createServer((downstream) => {
+      if (this.broken) return downstream.destroy();
+      const upstream = connect(this.target);
+      for (const s of [downstream, upstream]) {
+        this.open.add(s);
+        s.on('close', () => this.open.delete(s));
+        s.on('error', () => undefined);
+      }
+      downstream.pipe(upstream).pipe(downstream);
+      downstream.on('close', () => upstream.destroy());
+      upstream.on('close', () => downstream.destroy());
+    });
+    return new Promise((resolve) => this.server?.listen(this.path, resolve));
+  }
+
+  break(): void {
+    this.broken = true;
+    for (const s of this.open) s.destroy();
+  }
+
+  heal(): void {
+    this.broken = false;
+  }
+
+  close(): void {
+    this.break();
+    this.server?.close();
+  }
+}
+
+/** Listens on host:port and sends each connection to the first of `ports` (on host) that accepts it. */
+function forwardInTurn(host: string, port: number, ports: number[]): Server {
+  const server = createServer((client) => {
+    client.pause();
+    client.on('error', () => undefined);
+    const attempt = (i: number) => {
+      if (i >= ports.length) return client.destroy();
+      const upstream = connect(ports[i] as number, host);
+      let connected = false;
+      upstream.on('error', () => (connected ? client.destroy() : attempt(i + 1)));
+      upstream.once('connect', () => {
+        connected = true;
+        client.pipe(upstream).pipe(client);
+        client.on('close', () => upstream.destroy());
+        upstream.on('close', () => client.destroy());
+        client.resume();
+      });
+    };
+    attempt(0);
+  });
+  server.listen(port, host);
+  return server;
+}
