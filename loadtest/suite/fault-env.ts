@@ -273,16 +273,21 @@ class BreakableSocketProxy {
   }
 }
 
-/** Listens on host:port and sends each connection to the first of `ports` (on host) that accepts it. */
+/**
+ * Listens on host:port and hands each connection to the next of `ports` (on host) in turn, skipping one that
+ * refuses: what DNS round robin over `tasks.signalbox_coordinator` gives the agents in the stack.
+ */
 function forwardInTurn(host: string, port: number, ports: number[]): Server {
+  let turn = 0;
   const server = createServer((client) => {
     client.pause();
     client.on('error', () => undefined);
-    const attempt = (i: number) => {
-      if (i >= ports.length) return client.destroy();
-      const upstream = connect(ports[i] as number, host);
+    const first = turn++;
+    const attempt = (tried: number) => {
+      if (tried >= ports.length) return client.destroy();
+      const upstream = connect(ports[(first + tried) % ports.length] as number, host);
       let connected = false;
-      upstream.on('error', () => (connected ? client.destroy() : attempt(i + 1)));
+      upstream.on('error', () => (connected ? client.destroy() : attempt(tried + 1)));
       upstream.once('connect', () => {
         connected = true;
         client.pipe(upstream).pipe(client);

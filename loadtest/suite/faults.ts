@@ -120,18 +120,22 @@ export async function runFaults(options: { quick: boolean }): Promise<FaultResul
       const proxies = managed
         .filter((s) => s.Spec?.Labels?.[CLUSTER_LABEL] === cluster)
         .map((s) => s.Spec?.Name);
-      if (proxies.length !== 1)
-        throw new Error(`${what}: expected one proxy service for ${cluster}, found ${proxies.join(', ')}`);
+      // The proxy and its placeholder that keeps the cluster's networks warm on the node; nothing else.
+      if (proxies.sort().join(',') !== `${cluster}-proxy,${cluster}-proxy-warm`)
+        throw new Error(
+          `${what}: expected the proxy of ${cluster} and its placeholder, found ${proxies.join(', ')}`,
+        );
       const configs = await client.listConfigs({
         filters: JSON.stringify({ label: [`${CLUSTER_LABEL}=${cluster}`] }),
       } as object);
       // Five kept for rollback plus the one in use, at most.
       if (configs.length > 6)
         throw new Error(`${what}: ${configs.length} stored configs for ${cluster}, more than pruning keeps`);
-      const counts = (await queue?.getJobCounts('waiting', 'active', 'delayed')) ?? {};
-      if (Object.values(counts).some((n) => n > 0))
-        throw new Error(`${what}: jobs still queued: ${JSON.stringify(counts)}`);
-      return `${configs.length} configs, 1 proxy service, queue empty`;
+      await waitFor(`${what}: the job queue drained`, async () => {
+        const counts = (await queue?.getJobCounts('waiting', 'active', 'delayed')) ?? {};
+        return Object.values(counts).every((n) => n === 0) ? true : undefined;
+      });
+      return `in sync, ${configs.length} stored configs, no extra service, queue empty`;
     };
 
     await endState('first start', 300_000);
@@ -223,27 +227,28 @@ export async function runFaults(options: { quick: boolean }): Promise<FaultResul
       env.healDocker();
     });
 
+    let rolledBack = '';
     await fault(
       'proxy task fails its health check (bad certificate): rolled back',
       async () => {
-        const failedBefore = (await queue?.getFailed())?.length ?? 0;
+        const failedBefore = new Set(((await queue?.getFailed()) ?? []).map((j) => j.id));
         await changeAux({
           'com.docker.lb.ssl_cert': `${prefix}.bad-cert`,
           'com.docker.lb.ssl_key': `${prefix}.bad-cert`,
         });
         const badPath = auxPath;
-        await waitFor(
+        const failed = await waitFor(
           'the rolled-back job',
-          async () => (((await queue?.getFailed())?.length ?? 0) > failedBefore ? true : undefined),
+          async () => (await queue?.getFailed())?.find((j) => !failedBefore.has(j.id)),
           240_000,
         );
+        rolledBack = failed.failedReason;
         // The broken route never went live: the old config still serves the previous aux path.
         if (await answers(auxHost, badPath))
           throw new Error(`${auxHost}${badPath} answers: the failed config went live`);
         await changeAux();
       },
-      async () =>
-        `the failed rollout was rolled back; ${(await queue?.getFailed())?.length ?? 0} failed job(s) recorded`,
+      async () => `the job failed with "${rolledBack.slice(0, 90)}"`,
     );
 
     await fault(

@@ -43,6 +43,10 @@ export async function startCoordinator(
     connection: redis,
     prefix: options.queuePrefix ?? settings.queuePrefix,
   });
+  // Without listeners ioredis and BullMQ print connection errors unstructured; ioredis keeps reconnecting.
+  const redisLog = log.child({ component: 'redis' });
+  redis.on('error', (err: Error) => redisLog.warn({ err: err.message }, 'redis connection error'));
+  queue.on('error', (err: Error) => redisLog.warn({ err: err.message }, 'job queue error'));
   const metrics = new CoordinatorMetrics();
   const lease = new LeaderLease(
     redis,

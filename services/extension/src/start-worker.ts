@@ -37,6 +37,9 @@ export interface RunningWorker {
 /** A BullMQ worker on the config queue; holds no Docker socket: every change goes through the coordinator. */
 export async function startWorker(settings: WorkerSettings, log: Logger): Promise<RunningWorker> {
   const redis = new Redis(settings.redisUrl, { maxRetriesPerRequest: null });
+  // Without listeners ioredis and BullMQ print connection errors unstructured; ioredis keeps reconnecting.
+  const redisLog = log.child({ component: 'redis' });
+  redis.on('error', (err: Error) => redisLog.warn({ err: err.message }, 'redis connection error'));
   const keyPrefix = settings.keyPrefix ?? 'signalbox';
   const metrics = new WorkerMetrics();
   const client = coordinatorClient(settings.coordinatorAddress, settings.token);
@@ -52,8 +55,10 @@ export async function startWorker(settings: WorkerSettings, log: Logger): Promis
       await redis.hset(liveVersionKey(keyPrefix), cluster, JSON.stringify(live));
     },
   });
+  const queueConnection = new Redis(settings.redisUrl, { maxRetriesPerRequest: null });
+  queueConnection.on('error', (err: Error) => redisLog.warn({ err: err.message }, 'queue connection error'));
   const worker = new Worker(CONFIG_QUEUE, processor, {
-    connection: new Redis(settings.redisUrl, { maxRetriesPerRequest: null }),
+    connection: queueConnection,
     prefix: settings.queuePrefix ?? 'bull',
     concurrency: settings.concurrency,
     // A worker that dies mid-job stops renewing its lock; after this long another worker picks the job up.
@@ -64,6 +69,7 @@ export async function startWorker(settings: WorkerSettings, log: Logger): Promis
     if (job?.processedOn && job.finishedOn)
       metrics.jobDuration.observe((job.finishedOn - job.processedOn) / 1000);
   };
+  worker.on('error', (err) => redisLog.warn({ err: err.message }, 'worker error'));
   worker.on('completed', (job) => {
     metrics.jobs.inc({ result: 'done' });
     observeDuration(job);
@@ -98,6 +104,7 @@ export async function startWorker(settings: WorkerSettings, log: Logger): Promis
       await worker.close(force);
       client.close();
       redis.disconnect();
+      queueConnection.disconnect();
     },
   };
 }

@@ -88,7 +88,9 @@ export function coordinatorHandlers(
         })
         .catch((e: unknown) => {
           const status = (e as { grpcCode?: grpc.status }).grpcCode ?? grpc.status.INTERNAL;
-          log.error({ rpc: name, err: (e as Error).message }, 'gRPC call failed');
+          // Refusals are the caller's mistake or a standby doing its job: only a server fault is an error.
+          const level = status === grpc.status.INTERNAL || status === grpc.status.UNKNOWN ? 'error' : 'info';
+          log[level]({ rpc: name, code: grpc.status[status], err: (e as Error).message }, 'gRPC call failed');
           observe(name, grpc.status[status] ?? String(status));
           callback(fail(status, (e as Error).message) as grpc.ServiceError);
         });
