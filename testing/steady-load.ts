@@ -11,13 +11,14 @@ export interface LoadResult {
 }
 
 /**
- * Bounded load on 127.0.0.1 (keep-alive unless `keepAlive: false`): `concurrency` clients each send one request after another to `host`
- * until `stop()` or `maxMs`, never retrying, and record every failure and the first answer of each backend.
+ * Bounded load on 127.0.0.1, or `address` (a test host of our own) (keep-alive unless `keepAlive: false`):
+ * `concurrency` clients each send one request after another to `host` until `stop()` or `maxMs`, never
+ * retrying, and record every failure and the first answer of each backend.
  */
 export function steadyLoad(
   port: number,
   host: string,
-  options: { concurrency?: number; maxMs?: number; keepAlive?: boolean } = {},
+  options: { concurrency?: number; maxMs?: number; keepAlive?: boolean; address?: string } = {},
 ): { current: () => LoadResult; stop: () => Promise<LoadResult> } {
   const agent = new Agent({ keepAlive: options.keepAlive ?? true, maxSockets: options.concurrency ?? 4 });
   const result: LoadResult = { requests: 0, failures: [], firstSeen: new Map(), samples: [] };
@@ -27,7 +28,7 @@ export function steadyLoad(
     new Promise<void>((resolve) => {
       const sent = Date.now();
       const req = request(
-        { host: '127.0.0.1', port, path: '/', agent, headers: { host }, timeout: 5_000 },
+        { host: options.address ?? '127.0.0.1', port, path: '/', agent, headers: { host }, timeout: 5_000 },
         (res) => {
           let body = '';
           res.on('data', (b: Buffer) => {

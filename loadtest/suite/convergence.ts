@@ -1,4 +1,4 @@
-import { createTestNetwork, createTestService, updateService } from '../../testing/swarm.js';
+import { createTestNetwork, createTestService, tasksMeantToRun, updateService } from '../../testing/swarm.js';
 import { type LoadEnv, untilAnswer } from './environment.js';
 import { type Summary, summarize } from './stats.js';
 
@@ -30,7 +30,8 @@ export async function runConvergence(env: LoadEnv, options: ConvergenceOptions):
   const { client, prefix, clusters } = env;
   const networks = Math.max(1, Math.ceil((options.services + options.trials) / PER_NETWORK));
   const netOf = (i: number) => `${prefix}-n${i % networks}`;
-  const clusterOf = (i: number) => clusters[i % clusters.length] as string;
+  // Each network belongs to one cluster, as the planner would arrange it: a proxy joins only its own.
+  const clusterOf = (i: number) => clusters[(i % networks) % clusters.length] as string;
   const labels = (host: string, i: number) => ({
     'com.docker.lb.hosts': host,
     'com.docker.lb.port': '8080',
@@ -54,6 +55,24 @@ export async function runConvergence(env: LoadEnv, options: ConvergenceOptions):
   await env.inSync(`${options.services} services routed`, 900_000);
   const firstSyncSeconds = (Date.now() - t0) / 1000;
 
+  /** When the service's newest task turned running, by Swarm's clock (the same host's). */
+  const newestRunning = async (name: string): Promise<number | undefined> => {
+    const times = (await tasksMeantToRun(client, name))
+      .filter((t) => t.Status?.State === 'running')
+      .map((t) => Date.parse(t.Status?.Timestamp ?? ''))
+      .filter((n) => !Number.isNaN(n));
+    return times.length > 0 ? Math.max(...times) : undefined;
+  };
+  const afterRunning: { create: number[]; scale: number[] } = { create: [], scale: [] };
+  const fromRunning = async (
+    kind: 'create' | 'scale',
+    name: string,
+    sent: number,
+    ms: number | undefined,
+  ) => {
+    const running = ms === undefined ? undefined : await newestRunning(name);
+    if (ms !== undefined && running !== undefined) afterRunning[kind].push(Math.max(0, sent + ms - running));
+  };
   const created: number[] = [];
   const scaled: number[] = [];
   const removed: number[] = [];
@@ -74,26 +93,22 @@ export async function runConvergence(env: LoadEnv, options: ConvergenceOptions):
       labels: labels(host, i),
     });
     let first = '';
-    record(
-      created,
-      'create',
-      await untilAnswer(
-        env,
-        host,
-        (r) => {
-          first = r.body.trim();
-          return r.status === 200;
-        },
-        sent,
-      ),
+    const createMs = await untilAnswer(
+      env,
+      host,
+      (r) => {
+        first = r.body.trim();
+        return r.status === 200;
+      },
+      sent,
     );
+    record(created, 'create', createMs);
+    await fromRunning('create', name, sent, createMs);
     sent = Date.now();
     await updateService(client, name, () => ({ Mode: { Replicated: { Replicas: 2 } } }));
-    record(
-      scaled,
-      'scale',
-      await untilAnswer(env, host, (r) => r.status === 200 && r.body.trim() !== first, sent),
-    );
+    const scaleMs = await untilAnswer(env, host, (r) => r.status === 200 && r.body.trim() !== first, sent);
+    record(scaled, 'scale', scaleMs);
+    await fromRunning('scale', name, sent, scaleMs);
     sent = Date.now();
     await client.getService(name).remove();
     record(removed, 'rm', await untilAnswer(env, host, (r) => r.status === 503, sent));
@@ -114,6 +129,8 @@ export async function runConvergence(env: LoadEnv, options: ConvergenceOptions):
     changes: [
       row('service create (1 task)', 'host answers 200', created, timedOut.create),
       row('service scale 1 → 2', 'the new task answers', scaled, timedOut.scale),
+      row('new service: task running', 'host answers 200', afterRunning.create, 0),
+      row('scale: new task running', 'it answers', afterRunning.scale, 0),
       row('service rm', 'host answers 503', removed, timedOut.rm),
     ],
   };

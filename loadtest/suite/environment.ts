@@ -29,6 +29,10 @@ export interface LoadEnv {
   addWorker: () => Promise<RunningWorker>;
   /** Waits until every cluster's proxies serve the desired config. */
   inSync: (what: string, limitMs?: number) => Promise<void>;
+  /** Each cluster's desired config version now. */
+  versions: () => Promise<Map<string, string>>;
+  /** Waits until every cluster's desired version differs from `before`, then until all are in sync. */
+  inSyncAfter: (before: Map<string, string>, what: string, limitMs?: number) => Promise<void>;
   stop: () => Promise<void>;
 }
 
@@ -79,6 +83,32 @@ export async function startLoadEnv(options: LoadEnvOptions): Promise<LoadEnv> {
     workers,
     frontDoor,
     addWorker,
+    versions: async () =>
+      new Map(
+        ((await coordinator.coordinator.status()).clusters ?? []).map((c) => [
+          c.name ?? '',
+          c.desiredVersion ?? '',
+        ]),
+      ),
+    inSyncAfter: async (before, what, limitMs = 300_000) => {
+      const deadline = Date.now() + limitMs;
+      await waitFor(
+        `${what}: a new desired version in every cluster`,
+        async () => {
+          const clusters = (await coordinator.coordinator.status()).clusters ?? [];
+          return clusters.every((c) => c.desiredVersion !== before.get(c.name ?? '')) ? true : undefined;
+        },
+        limitMs,
+      );
+      await waitFor(
+        what,
+        async () => {
+          const clusters = (await coordinator.coordinator.status()).clusters ?? [];
+          return clusters.every((c) => c.inSync) ? true : undefined;
+        },
+        Math.max(1, deadline - Date.now()),
+      );
+    },
     inSync: async (what, limitMs = 300_000) => {
       await waitFor(
         what,

@@ -82,6 +82,8 @@ export class Report {
         s.loadFailed,
       ]),
     );
+    for (const s of results)
+      if (s.failures.length > 0) console.log(`${s.storm}, first failures: ${s.failures.join('; ')}\n`);
   }
 
   rolling(r: RollingUpdateResult): void {

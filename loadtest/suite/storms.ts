@@ -26,6 +26,8 @@ export interface StormResult {
   workerJobsDone: number;
   loadRequests: number;
   loadFailed: number;
+  /** The first few failures of the steady app, with what answered them. */
+  failures: string[];
 }
 
 async function counters(env: LoadEnv) {
@@ -72,6 +74,7 @@ async function measured(
     workerJobsDone: after.done - before.done,
     loadRequests: result.requests,
     loadFailed: result.failures.length,
+    failures: result.failures.slice(0, 5).map((f) => `${f.status} ${f.body ?? ''}`.trim()),
   };
 }
 
@@ -191,9 +194,9 @@ export async function runRollingUpdate(env: LoadEnv, tasks: number): Promise<Rol
         Healthcheck: {
           Test: ['CMD', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:8080/'],
           Interval: 1_000_000_000,
-          Timeout: 2_000_000_000,
-          Retries: 2,
-          StartPeriod: 1_000_000_000,
+          Timeout: 5_000_000_000,
+          Retries: 3,
+          StartPeriod: 2_000_000_000,
         },
         StopGracePeriod: 2_000_000_000,
       },

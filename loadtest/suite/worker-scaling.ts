@@ -52,6 +52,7 @@ export async function runWorkerScaling(
     for (let r = 0; r < rounds; r++) {
       const path = `/w${count}r${r}`;
       const doneBefore = await doneJobs(env);
+      const versionsBefore = await env.versions();
       const started = Date.now();
       await Promise.all(
         apps.map((app) =>
@@ -65,7 +66,7 @@ export async function runWorkerScaling(
           })),
         ),
       );
-      await env.inSync(`round ${r + 1} with ${count} workers`);
+      await env.inSyncAfter(versionsBefore, `round ${r + 1} with ${count} workers`);
       roundSeconds.push((Date.now() - started) / 1000);
       jobs += (await doneJobs(env)) - doneBefore;
       const last = apps.at(-1);

@@ -129,7 +129,7 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
   private latest: DesiredState | undefined;
   private edge: EdgePrerequisites | undefined;
   /** The front door's config, rendered once per desired state however often agents ask. */
-  private frontDoorText: { for: DesiredState; text: string } | undefined;
+  private frontDoorText: { for: DesiredState; text: string; sha: string } | undefined;
   private snapshot: SwarmSnapshot | undefined;
   private readonly live = new Map<string, { name: string; id: string }>();
   private readonly policies = new Map<string, RolloutPolicy>();
@@ -365,8 +365,8 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
     }).catch(() => undefined);
   }
 
-  /** The front door's nginx.conf for the current desired state, rendered once per state. */
-  frontDoorConfig(): string | undefined {
+  /** The front door's nginx.conf for the current desired state, rendered once per state, with its sha256. */
+  frontDoorConfig(): { text: string; sha: string } | undefined {
     const desired = this.latest;
     if (!desired) return undefined;
     if (this.frontDoorText?.for !== desired) {
@@ -378,9 +378,10 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
           tlsPort: ext.TargetSSLPort,
         });
       });
-      this.frontDoorText = { for: desired, text: renderFrontDoor(clusters, defaultFrontDoorOptions()) };
+      const text = renderFrontDoor(clusters, defaultFrontDoorOptions());
+      this.frontDoorText = { for: desired, text, sha: sha256Hex(text) };
     }
-    return this.frontDoorText.text;
+    return this.frontDoorText;
   }
 
   settingsOf(cluster: string) {

@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   cleanUpRun,
   startTestCoordinator,
   startTestWorker,
+  TEST_TOKEN,
   type TestFrontDoor,
 } from '../../../testing/coordinator-harness.js';
 import { get } from '../../../testing/http-client.js';
@@ -17,6 +19,7 @@ import {
   waitFor,
 } from '../../../testing/swarm.js';
 import { freePort } from '../../../testing/upstreams.js';
+import { agentToken } from '../../coordinator/src/agent/agent-routes.js';
 import type { RunningCoordinator } from '../../coordinator/src/start-coordinator.js';
 
 /**
@@ -31,6 +34,7 @@ const r = redis();
 const cluster = `${prefix}-c`;
 const hostA = `a.${prefix}.test`;
 const hostB = `b.${prefix}.test`;
+const hostC = `c.${prefix}.test`;
 let frontDoor: TestFrontDoor;
 let coordinator: RunningCoordinator | undefined;
 let worker: { stop: () => Promise<void> } | undefined;
@@ -155,4 +159,29 @@ describe('front door on a real swarm', () => {
     expect(requests).toBeGreaterThan(10);
     expect(failures).toEqual([]);
   }, 150_000);
+
+  it("holds the front door's config request until a pass changes the config (long poll)", async () => {
+    const url = `http://${frontDoor.agentHost}:${frontDoor.agentPort}/v1/front-door/nginx.conf`;
+    const headers = { authorization: `Bearer ${agentToken(TEST_TOKEN)}` };
+    const current = await (await fetch(url, { headers })).text();
+    const sha = createHash('sha256').update(current).digest('hex');
+    let answered: number | undefined;
+    const held = fetch(`${url}?after=${sha}`, { headers }).then(async (res) => {
+      answered = Date.now();
+      return { status: res.status, text: await res.text() };
+    });
+    await new Promise((res) => setTimeout(res, 1_500));
+    expect(answered).toBeUndefined();
+    const created = Date.now();
+    await createTestService(client, prefix, {
+      name: `${prefix}-c`,
+      networks: [`${prefix}-net`],
+      replicas: 0,
+      labels: appLabels(hostC),
+    });
+    const reply = await held;
+    expect(reply.status).toBe(200);
+    expect(reply.text).toContain(hostC);
+    expect(answered).toBeGreaterThan(created);
+  }, 60_000);
 });

@@ -170,7 +170,8 @@ export const FrontDoorSettings = z
     Labels: z.record(z.string(), z.string()).default({}),
     /** Where the front door's agent fetches its config: the coordinator's agent endpoint. */
     ConfigURL: z.string().default('http://tasks.signalbox_coordinator:8081/v1/front-door/nginx.conf'),
-    PollInterval: duration.default('1s'),
+    // A pause after each answer; the endpoint long-polls, so none is needed to spare the coordinator.
+    PollInterval: duration.default('0s'),
   })
   .strict();
 

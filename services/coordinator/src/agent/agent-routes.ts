@@ -12,7 +12,7 @@ export const agentToken = (apiToken: string): string =>
 
 export interface AgentBackend {
   /** The front door's nginx.conf for the current desired state; undefined before the first pass. */
-  frontDoorConfig(): string | undefined;
+  frontDoorConfig(): { text: string; sha: string } | undefined;
   /** A cluster's run-time targets in the wire format; undefined for a cluster that does not exist. */
   clusterTargets(cluster: string): { version: string; text: string } | undefined;
   /** What a proxy's agent should run now (see Coordinator.agentConfig). */
@@ -46,7 +46,7 @@ export function agentRoutes(backend: AgentBackend, apiToken: string, log: Logger
   const reported = new Map<string, string>();
   const router = Router();
   const agentsOnly = requireToken(agentToken(apiToken), 'signalbox agent');
-  router.get(FRONT_DOOR_CONFIG_PATH, agentsOnly, (req, res) => serveFrontDoorConfig(req, res));
+  router.get(FRONT_DOOR_CONFIG_PATH, agentsOnly, (req, res) => void serveFrontDoorConfig(req, res));
   // Long poll: `?after=<version>` waits until the cluster's targets differ from that version.
   router.get('/v1/clusters/:cluster/targets', agentsOnly, async (req, res) => {
     if (!backend.isLeader()) {
@@ -78,15 +78,12 @@ export function agentRoutes(backend: AgentBackend, apiToken: string, log: Logger
     }
     res.type('text/plain').send(current.text);
   });
-  const serveFrontDoorConfig = (req: Request, res: Response): void => {
+  // Long poll: `?after=<sha256 of the live config>` holds the request until the front door's config
+  // differs (a new host reaches the edge one pass after it appears), 204 when nothing changed in time.
+  const serveFrontDoorConfig = async (req: Request, res: Response): Promise<void> => {
     // The agent keeps its config and asks again; DNS round robin soon brings it to the leader.
     if (!backend.isLeader()) {
       res.status(503).type('text/plain').send('standby coordinator; ask the leader\n');
-      return;
-    }
-    const config = backend.frontDoorConfig();
-    if (config === undefined) {
-      res.status(503).type('text/plain').send('no desired state yet\n');
       return;
     }
     const live = String(req.headers['x-signalbox-live'] ?? '');
@@ -95,7 +92,25 @@ export function agentRoutes(backend: AgentBackend, apiToken: string, log: Logger
       reported.set(peer, live);
       log.info({ agent: peer, live: live.slice(0, 12) }, 'front door reports a new live config');
     }
-    res.type('text/plain').send(config);
+    const after = String(req.query.after ?? '');
+    const gone = new AbortController();
+    res.on('close', () => gone.abort());
+    const deadline = Date.now() + LONG_POLL_MS;
+    let config = backend.frontDoorConfig();
+    while (config?.sha === after && backend.isLeader() && Date.now() < deadline && !gone.signal.aborted) {
+      await backend.nextPass(deadline - Date.now(), gone.signal);
+      config = backend.frontDoorConfig();
+    }
+    if (gone.signal.aborted) return;
+    if (config === undefined) {
+      res.status(503).type('text/plain').send('no desired state yet\n');
+      return;
+    }
+    if (config.sha === after) {
+      res.status(204).end();
+      return;
+    }
+    res.type('text/plain').send(config.text);
   };
   // Long poll: `?after=<sha256 of the live config>` waits until this task should run another config. The
   // agent says who it is and what it runs (and refused) in headers; 204 when nothing changed in time.

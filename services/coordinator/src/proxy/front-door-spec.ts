@@ -36,7 +36,7 @@ export function frontDoorServiceSpec(p: FrontDoorInputs): Record<string, unknown
         Env: [
           `SIGNALBOX_CONFIG_URL=${s.ConfigURL}`,
           `SIGNALBOX_TOKEN_FILE=/run/secrets/${TOKEN_TARGET}`,
-          `SIGNALBOX_POLL_SECONDS=${Math.max(1, Math.round(durationMs(s.PollInterval) / 1000))}`,
+          `SIGNALBOX_POLL_SECONDS=${Math.round(durationMs(s.PollInterval) / 1000)}`,
         ],
         Labels: { [MANAGED_LABEL]: MANAGED_VALUE, [CLUSTER_LABEL]: FRONT_DOOR_CLUSTER },
         StopSignal: 'SIGQUIT',
@@ -50,8 +50,9 @@ export function frontDoorServiceSpec(p: FrontDoorInputs): Record<string, unknown
         ],
         Healthcheck: {
           Test: ['CMD', '/bin/wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:80/_signalbox/health'],
+          // As for the cluster proxies: a late exec on a busy node is not a dead front door.
           Interval: 2_000_000_000,
-          Timeout: 1_000_000_000,
+          Timeout: 5_000_000_000,
           Retries: 3,
         },
       },

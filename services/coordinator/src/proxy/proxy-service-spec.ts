@@ -139,8 +139,10 @@ export function proxyServiceSpec(p: ProxyInputs): Record<string, unknown> {
             '/dev/null',
             `http://127.0.0.1:${ext.TargetPort}/_signalbox/health`,
           ],
+          // A node busy starting hundreds of tasks runs a health check's exec late: with a 1 s timeout the
+          // load test saw healthy proxies killed by Swarm mid-storm. A hung nginx still fails within ~20 s.
           Interval: ns('2s'),
-          Timeout: ns('1s'),
+          Timeout: ns('5s'),
           Retries: 3,
         },
       },
