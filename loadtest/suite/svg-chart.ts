@@ -41,6 +41,7 @@ function frame(
   const h = HEIGHT - PAD.top - PAD.bottom;
   const out = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="sans-serif" font-size="12">`,
+    `<title>${esc(title)}</title>`,
     `<rect width="${WIDTH}" height="${HEIGHT}" fill="white"/>`,
     `<text x="${WIDTH / 2}" y="20" text-anchor="middle" font-size="14">${esc(title)}</text>`,
     `<text x="${PAD.left + w / 2}" y="${HEIGHT - 10}" text-anchor="middle">${esc(xLabel)}</text>`,
