@@ -37,7 +37,9 @@ if (wanted('convergence'))
       runConvergence(env, { services: size(1000, 50), trials: size(50, 5) }),
     ),
   );
-if (wanted('storms')) report.storms(await within({ clusters: 4 }, (env) => runStorms(env, size(200, 20))));
+// Two proxy replicas per cluster, the product's default: the front door retries a task that dies mid-storm.
+if (wanted('storms'))
+  report.storms(await within({ clusters: 4, proxyReplicas: 2 }, (env) => runStorms(env, size(200, 20))));
 if (wanted('rolling'))
   report.rolling(await within({ clusters: 1 }, (env) => runRollingUpdate(env, size(20, 6))));
 if (wanted('workers')) {

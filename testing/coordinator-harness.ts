@@ -18,6 +18,9 @@ import { freePort } from './upstreams.js';
 
 export const TEST_TOKEN = 'test-token-0123456789abcdef';
 
+/** Silent unless SIGNALBOX_TEST_LOG names a pino level (then JSON lines on stderr, to debug a test). */
+const testLog = () => pino({ level: process.env.SIGNALBOX_TEST_LOG ?? 'silent' }, pino.destination(2));
+
 export interface TestCluster {
   /** The `[Extensions.<extension>]` table name. */
   extension: string;
@@ -87,7 +90,7 @@ export async function startTestCoordinator(
     SIGNALBOX_GRPC_TOKEN: TEST_TOKEN,
     SIGNALBOX_INSTANCE: instance,
   });
-  return startCoordinator(settings, pino({ level: 'silent' }), {
+  return startCoordinator(settings, testLog(), {
     keyPrefix,
     queuePrefix: keyPrefix,
     leaseTtlMs: 1_500,
@@ -116,7 +119,7 @@ export async function startTestWorker(
       keyPrefix,
       ...overrides,
     },
-    pino({ level: 'silent' }),
+    testLog(),
   );
   return { ...running, stop: (force = true) => running.stop(force) };
 }

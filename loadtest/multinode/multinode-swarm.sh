@@ -29,6 +29,9 @@ up() {
     ip link set "$BRIDGE" up
   }
   sysctl -qw net.ipv4.ip_forward=1
+  # Docker sets the FORWARD policy to DROP and bridged frames pass iptables (br_netfilter): let the nodes
+  # talk to each other across the bridge.
+  iptables -C FORWARD -i "$BRIDGE" -o "$BRIDGE" -j ACCEPT 2>/dev/null || iptables -I FORWARD -i "$BRIDGE" -o "$BRIDGE" -j ACCEPT
   for n in 1 2 3; do
     local ns=${PREFIX}$n
     if ! ip netns list | grep -qw "$ns"; then
@@ -73,6 +76,7 @@ down() {
     ip link del "${PREFIX}v$n" 2>/dev/null || true
     rm -rf "${BASE:?}/$ns" "/run/$ns"
   done
+  iptables -D FORWARD -i "$BRIDGE" -o "$BRIDGE" -j ACCEPT 2>/dev/null || true
   ip link del "$BRIDGE" 2>/dev/null || true
   rmdir "$BASE" 2>/dev/null || true
   echo "multinode swarm removed" >&2

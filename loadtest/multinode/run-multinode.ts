@@ -263,9 +263,9 @@ async function run(): Promise<void> {
   }
 }
 
-execFileSync('bash', [SCRIPT, 'up'], { stdio: 'inherit' });
 let failed = false;
 try {
+  execFileSync('bash', [SCRIPT, 'up'], { stdio: 'inherit' });
   await run();
 } catch (e) {
   failed = true;

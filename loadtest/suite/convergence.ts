@@ -127,11 +127,11 @@ export async function runConvergence(env: LoadEnv, options: ConvergenceOptions):
     createSeconds,
     firstSyncSeconds,
     changes: [
-      row('service create (1 task)', 'host answers 200', created, timedOut.create),
-      row('service scale 1 → 2', 'the new task answers', scaled, timedOut.scale),
-      row('new service: task running', 'host answers 200', afterRunning.create, 0),
-      row('scale: new task running', 'it answers', afterRunning.scale, 0),
-      row('service rm', 'host answers 503', removed, timedOut.rm),
+      row('create (1 task)', 'host answers 200', created, timedOut.create),
+      row('scale 1 → 2', 'the new task answers', scaled, timedOut.scale),
+      row('create, from task running', 'host answers 200', afterRunning.create, 0),
+      row('scale, from task running', 'the new task answers', afterRunning.scale, 0),
+      row('rm', 'host answers 503', removed, timedOut.rm),
     ],
   };
 }

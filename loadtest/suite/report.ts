@@ -46,9 +46,9 @@ export class Report {
       'convergence.svg',
       lineChart({
         title: `Change → front door answer, ${r.services} services (CDF)`,
-        xLabel: 'ms after the Docker API call',
+        xLabel: 'ms after the Docker API call (or after the task turned running)',
         yLabel: 'share of trials',
-        series: r.changes.map((c) => ({ name: c.kind.replace(/ \(.*\)/, ''), points: cdfPoints(c.ms) })),
+        series: r.changes.map((c) => ({ name: c.kind, points: cdfPoints(c.ms) })),
       }),
     );
   }

@@ -61,12 +61,12 @@ describe('SVG charts', () => {
     const coords = [...svg.matchAll(/[ML]([\d.]+),([\d.]+)/g)].map((m) => [Number(m[1]), Number(m[2])]);
     for (const [x, y] of coords) {
       expect(x).toBeGreaterThanOrEqual(64);
-      expect(x).toBeLessThanOrEqual(720 - 160);
+      expect(x).toBeLessThanOrEqual(720 - 200);
       expect(y).toBeGreaterThanOrEqual(36);
       expect(y).toBeLessThanOrEqual(360 - 48);
     }
     // The highest point of the taller series touches the top of the plot (the axis ends at a round 100).
-    expect(coords).toContainEqual([560, 36]);
+    expect(coords).toContainEqual([520, 36]);
   });
 
   it('draws bars in proportion to their values', () => {

@@ -11,7 +11,7 @@ export interface Series {
 
 const WIDTH = 720;
 const HEIGHT = 360;
-const PAD = { left: 64, right: 160, top: 36, bottom: 48 };
+const PAD = { left: 64, right: 200, top: 36, bottom: 48 };
 const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b'];
 
 const esc = (s: string): string =>
