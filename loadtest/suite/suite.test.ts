@@ -84,4 +84,10 @@ describe('SVG charts', () => {
     expect(heights).toHaveLength(2);
     expect((heights[1] as number) / (heights[0] as number)).toBeCloseTo(2, 5);
   });
+
+  it('gives all-zero data a 0–1 axis', () => {
+    const svg = barChart({ title: 't', yLabel: 'n', bars: [{ label: 'F1', value: 0 }] });
+    const ticks = [...svg.matchAll(/text-anchor="end">([^<]*)</g)].map((m) => m[1]);
+    expect(ticks).toEqual(['0', '0.2', '0.4', '0.6', '0.8', '1']);
+  });
 });

@@ -75,8 +75,9 @@ export function lineChart(opts: {
   series: readonly Series[];
 }): string {
   const all = opts.series.flatMap((s) => s.points);
-  const xMax = Math.max(1e-9, ...all.map(([x]) => x));
-  const yMax = Math.max(1e-9, ...all.map(([, y]) => y));
+  // Axes reach at least 1, so an all-zero series (no failures) gets a readable 0–1 scale.
+  const xMax = Math.max(1, ...all.map(([x]) => x));
+  const yMax = Math.max(1, ...all.map(([, y]) => y));
   const xTop = Math.ceil(xMax / niceStep(xMax)) * niceStep(xMax);
   const yTop = Math.ceil(yMax / niceStep(yMax)) * niceStep(yMax);
   const w = WIDTH - PAD.left - PAD.right;
@@ -107,7 +108,7 @@ export function barChart(opts: {
   yLabel: string;
   bars: readonly { label: string; value: number }[];
 }): string {
-  const yMax = Math.max(1e-9, ...opts.bars.map((b) => b.value));
+  const yMax = Math.max(1, ...opts.bars.map((b) => b.value));
   const yTop = Math.ceil(yMax / niceStep(yMax)) * niceStep(yMax);
   const w = WIDTH - PAD.left - PAD.right;
   const h = HEIGHT - PAD.top - PAD.bottom;
