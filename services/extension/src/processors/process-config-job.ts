@@ -178,12 +178,17 @@ export function makeConfigJobProcessor(deps: ProcessorDeps) {
       let rollback: Rollout__Output | undefined;
       const final = await watchLeaderRollout(deps.coordinator, cluster, (r) => {
         if (!rollback && (r.state.startsWith('rollback') || r.state === 'paused')) rollback = r;
-        void job.updateProgress({
-          stage: 'rollout',
-          state: r.state,
-          running: r.tasksRunning,
-          desired: r.tasksDesired,
-        });
+        // Progress is for operators; Redis going away mid-watch must not become an unhandled rejection.
+        job
+          .updateProgress({
+            stage: 'rollout',
+            state: r.state,
+            running: r.tasksRunning,
+            desired: r.tasksDesired,
+          })
+          .catch((err: Error) =>
+            deps.log.warn({ cluster, err: err.message }, 'rollout progress not recorded'),
+          );
       });
       if (final.stuck) {
         stage('stuck');
