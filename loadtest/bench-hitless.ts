@@ -27,6 +27,7 @@ import {
   startTestCoordinator,
   startTestWorker,
   type TestFrontDoor,
+  testFrontDoor,
 } from '../testing/coordinator-harness.js';
 import { get } from '../testing/http-client.js';
 import { redis, redisPrefix } from '../testing/redis.js';
@@ -174,12 +175,7 @@ async function main(): Promise<PhaseResult[]> {
       'com.docker.lb.context_root_rewrite': 'true',
     }),
   });
-  const frontDoor: TestFrontDoor = {
-    httpPort: await freePort(),
-    httpsPort: await freePort(),
-    agentHost: await gwbridgeGateway(client),
-    agentPort: await freePort(),
-  };
+  const frontDoor = await testFrontDoor(client);
   const coordinator = await startTestCoordinator(
     prefix,
     keyPrefix,

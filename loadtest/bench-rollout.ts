@@ -24,6 +24,7 @@ import {
   startTestCoordinator,
   startTestWorker,
   type TestFrontDoor,
+  testFrontDoor,
 } from '../testing/coordinator-harness.js';
 import { get } from '../testing/http-client.js';
 import { redis, redisPrefix } from '../testing/redis.js';
@@ -169,12 +170,7 @@ async function runScenario(sc: Scenario, index: number): Promise<RolloutResult[]
         ? true
         : undefined,
     );
-    const frontDoor: TestFrontDoor = {
-      httpPort: await freePort(),
-      httpsPort: await freePort(),
-      agentHost: await gwbridgeGateway(client),
-      agentPort: await freePort(),
-    };
+    const frontDoor = await testFrontDoor(client);
     const coordinator = await startTestCoordinator(
       prefix,
       keyPrefix,

@@ -13,7 +13,7 @@ import {
   type WorkerSettings,
 } from '../services/extension/src/start-worker.js';
 import { deleteKeys, REDIS_URL } from './redis.js';
-import { removeLabelledObjects, removeTestObjects, TEST_LABEL } from './swarm.js';
+import { gwbridgeGateway, removeLabelledObjects, removeTestObjects, TEST_LABEL } from './swarm.js';
 import { freePort } from './upstreams.js';
 
 export const TEST_TOKEN = 'test-token-0123456789abcdef';
@@ -37,6 +37,16 @@ export interface TestFrontDoor {
   /** The address the front door's agent reaches this process at (its docker_gwbridge gateway). */
   agentHost: string;
   agentPort: number;
+}
+
+/** Free ports for a front door on 127.0.0.1, its agent reaching this process at the docker_gwbridge gateway. */
+export async function testFrontDoor(client: Docker): Promise<TestFrontDoor> {
+  return {
+    httpPort: await freePort(),
+    httpsPort: await freePort(),
+    agentHost: await gwbridgeGateway(client),
+    agentPort: await freePort(),
+  };
 }
 
 /**

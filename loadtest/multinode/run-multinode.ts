@@ -102,6 +102,22 @@ ConfigURL = "http://${HOST_ADDRESS}:${ports.agent}/v1/front-door/nginx.conf"`
   });
 }
 
+/** A worker in this process on the run's queue and keys, driving `coordinator`. */
+const startMultinodeWorker = (coordinator: RunningCoordinator, name: string) =>
+  startWorker(
+    {
+      coordinatorAddress: `127.0.0.1:${coordinator.grpcPort}`,
+      token: TEST_TOKEN,
+      redisUrl: REDIS_URL,
+      concurrency: 1,
+      workerId: `${prefix}-${name}`,
+      serverInfo: 'signalbox/multinode',
+      queuePrefix: prefix,
+      keyPrefix: prefix,
+    },
+    log,
+  );
+
 async function run(): Promise<void> {
   const keyPrefix = prefix;
   const ports = {
@@ -125,19 +141,7 @@ async function run(): Promise<void> {
     keyPrefix,
     queuePrefix: keyPrefix,
   });
-  const worker = await startWorker(
-    {
-      coordinatorAddress: `127.0.0.1:${coordinator.grpcPort}`,
-      token: TEST_TOKEN,
-      redisUrl: REDIS_URL,
-      concurrency: 1,
-      workerId: `${prefix}-w`,
-      serverInfo: 'signalbox/multinode',
-      queuePrefix: keyPrefix,
-      keyPrefix,
-    },
-    log,
-  );
+  const worker = await startMultinodeWorker(coordinator, 'w');
   const inSync = (c: RunningCoordinator, what: string) =>
     waitFor(
       what,
@@ -206,19 +210,7 @@ async function run(): Promise<void> {
       keyPrefix,
       queuePrefix: keyPrefix,
     });
-    const worker2 = await startWorker(
-      {
-        coordinatorAddress: `127.0.0.1:${coordinator.grpcPort}`,
-        token: TEST_TOKEN,
-        redisUrl: REDIS_URL,
-        concurrency: 1,
-        workerId: `${prefix}-w2`,
-        serverInfo: 'signalbox/multinode',
-        queuePrefix: keyPrefix,
-        keyPrefix,
-      },
-      log,
-    );
+    const worker2 = await startMultinodeWorker(coordinator, 'w2');
     try {
       await waitFor(
         'one proxy replica',

@@ -7,6 +7,7 @@ import {
   startTestCoordinator,
   startTestWorker,
   type TestFrontDoor,
+  testFrontDoor,
 } from '../../testing/coordinator-harness.js';
 import { get, type Reply } from '../../testing/http-client.js';
 import { redis, redisPrefix } from '../../testing/redis.js';
@@ -49,12 +50,7 @@ export async function startLoadEnv(options: LoadEnvOptions): Promise<LoadEnv> {
   const prefix = testPrefix();
   const keyPrefix = redisPrefix();
   const clusters = Array.from({ length: options.clusters }, (_, i) => `${prefix}-c${i}`);
-  const frontDoor: TestFrontDoor = {
-    httpPort: await freePort(),
-    httpsPort: await freePort(),
-    agentHost: await gwbridgeGateway(client),
-    agentPort: await freePort(),
-  };
+  const frontDoor = await testFrontDoor(client);
   const coordinator = await startTestCoordinator(
     prefix,
     keyPrefix,

@@ -14,6 +14,7 @@ import {
   cleanUpRun,
   TEST_TOKEN,
   type TestFrontDoor,
+  testFrontDoor,
   writeCoordinatorConfig,
 } from '../../testing/coordinator-harness.js';
 import { docker, gwbridgeGateway, testPrefix, waitFor } from '../../testing/swarm.js';
@@ -60,13 +61,8 @@ export class FaultEnv {
     this.redisPort = await freePort();
     await this.startRedis();
     await this.dockerProxy.listen();
-    const agentHost = await gwbridgeGateway(this.client);
-    this.frontDoor = {
-      httpPort: await freePort(),
-      httpsPort: await freePort(),
-      agentHost,
-      agentPort: await freePort(),
-    };
+    this.frontDoor = await testFrontDoor(this.client);
+    const { agentHost } = this.frontDoor;
     const base = readFileSync(
       await writeCoordinatorConfig(
         this.prefix,

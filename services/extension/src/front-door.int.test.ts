@@ -6,6 +6,7 @@ import {
   startTestWorker,
   TEST_TOKEN,
   type TestFrontDoor,
+  testFrontDoor,
 } from '../../../testing/coordinator-harness.js';
 import { get } from '../../../testing/http-client.js';
 import { redis, redisPrefix } from '../../../testing/redis.js';
@@ -64,12 +65,7 @@ beforeAll(async () => {
       ? true
       : undefined,
   );
-  frontDoor = {
-    httpPort: await freePort(),
-    httpsPort: await freePort(),
-    agentHost: await gwbridgeGateway(client),
-    agentPort: await freePort(),
-  };
+  frontDoor = await testFrontDoor(client);
   coordinator = await startTestCoordinator(
     prefix,
     keyPrefix,

@@ -8,6 +8,7 @@ import {
   startTestWorker,
   TEST_TOKEN,
   type TestFrontDoor,
+  testFrontDoor,
 } from '../../../testing/coordinator-harness.js';
 import { get } from '../../../testing/http-client.js';
 import { redis, redisPrefix } from '../../../testing/redis.js';
@@ -123,12 +124,7 @@ beforeAll(async () => {
       'com.docker.lb.service_cluster': cluster,
     },
   });
-  frontDoor = {
-    httpPort: await freePort(),
-    httpsPort: await freePort(),
-    agentHost: await gwbridgeGateway(client),
-    agentPort: await freePort(),
-  };
+  frontDoor = await testFrontDoor(client);
   coordinator = await startTestCoordinator(
     prefix,
     keyPrefix,
