@@ -53,6 +53,8 @@ export async function nginxTest(config: string, secrets: Record<string, string> 
 
 export interface RunningNginx {
   dir: string;
+  /** The master's pid: a reload keeps it and replaces its workers. */
+  pid: number;
   stop: () => Promise<void>;
 }
 
@@ -82,7 +84,7 @@ export async function startNginx(
     if (child.exitCode !== null) break;
     try {
       const res = await fetch(healthUrl, { signal: AbortSignal.timeout(500) });
-      if (res.ok) return { dir, stop };
+      if (res.ok) return { dir, pid: child.pid ?? 0, stop };
     } catch {
       // not listening yet
     }

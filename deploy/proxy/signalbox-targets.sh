@@ -1,10 +1,11 @@
 #!/bin/sh
-# signalbox-targets: keeps a cluster proxy's run-time targets current. Long-polls the coordinator for the
-# cluster's targets (it answers when they differ from the version we name, or after 25 s), and hands each
-# new list to nginx's local endpoint, where the Lua balancer reads it: no config change, no reload. When the
-# coordinator is unreachable, nginx keeps the targets it has.
+# signalbox-targets: keeps a cluster proxy's run-time targets, or the front door's host map, current.
+# Long-polls the coordinator (it answers when they differ from the version we name, or after 25 s; the
+# version we name is also our report of what nginx runs), and hands each new list to nginx's local
+# endpoint, where Lua reads it: no config change, no reload. When the coordinator is unreachable, nginx
+# keeps what it has.
 #
-#   SIGNALBOX_TARGETS_URL         the coordinator's targets endpoint for this proxy's cluster
+#   SIGNALBOX_TARGETS_URL         the coordinator's targets endpoint for this proxy's cluster, or the host map's
 #   SIGNALBOX_TOKEN_FILE          file holding the read-only agent token (a Docker secret)
 #   SIGNALBOX_TARGETS_PUSH_PORT   nginx's local endpoint port (default 10080)
 set -u

@@ -8,7 +8,15 @@ import {
   type SignalboxConfig,
 } from '#shared/config/index.js';
 import { buildDesiredState, type DesiredCluster, type DesiredState } from '#shared/desired/index.js';
-import { defaultFrontDoorOptions, frontDoorCluster, renderFrontDoor } from '#shared/front-door/index.js';
+import {
+  defaultFrontDoorOptions,
+  type FrontDoorView,
+  frontDoorChoice,
+  frontDoorCluster,
+  keepWhileMoving,
+  renderFrontDoor,
+  renderFrontDoorHosts,
+} from '#shared/front-door/index.js';
 import type { ClusterStatus } from '#shared/gen/signalbox/v1/ClusterStatus.js';
 import type { ExplainHostResponse } from '#shared/gen/signalbox/v1/ExplainHostResponse.js';
 import type { PlanChange } from '#shared/gen/signalbox/v1/PlanChange.js';
@@ -105,7 +113,15 @@ function stuckReason(tasks: ProxyTask[], now: number): string {
   return '';
 }
 
-export type TriggerReason = ChangeReason | 'start' | 'leadership' | 'plan' | 'agent';
+export type TriggerReason = ChangeReason | 'start' | 'leadership' | 'plan' | 'agent' | 'moving';
+
+/** A front door replica's report counts this long; its agent asks again at least every 25 s. */
+const DOOR_REPORT_TTL_MS = 60_000;
+/** While an app moves between clusters, a pass looks again this often (slower after a minute). */
+const MOVE_CHECK_MS = 500;
+const SLOW_MOVE_CHECK_MS = 5_000;
+/** Desired versions remembered per cluster, to know which hosts the version its proxies run routes. */
+const VERSIONS_KEPT = 16;
 
 const planMetrics = (m: PlanMetrics) => ({
   maxNetworksPerProxy: m.maxNetworksPerProxy,
@@ -128,8 +144,23 @@ export interface CoordinatorStats {
 export class Coordinator implements CoordinatorBackend, AgentBackend {
   private latest: DesiredState | undefined;
   private edge: EdgePrerequisites | undefined;
-  /** The front door's config, rendered once per desired state however often agents ask. */
+  /** The front door's config and host map, rendered once per desired state however often agents ask. */
   private frontDoorText: { for: DesiredState; text: string; sha: string } | undefined;
+  private frontDoorMap: { for: DesiredState; version: string; text: string } | undefined;
+  /** Host → the cluster the front door sends it to (see moving-hosts.ts), chosen with `latest`. */
+  private chosen = new Map<string, string>();
+  /** Apps that move, service → the cluster keeping their routes meanwhile, and since when. */
+  private moving = new Map<string, string>();
+  private movingSince: number | undefined;
+  private moveTimer: NodeJS.Timeout | undefined;
+  /** Per cluster, recent desired versions → the hosts they route. */
+  private readonly hostsAt = new Map<string, Map<string, Set<string>>>();
+  /** Cluster → the version (and config) every replica serves, as workers recorded it in Redis. */
+  private liveVersionOf = new Map<string, LiveVersion>();
+  /** What rendered host maps and configs route where, by version or sha, to read agents' reports. */
+  private readonly rendered = new Map<string, FrontDoorView>();
+  /** Per front door agent (address and kind of report), the view it runs and when it said so. */
+  private readonly doorReports = new Map<string, { view: FrontDoorView; at: number }>();
   private snapshot: SwarmSnapshot | undefined;
   private readonly live = new Map<string, { name: string; id: string }>();
   private readonly policies = new Map<string, RolloutPolicy>();
@@ -203,6 +234,7 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
 
   stop(): void {
     if (this.timer) clearTimeout(this.timer);
+    if (this.moveTimer) clearTimeout(this.moveTimer);
   }
 
   private async reconcileOnce(): Promise<void> {
@@ -216,7 +248,7 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
     const { snapshot } = await this.deps.source.readSnapshot();
     const previous = this.forcedAssignment ?? this.latest?.plan.assignment;
     this.forcedAssignment = undefined;
-    const desired = buildDesiredState(snapshot, this.deps.config, previous);
+    const desired = await this.desiredWhileMoving(snapshot, previous);
     this.snapshot = snapshot;
     this.latest = desired;
     this.deps.metrics.observeDesired(desired);
@@ -247,6 +279,144 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
     this.lastPassAt = new Date();
     endTimer();
     this.passes.emit('pass');
+  }
+
+  /**
+   * The desired state, with the routes of apps that move between clusters kept in the cluster they leave
+   * until the front door sends their hosts to the new one, and the front door's choice for every host.
+   */
+  private async desiredWhileMoving(snapshot: SwarmSnapshot, previous?: Assignment): Promise<DesiredState> {
+    const planned = buildDesiredState(snapshot, this.deps.config, previous);
+    const live = await this.deps.jobs.liveVersions().catch(() => undefined);
+    if (live) this.liveVersionOf = live;
+    const views = this.doorViews();
+    const keep = keepWhileMoving(planned, views);
+    const desired =
+      keep.size > 0
+        ? buildDesiredState(snapshot, this.deps.config, planned.plan.assignment, undefined, keep)
+        : planned;
+    for (const c of desired.clusters) this.rememberHosts(c);
+    const settled = new Set<string>();
+    for (const service of keep.keys()) {
+      const to = desired.plan.assignment[service];
+      if (to !== undefined && !settled.has(to) && (await this.everyTaskServesLive(to))) settled.add(to);
+    }
+    this.chosen = frontDoorChoice(
+      desired,
+      (cluster, host) => settled.has(cluster) && this.serves(cluster, host),
+      views,
+    );
+    this.noteMoves(keep, desired);
+    return desired;
+  }
+
+  /** The views of front door agents that reported lately. */
+  private doorViews(): FrontDoorView[] {
+    const now = Date.now();
+    for (const [agent, r] of this.doorReports)
+      if (now - r.at > DOOR_REPORT_TTL_MS) this.doorReports.delete(agent);
+    return [...this.doorReports.values()].map((r) => r.view);
+  }
+
+  private rememberHosts(c: DesiredCluster): void {
+    const versions = this.hostsAt.get(c.cluster) ?? new Map<string, Set<string>>();
+    this.hostsAt.set(c.cluster, versions);
+    if (versions.has(c.version)) return;
+    if (versions.size >= VERSIONS_KEPT) versions.delete(versions.keys().next().value as string);
+    const hosts = [
+      ...c.model.virtualHosts.map((v) => v.host),
+      ...c.model.passthroughHosts.map((p) => p.host),
+    ];
+    versions.set(c.version, new Set(hosts));
+  }
+
+  /** Whether the version every replica of `cluster` runs (as workers recorded it) routes `host`. */
+  private serves(cluster: string, host: string): boolean {
+    const live = this.liveVersionOf.get(cluster);
+    return live !== undefined && (this.hostsAt.get(cluster)?.get(live.version)?.has(host) ?? false);
+  }
+
+  /**
+   * Whether every running task of the cluster's proxy runs its live config. A rollout is complete once the
+   * desired number of replicas serve it, but a task Swarm is replacing (start-first) runs on with the old
+   * config until its container stops, its desired state already `shutdown`, and the front door reaches it
+   * through DNS all that time.
+   */
+  private async everyTaskServesLive(cluster: string): Promise<boolean> {
+    const live = this.liveVersionOf.get(cluster);
+    const target = live ? await this.configText(live.config) : undefined;
+    if (!target) return false;
+    const ext = this.extensionOf(cluster) ?? this.defaultExt();
+    const tasks = (await this.deps.docker.listTasks({
+      filters: JSON.stringify({ service: [proxyServiceName(cluster, ext)] }),
+    } as object)) as ProxyTask[];
+    const running = tasks
+      .filter((t) => t.Status?.State === 'running')
+      .map((t) => t.Status?.ContainerStatus?.ContainerID?.slice(0, 12) ?? '');
+    return running.length > 0 && this.gate.serving(cluster, target.sha, running) === running.length;
+  }
+
+  /** Logs moves as they start and end, and looks again soon while any is under way. */
+  private noteMoves(keep: Map<string, string>, desired: DesiredState): void {
+    for (const [service, from] of keep) {
+      if (this.moving.get(service) !== from)
+        this.deps.log.info(
+          { [LogField.service]: service, from, to: desired.plan.assignment[service] },
+          'app moves to another cluster; the one it leaves keeps its routes until the front door uses the new one',
+        );
+    }
+    for (const [service, from] of this.moving) {
+      if (!keep.has(service))
+        this.deps.log.info(
+          { [LogField.service]: service, from, to: desired.plan.assignment[service] },
+          'app moved; the cluster it left drops its routes',
+        );
+    }
+    this.moving = keep;
+    if (keep.size === 0) {
+      this.movingSince = undefined;
+      return;
+    }
+    this.movingSince ??= Date.now();
+    if (this.moveTimer) return;
+    const delay = Date.now() - this.movingSince > 60_000 ? SLOW_MOVE_CHECK_MS : MOVE_CHECK_MS;
+    this.moveTimer = setTimeout(() => {
+      this.moveTimer = undefined;
+      this.trigger('moving');
+    }, delay);
+  }
+
+  /**
+   * A front door agent says what it runs: the version of its host map or the sha256 of its config. While
+   * apps move, a new view starts a pass, which may let the cluster they left drop their routes.
+   */
+  frontDoorReport(agent: string, kind: 'hosts' | 'config', id: string): void {
+    const view = this.rendered.get(id);
+    if (!view) return;
+    const key = `${kind} ${agent}`;
+    const before = this.doorReports.get(key)?.view;
+    this.doorReports.set(key, { view, at: Date.now() });
+    if (before !== view && this.moving.size > 0) this.trigger('agent');
+  }
+
+  private remember(id: string, view: FrontDoorView): void {
+    if (this.rendered.has(id)) return;
+    if (this.rendered.size >= 32) this.rendered.delete(this.rendered.keys().next().value as string);
+    this.rendered.set(id, view);
+  }
+
+  /** Each cluster as the front door sees it, with only the hosts the front door sends to it now. */
+  private frontDoorClusters(desired: DesiredState) {
+    return desired.clusters.map((c) => {
+      const ext = this.extensionOf(c.cluster) ?? this.defaultExt();
+      const door = frontDoorCluster(c.model, {
+        service: proxyServiceName(c.cluster, ext),
+        httpPort: ext.TargetPort,
+        tlsPort: ext.TargetSSLPort,
+      });
+      const here = (h: string) => (this.chosen.get(h) ?? c.cluster) === c.cluster;
+      return { ...door, hosts: door.hosts.filter(here), tlsHosts: door.tlsHosts.filter(here) };
+    });
   }
 
   private async reconcileProxies(
@@ -370,18 +540,27 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
     const desired = this.latest;
     if (!desired) return undefined;
     if (this.frontDoorText?.for !== desired) {
-      const clusters = desired.clusters.map((c) => {
-        const ext = this.extensionOf(c.cluster) ?? this.defaultExt();
-        return frontDoorCluster(c.model, {
-          service: proxyServiceName(c.cluster, ext),
-          httpPort: ext.TargetPort,
-          tlsPort: ext.TargetSSLPort,
-        });
-      });
+      const clusters = this.frontDoorClusters(desired);
       const text = renderFrontDoor(clusters, defaultFrontDoorOptions());
       this.frontDoorText = { for: desired, text, sha: sha256Hex(text) };
+      // The config routes only TLS hosts (by SNI); its view must not vouch for the HTTP ones.
+      const tls = new Set(clusters.flatMap((c) => c.tlsHosts));
+      this.remember(this.frontDoorText.sha, new Map([...this.chosen].filter(([h]) => tls.has(h))));
     }
     return this.frontDoorText;
+  }
+
+  /** The front door's HTTP host map (run-time, no reload) for the current desired state, with its version. */
+  frontDoorHosts(): { version: string; text: string } | undefined {
+    const desired = this.latest;
+    if (!desired) return undefined;
+    if (this.frontDoorMap?.for !== desired) {
+      const clusters = this.frontDoorClusters(desired);
+      this.frontDoorMap = { for: desired, ...renderFrontDoorHosts(clusters) };
+      const routed = new Set(clusters.flatMap((c) => c.hosts));
+      this.remember(this.frontDoorMap.version, new Map([...this.chosen].filter(([h]) => routed.has(h))));
+    }
+    return this.frontDoorMap;
   }
 
   settingsOf(cluster: string) {

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { Server as TlsServer } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,29 +14,50 @@ import {
   startEchoUpstream,
   startTlsUpstream,
 } from '../../../testing/upstreams.js';
-import { defaultFrontDoorOptions, type FrontDoorCluster, renderFrontDoor } from './render-front-door.js';
+import {
+  defaultFrontDoorOptions,
+  type FrontDoorCluster,
+  renderFrontDoor,
+  renderFrontDoorHosts,
+} from './render-front-door.js';
 
 /**
- * Real nginx running the front door's config on loopback. The cluster proxies are small local servers on
- * loopback "task IPs", and a test DNS server answers `tasks.<proxy>` as Docker's DNS does in a container.
+ * Real nginx running the front door's config on loopback, its host map pushed to its local endpoint as the
+ * agent does. The cluster proxies are small local servers on loopback "task IPs", and a test DNS server
+ * answers `tasks.<proxy>` as Docker's DNS does in a container.
  */
 const PROXY_HTTP = await freePort();
 const PROXY_TLS = await freePort();
-const ports = { http: await freePort(), https: await freePort() };
+const ports = { http: await freePort(), https: await freePort(), push: await freePort() };
 
-const cluster = (name: string, hosts: string[], defaultBackend = false): FrontDoorCluster => ({
+const cluster = (
+  name: string,
+  hosts: string[],
+  tlsHosts: string[] = [],
+  defaultBackend = false,
+): FrontDoorCluster => ({
   cluster: name,
   proxyService: `${name}-proxy`,
   httpPort: PROXY_HTTP,
   tlsPort: PROXY_TLS,
   hosts,
+  tlsHosts,
   defaultBackend,
 });
 
 const clusters = [
   cluster('east', ['shop.test', '*.wild.test', 'default']),
-  cluster('west', ['blog.test', 'vault.test', 'shop.test']),
+  cluster('west', ['blog.test', 'vault.test', 'shop.test'], ['vault.test']),
 ];
+
+/** What the agent does: POST the host map to nginx's local endpoint, which answers the version it took. */
+async function pushHosts(map: { version: string; text: string }): Promise<void> {
+  const res = await fetch(`http://127.0.0.1:${ports.push}/_signalbox/targets`, {
+    method: 'POST',
+    body: map.text,
+  });
+  expect((await res.text()).trim()).toBe(map.version);
+}
 
 let dns: TestDns;
 let nginx: RunningNginx | undefined;
@@ -71,9 +93,11 @@ beforeAll(async () => {
     ...defaultFrontDoorOptions(),
     httpPort: ports.http,
     httpsPort: ports.https,
+    pushPort: ports.push,
     resolver: dns.address,
   });
   nginx = await startNginx(config, {}, `http://127.0.0.1:${ports.http}/_signalbox/health`);
+  await pushHosts(renderFrontDoorHosts(clusters));
 });
 
 afterAll(async () => {
@@ -83,12 +107,27 @@ afterAll(async () => {
 });
 
 describe('front door config', () => {
-  it('passes nginx -t, escapes hosts spelled like map keywords, and lets the first cluster keep a shared host', async () => {
-    const config = renderFrontDoor(clusters, defaultFrontDoorOptions());
+  it('passes nginx -t, holds only TLS hosts (map keywords escaped), and lets the first cluster keep a shared host', async () => {
+    const tlsKeyword = [cluster('east', ['default'], ['default']), ...clusters];
+    const config = renderFrontDoor(tlsKeyword, defaultFrontDoorOptions());
     expect(await nginxTest(config)).toMatchObject({ ok: true });
-    expect(config).toContain('\\default tasks.east-proxy:');
-    expect(config).toContain(`shop.test tasks.east-proxy:${PROXY_HTTP};`);
-    expect(config).not.toContain(`shop.test tasks.west-proxy`);
+    expect(config).toContain(`\\default tasks.east-proxy:${PROXY_TLS};`);
+    expect(config).toContain(`vault.test tasks.west-proxy:${PROXY_TLS};`);
+    expect(config).not.toContain('blog.test');
+    const map = renderFrontDoorHosts(clusters).text;
+    expect(map).toContain(`host:shop.test tasks.east-proxy:${PROXY_HTTP}\n`);
+    expect(map).not.toContain('shop.test tasks.west-proxy');
+  });
+
+  it('does not change when an HTTP host comes, goes or moves: only the host map does', () => {
+    const moved = [
+      cluster('east', ['shop.test', '*.wild.test', 'default', 'blog.test']),
+      cluster('west', ['vault.test', 'new.test'], ['vault.test']),
+    ];
+    expect(renderFrontDoor(moved, defaultFrontDoorOptions())).toBe(
+      renderFrontDoor(clusters, defaultFrontDoorOptions()),
+    );
+    expect(renderFrontDoorHosts(moved).version).not.toBe(renderFrontDoorHosts(clusters).version);
   });
 
   it('is byte-identical for the same clusters in any order', () => {
@@ -97,12 +136,10 @@ describe('front door config', () => {
     expect(b).toBe(a);
   });
 
-  it('refuses a proxy service name that could inject a directive', () => {
-    expect(() =>
-      renderFrontDoor([{ ...cluster('x', ['a.test']), proxyService: 'x;include /etc/passwd' }], {
-        ...defaultFrontDoorOptions(),
-      }),
-    ).toThrow(/unsafe value/);
+  it('refuses a proxy service name that could inject a directive, in the config and in the host map', () => {
+    const bad = [{ ...cluster('x', ['a.test'], ['a.test']), proxyService: 'x;include /etc/passwd' }];
+    expect(() => renderFrontDoor(bad, defaultFrontDoorOptions())).toThrow(/unsafe value/);
+    expect(() => renderFrontDoorHosts(bad)).toThrow(/unsafe value/);
   });
 });
 
@@ -110,7 +147,30 @@ describe('front door on real nginx', () => {
   it('routes each host to the proxy of the cluster that owns it, wildcards included', async () => {
     expect(await backendOf('blog.test')).toBe('west.1');
     expect(await backendOf('a.wild.test')).toBe('east.1');
+    expect(await backendOf('a.b.wild.test')).toBe('east.1');
+    expect(await backendOf('wild.test')).toBe('status 503');
     expect(await backendOf('default')).toBe('east.1');
+  });
+
+  it('moves a host to another cluster and sends unknown hosts to a default backend without a reload', async () => {
+    const master = nginx?.pid ?? 0;
+    const pids = async () => (await readFile(`/proc/${master}/task/${master}/children`, 'utf8')).trim();
+    const workers = await pids();
+    try {
+      await pushHosts(
+        renderFrontDoorHosts([
+          cluster('east', ['shop.test', '*.wild.test', 'default', 'blog.test'], [], true),
+          cluster('west', ['vault.test'], ['vault.test']),
+        ]),
+      );
+      expect(await backendOf('blog.test')).toBe('east.1');
+      expect(await backendOf('nobody.test')).toBe('east.1');
+      expect(await pids()).toBe(workers);
+    } finally {
+      await pushHosts(renderFrontDoorHosts(clusters));
+    }
+    expect(await backendOf('blog.test')).toBe('west.1');
+    expect(await backendOf('nobody.test')).toBe('status 503');
   });
 
   it('retries a refused connection on another task of the cluster, so a stopped proxy task costs no request', async () => {

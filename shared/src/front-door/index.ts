@@ -1,7 +1,9 @@
+export { type FrontDoorView, frontDoorChoice, keepWhileMoving, plannedHosts } from './moving-hosts.js';
 export {
   defaultFrontDoorOptions,
   type FrontDoorCluster,
   type FrontDoorOptions,
   frontDoorCluster,
   renderFrontDoor,
+  renderFrontDoorHosts,
 } from './render-front-door.js';

@@ -1,6 +1,7 @@
 import type { ClusterModel } from '../model/index.js';
 import { ConfigWriter, token } from '../nginx/index.js';
 import { HEALTH_PATH } from '../nginx/render-cluster.js';
+import { LUA_PUSH, LUA_SHARED, TARGETS_DICT, TARGETS_PATH, toWire } from '../nginx/runtime-targets.js';
 import { byKey, byString } from '../util/compare.js';
 
 /** Words nginx's `map` reads as its own parameters; a host spelled like one is escaped with a backslash. */
@@ -14,7 +15,10 @@ export interface FrontDoorCluster {
   proxyService: string;
   httpPort: number;
   tlsPort: number;
+  /** Every host the cluster routes: the front door's host map sends them to it. */
   hosts: string[];
+  /** The hosts it terminates or passes TLS for: the front door's SNI map (in its config) sends them to it. */
+  tlsHosts: string[];
   /** The cluster routes a default backend, so unknown hosts go there. */
   defaultBackend: boolean;
 }
@@ -26,6 +30,12 @@ export interface FrontDoorOptions {
   /** Docker's embedded DNS inside every container on an overlay network. */
   resolver: string;
   streamModulePath: string;
+  /** Debian's libnginx-mod-http-lua and its NDK dependency, for the host map; empty when built in. */
+  ndkModulePath: string;
+  luaModulePath: string;
+  luaPackagePath: string;
+  /** Where the agent pushes the host map, on 127.0.0.1 only. */
+  pushPort: number;
 }
 
 export const defaultFrontDoorOptions = (): FrontDoorOptions => ({
@@ -33,43 +43,98 @@ export const defaultFrontDoorOptions = (): FrontDoorOptions => ({
   httpsPort: 443,
   resolver: '127.0.0.11',
   streamModulePath: '/usr/lib/nginx/modules/ngx_stream_module.so',
+  ndkModulePath: '/usr/lib/nginx/modules/ndk_http_module.so',
+  luaModulePath: '/usr/lib/nginx/modules/ngx_http_lua_module.so',
+  luaPackagePath: '/usr/share/lua/5.1/?.lua;;',
+  pushPort: 10080,
 });
+
+/** The wire-format entry for unknown hosts (a default backend's cluster); no host name has this spelling. */
+const DEFAULT_ENTRY = 'default';
+const HOST_ENTRY = 'host:';
+
+/**
+ * The HTTP host map's lookup, as nginx's `map ... hostnames` matches: the exact name, then the longest
+ * `*.suffix` wildcard, then the default. An unknown host gets 503 from nginx itself.
+ */
+const LUA_ROUTE = `
+function signalbox.route()
+  local host = ngx.var.host
+  local target = dict:get("pool:${HOST_ENTRY}" .. host)
+  local rest = host
+  while target == nil do
+    local dot = rest:find(".", 1, true)
+    if dot == nil then break end
+    rest = rest:sub(dot + 1)
+    target = dict:get("pool:${HOST_ENTRY}*." .. rest)
+  end
+  if target == nil then target = dict:get("pool:${DEFAULT_ENTRY}") end
+  if target == nil or target == "" then return ngx.exit(503) end
+  ngx.var.sb_cluster = target
+end
+`;
 
 interface Target {
   host: string;
-  http: string;
-  tls: string;
+  address: string;
 }
 
-/** Host → cluster proxy, first cluster (by name) winning a host two clusters claim, so output is stable. */
-function targets(clusters: readonly FrontDoorCluster[]): { routes: Target[]; fallback?: FrontDoorCluster } {
+/**
+ * Host → `tasks.<proxy>:<port>` (Docker's DNS answers it with every running task), the first cluster by
+ * name winning a host two clusters claim, so output is stable; and the cluster unknown hosts go to.
+ */
+function targets(
+  clusters: readonly FrontDoorCluster[],
+  hostsOf: (c: FrontDoorCluster) => readonly string[],
+  port: (c: FrontDoorCluster) => number,
+): { routes: Target[]; fallback?: string } {
   const sorted = [...clusters].sort(byKey((c) => c.cluster));
+  const address = (c: FrontDoorCluster) => `tasks.${token(c.proxyService)}:${port(c)}`;
   const seen = new Map<string, Target>();
   for (const c of sorted) {
-    const name = `tasks.${token(c.proxyService)}`;
-    for (const host of c.hosts) {
-      if (seen.has(host)) continue;
-      seen.set(host, {
-        host: mapKey(token(host)),
-        http: `${name}:${c.httpPort}`,
-        tls: `${name}:${c.tlsPort}`,
-      });
+    for (const host of hostsOf(c)) {
+      if (!seen.has(host)) seen.set(host, { host: token(host), address: address(c) });
     }
   }
   const routes = [...seen.values()].sort(byKey((t) => t.host));
   const fallback = sorted.find((c) => c.defaultBackend);
-  return fallback ? { routes, fallback } : { routes };
+  return fallback ? { routes, fallback: address(fallback) } : { routes };
 }
 
 /**
- * The front door's whole nginx.conf. Proxy tasks are found at run time through Docker's DNS (`tasks.NAME`,
- * re-resolved every second), so proxy rollouts and scaling never change this text; it changes only when a
- * host is added, removed or moves to another cluster. HTTP is routed by Host; TLS is passed through by SNI,
- * so certificates live only in the cluster proxies. A proxy task that refuses a connection (it is stopping,
- * or not yet listening) makes nginx try the next address, so a rollout costs no request.
+ * The front door's HTTP host map in the run-time targets wire format: its agent pushes it to nginx's local
+ * endpoint, so a host that is added, removed or moves to another cluster changes no config and starts no
+ * reload (a reload closes keep-alive connections, and a client that reuses one at that instant loses a
+ * request).
+ */
+export function renderFrontDoorHosts(clusters: readonly FrontDoorCluster[]): {
+  version: string;
+  text: string;
+} {
+  const { routes, fallback } = targets(
+    clusters,
+    (c) => c.hosts,
+    (c) => c.httpPort,
+  );
+  const lines = routes.map((r) => `${HOST_ENTRY}${r.host} ${r.address}`);
+  if (fallback) lines.push(`${DEFAULT_ENTRY} ${fallback}`);
+  return toWire(lines);
+}
+
+/**
+ * The front door's whole nginx.conf. HTTP is routed by Host through the host map its agent pushes (see
+ * renderFrontDoorHosts), so this text holds no HTTP host; TLS is passed through by SNI (certificates live only
+ * in the cluster proxies) with the TLS hosts in a `map`, so only a TLS host that comes, goes or moves changes
+ * it. Proxy tasks are found at run time through Docker's DNS (`tasks.NAME`, re-resolved every second), so
+ * proxy rollouts and scaling never change it. A proxy task that refuses a connection (it is stopping, or not
+ * yet listening) makes nginx try the next address, so a rollout costs no request.
  */
 export function renderFrontDoor(clusters: readonly FrontDoorCluster[], options: FrontDoorOptions): string {
-  const { routes, fallback } = targets(clusters);
+  const tls = targets(
+    clusters,
+    (c) => c.tlsHosts,
+    (c) => c.tlsPort,
+  );
   const w = new ConfigWriter();
   w.line('# Generated by Signalbox for the front door. Edits are overwritten.');
   w.line('user nginx;');
@@ -77,7 +142,8 @@ export function renderFrontDoor(clusters: readonly FrontDoorCluster[], options: 
   w.line('worker_rlimit_nofile 65535;');
   w.line('error_log /dev/stderr warn;');
   w.line('pid /var/run/frontdoor.pid;');
-  if (options.streamModulePath !== '') w.line(`load_module ${options.streamModulePath};`);
+  for (const module of [options.streamModulePath, options.ndkModulePath, options.luaModulePath])
+    if (module !== '') w.line(`load_module ${module};`);
   w.open('events');
   w.line('worker_connections 8192;');
   w.close();
@@ -88,19 +154,25 @@ export function renderFrontDoor(clusters: readonly FrontDoorCluster[], options: 
   w.line('access_log off;');
   w.line(`resolver ${options.resolver} valid=1s ipv6=off;`);
   w.line('resolver_timeout 2s;');
-  w.line(`server_names_hash_bucket_size 128;`);
-  w.line(`map_hash_bucket_size 128;`);
-  w.line(`map_hash_max_size ${Math.max(2048, routes.length * 2)};`);
-  w.open('map $host $sb_cluster');
-  w.line('hostnames;');
-  w.line(fallback ? `default tasks.${token(fallback.proxyService)}:${fallback.httpPort};` : "default '';");
-  for (const r of routes) w.line(`${r.host} ${r.http};`);
+  w.line(`lua_package_path "${options.luaPackagePath}";`);
+  // The same name and size across reloads, so nginx keeps the zone and the host map in it.
+  w.line(`lua_shared_dict ${TARGETS_DICT} 16m;`);
+  w.open('init_by_lua_block');
+  for (const line of `${LUA_SHARED}${LUA_PUSH}${LUA_ROUTE}`.trim().split('\n')) w.line(line);
   w.close();
   w.open('map $http_upgrade $sb_connection');
   w.line('default upgrade;');
   w.line("'' '';");
   w.close();
   w.blank();
+  w.open('server');
+  w.line(`listen 127.0.0.1:${options.pushPort};`);
+  w.open(`location = ${TARGETS_PATH}`);
+  w.line('client_max_body_size 16m;');
+  w.line('client_body_buffer_size 16m;');
+  w.line('content_by_lua_block { signalbox.targets() }');
+  w.close();
+  w.close();
   w.open('server');
   w.line(`listen ${options.httpPort} default_server reuseport;`);
   w.line('server_name _;');
@@ -109,9 +181,8 @@ export function renderFrontDoor(clusters: readonly FrontDoorCluster[], options: 
   w.line('return 200 "ok\\n";');
   w.close();
   w.open('location /');
-  w.open("if ($sb_cluster = '')");
-  w.line('return 503;');
-  w.close();
+  w.line("set $sb_cluster '';");
+  w.line('rewrite_by_lua_block { signalbox.route() }');
   w.line('proxy_pass http://$sb_cluster;');
   w.line('proxy_http_version 1.1;');
   w.line('proxy_set_header Host $http_host;');
@@ -141,11 +212,11 @@ export function renderFrontDoor(clusters: readonly FrontDoorCluster[], options: 
   w.line(`resolver ${options.resolver} valid=1s ipv6=off;`);
   w.line('resolver_timeout 2s;');
   w.line(`map_hash_bucket_size 128;`);
-  w.line(`map_hash_max_size ${Math.max(2048, routes.length * 2)};`);
+  w.line(`map_hash_max_size ${Math.max(2048, tls.routes.length * 2)};`);
   w.open('map $ssl_preread_server_name $sb_cluster_tls');
   w.line('hostnames;');
-  w.line(fallback ? `default tasks.${token(fallback.proxyService)}:${fallback.tlsPort};` : "default '';");
-  for (const r of routes) w.line(`${r.host} ${r.tls};`);
+  w.line(tls.fallback ? `default ${tls.fallback};` : "default '';");
+  for (const r of tls.routes) w.line(`${mapKey(r.host)} ${r.address};`);
   w.close();
   w.open('server');
   w.line(`listen ${options.httpsPort} reuseport;`);
@@ -164,6 +235,10 @@ export function frontDoorCluster(
   model: ClusterModel,
   proxy: { service: string; httpPort: number; tlsPort: number },
 ): FrontDoorCluster {
+  const tls = [
+    ...model.virtualHosts.filter((v) => v.tls !== undefined).map((v) => v.host),
+    ...model.passthroughHosts.map((p) => p.host),
+  ];
   const hosts = [...model.virtualHosts.map((v) => v.host), ...model.passthroughHosts.map((p) => p.host)];
   return {
     cluster: model.cluster,
@@ -171,6 +246,7 @@ export function frontDoorCluster(
     httpPort: proxy.httpPort,
     tlsPort: proxy.tlsPort,
     hosts: [...new Set(hosts)].sort(byString),
+    tlsHosts: [...new Set(tls)].sort(byString),
     defaultBackend: model.defaultBackend !== undefined,
   };
 }

@@ -29,23 +29,67 @@ export function renderTargets(model: ClusterModel): { version: string; text: str
   const lines = [...model.httpPools]
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
     .map((p) => `${p.name} ${p.targets.length > 0 ? [...p.targets].sort().join(',') : '-'}`);
+  return toWire(lines);
+}
+
+/** `<name> <value>` lines in the wire format, versioned by their content. */
+export function toWire(lines: readonly string[]): { version: string; text: string } {
   const version = shortHash(lines.join('\n'), 16);
   return { version, text: `${WIRE_HEADER} ${version}\n${lines.join('\n')}\n` };
 }
 
+/** The Lua every run-time config starts with: the `signalbox` table and the shared dictionary. */
+export const LUA_SHARED = `
+signalbox = {}
+local balancer = require "ngx.balancer"
+local dict = ngx.shared.${TARGETS_DICT}
+local cache, cache_version, rr = {}, nil, {}
+`;
+
 /**
- * The Lua side, loaded once per nginx start by `init_by_lua_block`. Per request: a consistent hash of the
+ * The agent's push endpoint (`signalbox.targets()`): POST replaces every entry of the dictionary with the
+ * body's, in the wire format above; GET answers the version in force. The front door's host map uses it too.
+ */
+export const LUA_PUSH = `
+function signalbox.targets()
+  if ngx.req.get_method() == "GET" then
+    ngx.say(dict:get("version") or "none")
+    return
+  end
+  ngx.req.read_body()
+  local body = ngx.req.get_body_data()
+  if body == nil then
+    ngx.status = 400
+    ngx.say("empty or oversized body")
+    return
+  end
+  local version = body:match("^${WIRE_HEADER} (%S+)\\n")
+  if version == nil then
+    ngx.status = 400
+    ngx.say("not ${WIRE_HEADER}")
+    return
+  end
+  local seen = {}
+  for pool, addrs in body:gmatch("\\n(%S+) (%S+)") do
+    dict:set("pool:" .. pool, addrs == "-" and "" or addrs)
+    seen["pool:" .. pool] = true
+  end
+  for _, k in ipairs(dict:get_keys(0)) do
+    if k ~= "version" and not seen[k] then dict:delete(k) end
+  end
+  dict:set("version", version)
+  ngx.say(version)
+end
+`;
+
+/**
+ * The Lua balancer, loaded once per nginx start by `init_by_lua_block`. Per request: a consistent hash of the
  * sticky cookie or of the client address when the pool asks for one (falling back to round robin without
  * a cookie, as nginx's `hash` does), round robin otherwise; a failed connection is retried on the next
  * targets (at most two more), so a task that just left costs no request. Workers cache a pool's parsed
  * list until the version changes.
  */
-export const LUA_BALANCER = `
-signalbox = {}
-local balancer = require "ngx.balancer"
-local dict = ngx.shared.${TARGETS_DICT}
-local cache, cache_version, rr = {}, nil, {}
-
+export const LUA_BALANCER = `${LUA_SHARED}
 -- Not $cookie_NAME: lua-nginx-module lower-cases variable names, and cookie names are case-sensitive.
 local function cookie(name)
   local header = ngx.var.http_cookie
@@ -105,34 +149,4 @@ function signalbox.balance(pool, kind, key, no_targets_port)
   local ok, err = balancer.set_current_peer(list[index][1], list[index][2])
   if not ok then ngx.log(ngx.ERR, "signalbox: ", err) end
 end
-
-function signalbox.targets()
-  if ngx.req.get_method() == "GET" then
-    ngx.say(dict:get("version") or "none")
-    return
-  end
-  ngx.req.read_body()
-  local body = ngx.req.get_body_data()
-  if body == nil then
-    ngx.status = 400
-    ngx.say("empty or oversized body")
-    return
-  end
-  local version = body:match("^${WIRE_HEADER} (%S+)\\n")
-  if version == nil then
-    ngx.status = 400
-    ngx.say("not ${WIRE_HEADER}")
-    return
-  end
-  local seen = {}
-  for pool, addrs in body:gmatch("\\n(%S+) (%S+)") do
-    dict:set("pool:" .. pool, addrs == "-" and "" or addrs)
-    seen["pool:" .. pool] = true
-  end
-  for _, k in ipairs(dict:get_keys(0)) do
-    if k ~= "version" and not seen[k] then dict:delete(k) end
-  end
-  dict:set("version", version)
-  ngx.say(version)
-end
-`;
+${LUA_PUSH}`;

@@ -13,6 +13,10 @@ export const agentToken = (apiToken: string): string =>
 export interface AgentBackend {
   /** The front door's nginx.conf for the current desired state; undefined before the first pass. */
   frontDoorConfig(): { text: string; sha: string } | undefined;
+  /** The front door's HTTP host map in the run-time targets wire format; undefined before the first pass. */
+  frontDoorHosts(): { version: string; text: string } | undefined;
+  /** A front door agent runs the host map of this version, or the config of this sha256. */
+  frontDoorReport(agent: string, kind: 'hosts' | 'config', id: string): void;
   /** A cluster's run-time targets in the wire format; undefined for a cluster that does not exist. */
   clusterTargets(cluster: string): { version: string; text: string } | undefined;
   /** What a proxy's agent should run now (see Coordinator.agentConfig). */
@@ -29,6 +33,7 @@ export interface AgentBackend {
 }
 
 export const FRONT_DOOR_CONFIG_PATH = '/v1/front-door/nginx.conf';
+export const FRONT_DOOR_HOSTS_PATH = '/v1/front-door/hosts';
 /** `_default` names the cluster whose ServiceCluster is empty, as in config job ids. */
 export const targetsPath = (cluster: string): string => `/v1/clusters/${cluster || '_default'}/targets`;
 export const agentConfigPath = (cluster: string): string =>
@@ -47,36 +52,56 @@ export function agentRoutes(backend: AgentBackend, apiToken: string, log: Logger
   const router = Router();
   const agentsOnly = requireToken(agentToken(apiToken), 'signalbox agent');
   router.get(FRONT_DOOR_CONFIG_PATH, agentsOnly, (req, res) => void serveFrontDoorConfig(req, res));
-  // Long poll: `?after=<version>` waits until the cluster's targets differ from that version.
-  router.get('/v1/clusters/:cluster/targets', agentsOnly, async (req, res) => {
+  /**
+   * Long poll: `?after=<version>` waits until `current()` differs from that version (the agent names the
+   * version nginx runs); `missing` answers when `current()` has nothing.
+   */
+  const serveTargets = async (
+    req: Request,
+    res: Response,
+    current: () => { version: string; text: string } | undefined,
+    missing: { status: number; text: string },
+  ): Promise<void> => {
     if (!backend.isLeader()) {
       res.status(503).type('text/plain').send('standby coordinator; ask the leader\n');
       return;
     }
-    const cluster = req.params.cluster === '_default' ? '' : String(req.params.cluster);
     const after = String(req.query.after ?? '');
-    let current = backend.clusterTargets(cluster);
+    let answer = current();
     const gone = new AbortController();
     res.on('close', () => gone.abort());
     const deadline = Date.now() + LONG_POLL_MS;
     while (
-      current !== undefined &&
-      current.version === after &&
+      answer !== undefined &&
+      answer.version === after &&
       Date.now() < deadline &&
       !gone.signal.aborted
     ) {
       await backend.nextPass(deadline - Date.now(), gone.signal);
-      current = backend.clusterTargets(cluster);
+      answer = current();
     }
     if (gone.signal.aborted) return;
-    if (current === undefined) {
-      res
-        .status(404)
-        .type('text/plain')
-        .send(`no service cluster ${JSON.stringify(cluster)}\n`);
+    if (answer === undefined) {
+      res.status(missing.status).type('text/plain').send(`${missing.text}\n`);
       return;
     }
-    res.type('text/plain').send(current.text);
+    res.type('text/plain').send(answer.text);
+  };
+  router.get('/v1/clusters/:cluster/targets', agentsOnly, (req, res) => {
+    const cluster = req.params.cluster === '_default' ? '' : String(req.params.cluster);
+    void serveTargets(req, res, () => backend.clusterTargets(cluster), {
+      status: 404,
+      text: `no service cluster ${JSON.stringify(cluster)}`,
+    });
+  });
+  // The front door's host map: the agent's `after` is also its report of the map it runs.
+  router.get(FRONT_DOOR_HOSTS_PATH, agentsOnly, (req, res) => {
+    if (backend.isLeader())
+      backend.frontDoorReport(req.socket.remoteAddress ?? '', 'hosts', String(req.query.after ?? ''));
+    void serveTargets(req, res, () => backend.frontDoorHosts(), {
+      status: 503,
+      text: 'no desired state yet',
+    });
   });
   // Long poll: `?after=<sha256 of the live config>` holds the request until the front door's config
   // differs (a new host reaches the edge one pass after it appears), 204 when nothing changed in time.
@@ -92,6 +117,7 @@ export function agentRoutes(backend: AgentBackend, apiToken: string, log: Logger
       reported.set(peer, live);
       log.info({ agent: peer, live: live.slice(0, 12) }, 'front door reports a new live config');
     }
+    backend.frontDoorReport(peer, 'config', live);
     const after = String(req.query.after ?? '');
     const gone = new AbortController();
     res.on('close', () => gone.abort());

@@ -1,0 +1,156 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  cleanUpRun,
+  startTestCoordinator,
+  startTestWorker,
+  type TestFrontDoor,
+  testFrontDoor,
+} from '../../../testing/coordinator-harness.js';
+import { get } from '../../../testing/http-client.js';
+import { redis, redisPrefix } from '../../../testing/redis.js';
+import { steadyLoad } from '../../../testing/steady-load.js';
+import {
+  createTestNetwork,
+  createTestService,
+  docker,
+  nginxWorkerPids,
+  tasksMeantToRun,
+  testPrefix,
+  updateService,
+  waitFor,
+} from '../../../testing/swarm.js';
+import type { RunningCoordinator } from '../../coordinator/src/start-coordinator.js';
+
+/**
+ * An app relabelled to another service cluster, under steady keep-alive load with no client retries,
+ * through the front door on a real swarm: make before break. East already joins the app's network; west
+ * must join it (its proxy task is replaced, start-first) and leave it again when the app moves back.
+ */
+const client = docker();
+const prefix = testPrefix();
+const keyPrefix = redisPrefix();
+const r = redis();
+const east = `${prefix}-east`;
+const west = `${prefix}-west`;
+const mover = `${prefix}-mover`;
+const moverHost = `mover.${prefix}.test`;
+let frontDoor: TestFrontDoor;
+let coordinator: RunningCoordinator | undefined;
+let worker: { stop: () => Promise<void> } | undefined;
+
+const labels = (host: string, cluster: string) => ({
+  'com.docker.lb.hosts': host,
+  'com.docker.lb.port': '8080',
+  'com.docker.lb.service_cluster': cluster,
+});
+
+/** The short container ids of a cluster's proxy tasks: the proxy names itself in `x-proxy-id`. */
+const proxyIds = async (cluster: string): Promise<Set<string>> =>
+  new Set(
+    (await tasksMeantToRun(client, `${cluster}-proxy`)).map(
+      (t) =>
+        (
+          t.Status as { ContainerStatus?: { ContainerID?: string } } | undefined
+        )?.ContainerStatus?.ContainerID?.slice(0, 12) ?? '',
+    ),
+  );
+
+const routesHost = (cluster: string): boolean =>
+  coordinator?.coordinator
+    .desired()
+    ?.clusters.find((c) => c.cluster === cluster)
+    ?.model.virtualHosts.some((v) => v.host === moverHost) ?? false;
+
+const allInSync = async () =>
+  (await coordinator?.coordinator.status())?.clusters?.every((c) => c.inSync) ? true : undefined;
+
+beforeAll(async () => {
+  await createTestNetwork(client, prefix, `${prefix}-shop`);
+  await createTestNetwork(client, prefix, `${prefix}-blog`);
+  await createTestService(client, prefix, {
+    name: `${prefix}-shop`,
+    networks: [`${prefix}-shop`],
+    replicas: 1,
+    labels: labels(`shop.${prefix}.test`, east),
+  });
+  await createTestService(client, prefix, {
+    name: `${prefix}-blog`,
+    networks: [`${prefix}-blog`],
+    replicas: 1,
+    labels: labels(`blog.${prefix}.test`, west),
+  });
+  await createTestService(client, prefix, {
+    name: mover,
+    networks: [`${prefix}-shop`],
+    replicas: 1,
+    labels: labels(moverHost, east),
+  });
+  frontDoor = await testFrontDoor(client);
+  coordinator = await startTestCoordinator(
+    prefix,
+    keyPrefix,
+    [
+      { extension: 'east', cluster: east, proxyReplicas: 1 },
+      { extension: 'west', cluster: west, proxyReplicas: 1 },
+    ],
+    prefix,
+    frontDoor,
+  );
+  worker = await startTestWorker(coordinator, prefix, keyPrefix);
+  await waitFor(
+    `${moverHost} through the front door`,
+    async () =>
+      (await get(frontDoor.httpPort, moverHost, '/').catch(() => undefined))?.status === 200
+        ? true
+        : undefined,
+    150_000,
+  );
+  await waitFor('both clusters in sync', allInSync, 90_000);
+}, 240_000);
+
+afterAll(async () => {
+  await worker?.stop();
+  await coordinator?.stop();
+  await cleanUpRun(client, r, prefix, keyPrefix, [east, west]);
+}, 120_000);
+
+/** Relabels the app to `to` and waits until `to`'s proxy answers for it and `from` has dropped the route. */
+async function move(from: string, to: string): Promise<void> {
+  await updateService(client, mover, (spec) => ({
+    Labels: { ...spec.Labels, 'com.docker.lb.service_cluster': to },
+  }));
+  await waitFor(
+    `${moverHost} served by ${to}`,
+    async () => {
+      const reply = await get(frontDoor.httpPort, moverHost, '/').catch(() => undefined);
+      // Ask for the proxy's tasks each time: the move may have replaced them to join the app's network.
+      return reply?.status === 200 && (await proxyIds(to)).has(String(reply.headers['x-proxy-id']))
+        ? true
+        : undefined;
+    },
+    120_000,
+  );
+  await waitFor(`${from} to drop ${moverHost}`, async () => (routesHost(from) ? undefined : true), 60_000);
+  await waitFor('both clusters in sync', allInSync, 90_000);
+}
+
+describe('an app moving between service clusters', () => {
+  it('keeps answering every request while it moves there and back, and the front door never reloads', async () => {
+    const doorWorkers = await nginxWorkerPids(client, `${prefix}-frontdoor`);
+    const load = steadyLoad(frontDoor.httpPort, moverHost, { concurrency: 4, maxMs: 400_000 });
+    await move(east, west);
+    expect(routesHost(west)).toBe(true);
+    await move(west, east);
+    const result = await load.stop();
+    expect(result.requests).toBeGreaterThan(200);
+    expect(result.failures).toEqual([]);
+    expect(routesHost(east)).toBe(true);
+    expect(routesHost(west)).toBe(false);
+    // West left the app's network again once it no longer routed the app.
+    const westNetworks =
+      (await client.getService(`${west}-proxy`).inspect()).Spec.TaskTemplate?.Networks ?? [];
+    const shopNetwork = await client.getNetwork(`${prefix}-shop`).inspect();
+    expect(westNetworks.map((n: { Target: string }) => n.Target)).not.toContain(shopNetwork.Id);
+    expect(await nginxWorkerPids(client, `${prefix}-frontdoor`)).toEqual(doorWorkers);
+  }, 420_000);
+});
