@@ -12,6 +12,7 @@ import { main as cli } from '../../services/cli/src/main.js';
 import { CLUSTER_LABEL, CONFIG_LABEL } from '../../services/coordinator/src/proxy/proxy-service-spec.js';
 import { selfSignedCertificate } from '../../testing/certificates.js';
 import { get, tlsGreeting, websocketEcho } from '../../testing/http-client.js';
+import { steadyLoad } from '../../testing/steady-load.js';
 import {
   APP_IMAGE,
   docker,
@@ -549,6 +550,32 @@ describe('the deployed stack, through the front door', () => {
     expect(upMs).toBeLessThan(2_000);
     expect(downMs).toBeLessThan(2_000);
   }, 60_000);
+
+  it('keeps answering every request while an app moves to another cluster by relabelling', async () => {
+    // Keep-alive, no client retries: the front door routes HTTP hosts through its run-time host map, so the
+    // move reloads no front door; the cluster it leaves serves until the new one does (make before break).
+    const load = steadyLoad(ports.http, host('crm'), { concurrency: 4, maxMs: 150_000 });
+    const started = Date.now();
+    await updateService(client, `${prefix}-crm`, (spec) => ({
+      Labels: { ...spec.Labels, 'com.docker.lb.service_cluster': `${prefix}-blue` },
+    }));
+    await waitFor(
+      'crm in the blue proxy and out of the eu one',
+      async () => {
+        const { blue = '', eu = '' } = await proxyConfigs();
+        return blue.includes(`server_name ${host('crm')};`) && !eu.includes(`server_name ${host('crm')};`)
+          ? true
+          : undefined;
+      },
+      120_000,
+    );
+    const movedMs = Date.now() - started;
+    await new Promise((r) => setTimeout(r, 2_000));
+    const result = await load.stop();
+    console.log(`move: ${movedMs} ms to the old cluster dropping the route; ${result.requests} requests`);
+    expect(result.requests).toBeGreaterThan(50);
+    expect(result.failures).toEqual([]);
+  }, 150_000);
 
   it('answers 503 within 2 s for a service that was removed', async () => {
     expect((await answer('gone'))?.status).toBe(200);

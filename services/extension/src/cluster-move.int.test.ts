@@ -116,6 +116,7 @@ afterAll(async () => {
 
 /** Relabels the app to `to` and waits until `to`'s proxy answers for it and `from` has dropped the route. */
 async function move(from: string, to: string): Promise<void> {
+  const started = Date.now();
   await updateService(client, mover, (spec) => ({
     Labels: { ...spec.Labels, 'com.docker.lb.service_cluster': to },
   }));
@@ -131,6 +132,7 @@ async function move(from: string, to: string): Promise<void> {
     120_000,
   );
   await waitFor(`${from} to drop ${moverHost}`, async () => (routesHost(from) ? undefined : true), 60_000);
+  console.log(`move ${from} → ${to}: ${Date.now() - started} ms to the old cluster dropping the route`);
   await waitFor('both clusters in sync', allInSync, 90_000);
 }
 
@@ -142,6 +144,7 @@ describe('an app moving between service clusters', () => {
     expect(routesHost(west)).toBe(true);
     await move(west, east);
     const result = await load.stop();
+    console.log(`moves there and back: ${result.requests} requests, ${result.failures.length} failed`);
     expect(result.requests).toBeGreaterThan(200);
     expect(result.failures).toEqual([]);
     expect(routesHost(east)).toBe(true);
