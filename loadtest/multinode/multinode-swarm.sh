@@ -8,12 +8,20 @@
 #   multinode-swarm.sh down   removes every engine, namespace, link and data directory it made
 #
 # Engines answer on unix:///run/sbmn<N>/docker.sock; node N has address 10.231.0.1N, the host 10.231.0.1.
+# Each engine also runs in a mount namespace of its own where /run/signalbox-node is its /run/sbmn<N>: a
+# container that bind-mounts /run/signalbox-node/docker.sock reaches the engine of the node it runs on, as
+# /var/run/docker.sock does on a real node.
+#
+#   SIGNALBOX_MN_MANAGERS   how many of the three nodes are managers (default 1)
+#   SIGNALBOX_MN_IMAGES     more images to copy into every engine (space-separated)
 set -euo pipefail
 PREFIX=sbmn
 BRIDGE=${PREFIX}br0
 NET=10.231.0
 BASE=/var/lib/signalbox-multinode
-IMAGES=("${SIGNALBOX_PROXY_IMAGE:-signalbox/proxy:local}" "${SIGNALBOX_APP_IMAGE:-signalbox/app:local}")
+MANAGERS=${SIGNALBOX_MN_MANAGERS:-1}
+# shellcheck disable=SC2206
+IMAGES=("${SIGNALBOX_PROXY_IMAGE:-signalbox/proxy:local}" "${SIGNALBOX_APP_IMAGE:-signalbox/app:local}" ${SIGNALBOX_MN_IMAGES:-})
 
 sock() { echo "unix:///run/${PREFIX}$1/docker.sock"; }
 engine() { local n=$1; shift; docker -H "$(sock "$n")" "$@"; }
@@ -43,21 +51,27 @@ up() {
       ip -n "$ns" link set lo up
       ip -n "$ns" route add default via "$NET.1"
     fi
-    mkdir -p "$BASE/$ns" "/run/$ns"
-    nsenter --net="/run/netns/$ns" env DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1 \
-      dockerd --data-root "$BASE/$ns" --exec-root "/run/$ns/exec" --pidfile "/run/$ns/docker.pid" \
-      -H "$(sock "$n")" >"/run/$ns/dockerd.log" 2>&1 &
+    mkdir -p "$BASE/$ns" "/run/$ns" /run/signalbox-node
+    nsenter --net="/run/netns/$ns" unshare --mount --propagation private sh -c \
+      "mount --bind /run/$ns /run/signalbox-node && exec env DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1 \
+        dockerd --data-root $BASE/$ns --exec-root /run/$ns/exec --pidfile /run/$ns/docker.pid -H $(sock "$n")" \
+      >"/run/$ns/dockerd.log" 2>&1 &
   done
   for n in 1 2 3; do
     for _ in $(seq 1 100); do engine "$n" info >/dev/null 2>&1 && break; sleep 0.3; done
     engine "$n" info >/dev/null || { echo "engine $n did not start: see /run/${PREFIX}$n/dockerd.log" >&2; exit 1; }
   done
   engine 1 swarm init --advertise-addr "$NET.11" --listen-addr "$NET.11:2377" >/dev/null
-  local token
-  token=$(engine 1 swarm join-token -q worker)
-  for n in 2 3; do engine "$n" swarm join --advertise-addr "$NET.1$n" --token "$token" "$NET.11:2377" >/dev/null; done
+  local worker manager
+  worker=$(engine 1 swarm join-token -q worker)
+  manager=$(engine 1 swarm join-token -q manager)
+  for n in 2 3; do
+    local token=$worker
+    [ "$n" -le "$MANAGERS" ] && token=$manager
+    engine "$n" swarm join --advertise-addr "$NET.1$n" --token "$token" "$NET.11:2377" >/dev/null
+  done
   for n in 1 2 3; do docker save "${IMAGES[@]}" | engine "$n" load >/dev/null; done
-  echo "multinode swarm up: manager $NET.11, workers $NET.12 and $NET.13" >&2
+  echo "multinode swarm up: nodes $NET.11-13, the first $MANAGERS of them managers" >&2
 }
 
 down() {
