@@ -7,8 +7,8 @@
  *           run-time targets have it: no config, no reload, no task replacement expected.
  *   route   BENCH_ROUTES route changes (the context root of a second app on the same host), each waited for
  *           until every replica serves it: applied in place, one replica at a time, a reload each.
- *   host    BENCH_HOSTS new hosts: these also change the front door's host map, which reloads the front
- *           door itself (nginx closes idle keep-alive connections then), measured apart.
+ *   host    BENCH_HOSTS new hosts: these also change the front door's host map, which it takes at run
+ *           time (no reload expected), measured apart.
  *
  * For each phase it prints requests, failures (socket errors, timeouts, non-2xx), proxy reloads (as the
  * agents report them to the coordinator), front door reloads, proxy task replacements and p99 latency.

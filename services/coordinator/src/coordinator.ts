@@ -193,6 +193,7 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
   /** Run-time targets, rendered once per cluster state however many agents ask. */
   private readonly targetsText = new WeakMap<DesiredCluster, { version: string; text: string }>();
   private running: Promise<void> | undefined;
+  private proxiesBusy: Promise<unknown> = Promise.resolve();
   private again = false;
   private timer: NodeJS.Timeout | undefined;
   readonly stats: CoordinatorStats = { passes: 0, jobsEnqueued: 0, jobsUnchanged: 0, lastPassMs: 0 };
@@ -419,7 +420,23 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
     });
   }
 
-  private async reconcileProxies(
+  /**
+   * Passes and rollouts both reconcile the proxy services; one at a time, since two updates of a service
+   * from the same version make Docker refuse the second ("update out of sequence"). A rollout reconciles the
+   * state in force when its turn comes, not an older one it saw while waiting.
+   */
+  private reconcileProxies(desired?: DesiredState, snapshot?: SwarmSnapshot): Promise<ProxyReconcileResult> {
+    const run = this.proxiesBusy.then(() => {
+      const state = desired ?? this.latest;
+      const swarm = snapshot ?? this.snapshot;
+      if (!state || !swarm) throw new Error('no desired state yet');
+      return this.reconcileProxiesNow(state, swarm);
+    });
+    this.proxiesBusy = run.catch(() => undefined);
+    return run;
+  }
+
+  private async reconcileProxiesNow(
     desired: DesiredState,
     snapshot: SwarmSnapshot,
   ): Promise<ProxyReconcileResult> {
@@ -614,7 +631,7 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
       'rollout started',
     );
     if (this.latest && this.snapshot) {
-      const result = await this.reconcileProxies(this.latest, this.snapshot);
+      const result = await this.reconcileProxies();
       const mode = result.inPlace.includes(r.cluster) ? 'in_place' : 'replace';
       this.deps.metrics.rollouts.inc({ cluster: r.cluster, mode });
       this.deps.log.info(
