@@ -406,18 +406,37 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
     this.rendered.set(id, view);
   }
 
-  /** Each cluster as the front door sees it, with only the hosts the front door sends to it now. */
+  /**
+   * Each cluster as the front door sees it: its proxy tasks' addresses on the edge network, and only the
+   * hosts the front door sends to it now.
+   */
   private frontDoorClusters(desired: DesiredState) {
     return desired.clusters.map((c) => {
       const ext = this.extensionOf(c.cluster) ?? this.defaultExt();
+      const service = proxyServiceName(c.cluster, ext);
       const door = frontDoorCluster(c.model, {
-        service: proxyServiceName(c.cluster, ext),
+        service,
         httpPort: ext.TargetPort,
         tlsPort: ext.TargetSSLPort,
+        addresses: this.edgeAddresses(service),
       });
       const here = (h: string) => (this.chosen.get(h) ?? c.cluster) === c.cluster;
       return { ...door, hosts: door.hosts.filter(here), tlsHosts: door.tlsHosts.filter(here) };
     });
+  }
+
+  /**
+   * The edge-network addresses of a proxy service's tasks that run and are meant to: a task Swarm is
+   * stopping leaves the front door's rotation at once (it drains what it has), a new one joins once it runs.
+   */
+  private edgeAddresses(service: string): string[] {
+    const edge = this.edge?.networkId;
+    const snapshot = this.snapshot;
+    const id = snapshot?.services.find((s) => s.name === service)?.id;
+    if (!edge || !snapshot || !id) return [];
+    return snapshot.tasks
+      .filter((t) => t.serviceId === id && t.state === 'running' && t.desiredState === 'running')
+      .flatMap((t) => t.addresses.get(edge) ?? []);
   }
 
   /**
@@ -567,10 +586,14 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
     return this.frontDoorText;
   }
 
-  /** The front door's HTTP host map (run-time, no reload) for the current desired state, with its version. */
+  /**
+   * The front door's HTTP host map (run-time, no reload) for the current desired state, with its version;
+   * undefined until this coordinator knows the edge network (a standby that just took over, before its first
+   * pass as leader), since a map without proxy addresses would turn every host away.
+   */
   frontDoorHosts(): { version: string; text: string } | undefined {
     const desired = this.latest;
-    if (!desired) return undefined;
+    if (!desired || !this.edge) return undefined;
     if (this.frontDoorMap?.for !== desired) {
       const clusters = this.frontDoorClusters(desired);
       this.frontDoorMap = { for: desired, ...renderFrontDoorHosts(clusters) };

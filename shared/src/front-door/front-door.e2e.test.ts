@@ -22,13 +22,21 @@ import {
 } from './render-front-door.js';
 
 /**
- * Real nginx running the front door's config on loopback, its host map pushed to its local endpoint as the
- * agent does. The cluster proxies are small local servers on loopback "task IPs", and a test DNS server
- * answers `tasks.<proxy>` as Docker's DNS does in a container.
+ * Real nginx running the front door's config on loopback, its host map (hosts and proxy task addresses)
+ * pushed to its local endpoint as the agent does. The cluster proxies are small local servers on loopback
+ * "task IPs"; for TLS, a test DNS server answers `tasks.<proxy>` as Docker's DNS does in a container.
  */
 const PROXY_HTTP = await freePort();
 const PROXY_TLS = await freePort();
-const ports = { http: await freePort(), https: await freePort(), push: await freePort() };
+const ports = {
+  http: await freePort(),
+  https: await freePort(),
+  push: await freePort(),
+  noProxy: await freePort(),
+};
+
+/** 127.0.9.3 is an east task that is gone (nothing listens): connections to it are refused. */
+const TASKS: Record<string, string[]> = { east: ['127.0.9.3', '127.0.9.1'], west: ['127.0.9.2'] };
 
 const cluster = (
   name: string,
@@ -38,6 +46,7 @@ const cluster = (
 ): FrontDoorCluster => ({
   cluster: name,
   proxyService: `${name}-proxy`,
+  addresses: TASKS[name] ?? [],
   httpPort: PROXY_HTTP,
   tlsPort: PROXY_TLS,
   hosts,
@@ -69,16 +78,6 @@ const backendOf = async (host: string): Promise<string> => {
   return reply.status === 200 ? (JSON.parse(reply.body) as EchoReply).backend : `status ${reply.status}`;
 };
 
-/** Polls `probe` every 100 ms for up to 5 s. */
-async function until<T>(probe: () => Promise<T | undefined>): Promise<T> {
-  for (let i = 0; i < 50; i += 1) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('condition not met within 5 s');
-}
-
 beforeAll(async () => {
   dns = await startTestDns();
   const vaultPem = await selfSignedCertificate('vault.test');
@@ -86,14 +85,13 @@ beforeAll(async () => {
   servers.push(await startEchoUpstream('127.0.9.1', PROXY_HTTP, 'east.1'));
   servers.push(await startEchoUpstream('127.0.9.2', PROXY_HTTP, 'west.1'));
   servers.push(await startTlsUpstream('127.0.9.2', PROXY_TLS, 'west.1', vaultPem));
-  // 127.0.9.3 is an east task that is gone (nothing listens): connections to it are refused.
-  dns.records.set('tasks.east-proxy', ['127.0.9.3', '127.0.9.1']);
   dns.records.set('tasks.west-proxy', ['127.0.9.2']);
   const config = renderFrontDoor(clusters, {
     ...defaultFrontDoorOptions(),
     httpPort: ports.http,
     httpsPort: ports.https,
     pushPort: ports.push,
+    noProxyPort: ports.noProxy,
     resolver: dns.address,
   });
   nginx = await startNginx(config, {}, `http://127.0.0.1:${ports.http}/_signalbox/health`);
@@ -115,8 +113,9 @@ describe('front door config', () => {
     expect(config).toContain(`vault.test tasks.west-proxy:${PROXY_TLS};`);
     expect(config).not.toContain('blog.test');
     const map = renderFrontDoorHosts(clusters).text;
-    expect(map).toContain(`host:shop.test tasks.east-proxy:${PROXY_HTTP}\n`);
-    expect(map).not.toContain('shop.test tasks.west-proxy');
+    expect(map).toContain('host:shop.test proxy:east-proxy\n');
+    expect(map).not.toContain('host:shop.test proxy:west-proxy');
+    expect(map).toContain(`proxy:east-proxy 127.0.9.1:${PROXY_HTTP},127.0.9.3:${PROXY_HTTP}\n`);
   });
 
   it('does not change when an HTTP host comes, goes or moves: only the host map does', () => {
@@ -181,16 +180,37 @@ describe('front door on real nginx', () => {
 
   it('answers 503 for an unknown host, and for a cluster with no running proxy task', async () => {
     expect(await backendOf('nobody.test')).toBe('status 503');
-    // nginx re-resolves after `valid=1s`, counted in whole seconds, in each worker separately.
-    dns.records.set('tasks.west-proxy', []);
-    const gone = await until(async () => {
-      const reply = await get(ports.http, 'blog.test', '/');
-      return reply.status === 503 ? reply : undefined;
-    });
-    expect(gone.body).toContain('no proxy');
-    dns.records.set('tasks.west-proxy', ['127.0.9.2']);
-    await until(async () => ((await backendOf('blog.test')) === 'west.1' ? true : undefined));
+    try {
+      await pushHosts(
+        renderFrontDoorHosts([
+          clusters[0] as FrontDoorCluster,
+          { ...(clusters[1] as FrontDoorCluster), addresses: [] },
+        ]),
+      );
+      const gone = await get(ports.http, 'blog.test', '/');
+      expect(gone.status).toBe(503);
+      expect(gone.body).toContain('no proxy');
+    } finally {
+      await pushHosts(renderFrontDoorHosts(clusters));
+    }
     for (let i = 0; i < 4; i += 1) expect(await backendOf('blog.test')).toBe('west.1');
+  });
+
+  it('spreads requests over every proxy task of the cluster', async () => {
+    const spread = new Set<string>();
+    const two = [
+      cluster('east', ['shop.test']),
+      { ...cluster('west', ['blog.test']), addresses: ['127.0.9.2', '127.0.9.4'] },
+    ];
+    const extra = await startEchoUpstream('127.0.9.4', PROXY_HTTP, 'west.2');
+    try {
+      await pushHosts(renderFrontDoorHosts(two));
+      for (let i = 0; i < 6; i += 1) spread.add(await backendOf('blog.test'));
+    } finally {
+      await pushHosts(renderFrontDoorHosts(clusters));
+      await closeAll([extra]);
+    }
+    expect([...spread].sort()).toEqual(['west.1', 'west.2']);
   });
 
   it('keeps the Host header and passes websocket upgrades through', async () => {

@@ -1,7 +1,7 @@
 import type { ClusterModel } from '../model/index.js';
 import { ConfigWriter, token } from '../nginx/index.js';
 import { HEALTH_PATH } from '../nginx/render-cluster.js';
-import { LUA_PUSH, LUA_SHARED, TARGETS_DICT, TARGETS_PATH, toWire } from '../nginx/runtime-targets.js';
+import { LUA_BALANCER, TARGETS_DICT, TARGETS_PATH, toWire } from '../nginx/runtime-targets.js';
 import { byKey, byString } from '../util/compare.js';
 
 /** Words nginx's `map` reads as its own parameters; a host spelled like one is escaped with a backslash. */
@@ -13,6 +13,8 @@ export interface FrontDoorCluster {
   cluster: string;
   /** The proxy's Swarm service; Docker's DNS answers `tasks.<name>` with every running task's address. */
   proxyService: string;
+  /** Its running proxy tasks' addresses on the edge network, for HTTP (the host map carries them). */
+  addresses: string[];
   httpPort: number;
   tlsPort: number;
   /** Every host the cluster routes: the front door's host map sends them to it. */
@@ -27,7 +29,7 @@ export interface FrontDoorOptions {
   /** Ports inside the front door's container; the service publishes them. */
   httpPort: number;
   httpsPort: number;
-  /** Docker's embedded DNS inside every container on an overlay network. */
+  /** Docker's embedded DNS inside every container on an overlay network (the TLS side resolves with it). */
   resolver: string;
   streamModulePath: string;
   /** Debian's libnginx-mod-http-lua and its NDK dependency, for the host map; empty when built in. */
@@ -36,6 +38,8 @@ export interface FrontDoorOptions {
   luaPackagePath: string;
   /** Where the agent pushes the host map, on 127.0.0.1 only. */
   pushPort: number;
+  /** A local server answering 503 "no proxy … running": where requests for a cluster without proxy tasks go. */
+  noProxyPort: number;
 }
 
 export const defaultFrontDoorOptions = (): FrontDoorOptions => ({
@@ -47,30 +51,34 @@ export const defaultFrontDoorOptions = (): FrontDoorOptions => ({
   luaModulePath: '/usr/lib/nginx/modules/ngx_http_lua_module.so',
   luaPackagePath: '/usr/share/lua/5.1/?.lua;;',
   pushPort: 10080,
+  noProxyPort: 10503,
 });
 
 /** The wire-format entry for unknown hosts (a default backend's cluster); no host name has this spelling. */
 const DEFAULT_ENTRY = 'default';
 const HOST_ENTRY = 'host:';
+/** A cluster's proxy tasks in the host map: `proxy:<service> <ip:port>,…`, the balancer's pool. */
+const PROXY_ENTRY = 'proxy:';
 
 /**
- * The HTTP host map's lookup, as nginx's `map ... hostnames` matches: the exact name, then the longest
- * `*.suffix` wildcard, then the default. An unknown host gets 503 from nginx itself.
+ * The host map's lookup, as nginx's `map ... hostnames` matches: the exact name, then the longest
+ * `*.suffix` wildcard, then the default. It names the pool of proxy tasks the balancer picks from; an
+ * unknown host gets 503 from nginx itself.
  */
 const LUA_ROUTE = `
 function signalbox.route()
   local host = ngx.var.host
-  local target = dict:get("pool:${HOST_ENTRY}" .. host)
+  local pool = dict:get("pool:${HOST_ENTRY}" .. host)
   local rest = host
-  while target == nil do
+  while pool == nil do
     local dot = rest:find(".", 1, true)
     if dot == nil then break end
     rest = rest:sub(dot + 1)
-    target = dict:get("pool:${HOST_ENTRY}*." .. rest)
+    pool = dict:get("pool:${HOST_ENTRY}*." .. rest)
   end
-  if target == nil then target = dict:get("pool:${DEFAULT_ENTRY}") end
-  if target == nil or target == "" then return ngx.exit(503) end
-  ngx.var.sb_cluster = target
+  if pool == nil then pool = dict:get("pool:${DEFAULT_ENTRY}") end
+  if pool == nil or pool == "" then return ngx.exit(503) end
+  ngx.ctx.sb_pool = pool
 end
 `;
 
@@ -80,16 +88,15 @@ interface Target {
 }
 
 /**
- * Host → `tasks.<proxy>:<port>` (Docker's DNS answers it with every running task), the first cluster by
- * name winning a host two clusters claim, so output is stable; and the cluster unknown hosts go to.
+ * Host → where its cluster's proxies are (`address`), the first cluster by name winning a host two clusters
+ * claim, so output is stable; and where unknown hosts go.
  */
 function targets(
   clusters: readonly FrontDoorCluster[],
   hostsOf: (c: FrontDoorCluster) => readonly string[],
-  port: (c: FrontDoorCluster) => number,
+  address: (c: FrontDoorCluster) => string,
 ): { routes: Target[]; fallback?: string } {
   const sorted = [...clusters].sort(byKey((c) => c.cluster));
-  const address = (c: FrontDoorCluster) => `tasks.${token(c.proxyService)}:${port(c)}`;
   const seen = new Map<string, Target>();
   for (const c of sorted) {
     for (const host of hostsOf(c)) {
@@ -101,39 +108,41 @@ function targets(
   return fallback ? { routes, fallback: address(fallback) } : { routes };
 }
 
+const poolOf = (c: FrontDoorCluster): string => `${PROXY_ENTRY}${token(c.proxyService)}`;
+
 /**
- * The front door's HTTP host map in the run-time targets wire format: its agent pushes it to nginx's local
- * endpoint, so a host that is added, removed or moves to another cluster changes no config and starts no
- * reload (a reload closes keep-alive connections, and a client that reuses one at that instant loses a
- * request).
+ * The front door's HTTP host map in the run-time targets wire format: host → its cluster's pool, and each
+ * pool's proxy task addresses. Its agent pushes it to nginx's local endpoint, so a host that is added,
+ * removed or moves, and a proxy task that starts or stops, change no config and start no reload (a reload
+ * drops requests of clients that do not retry: bench:reload), and no request waits on a DNS lookup.
  */
 export function renderFrontDoorHosts(clusters: readonly FrontDoorCluster[]): {
   version: string;
   text: string;
 } {
-  const { routes, fallback } = targets(
-    clusters,
-    (c) => c.hosts,
-    (c) => c.httpPort,
-  );
+  const { routes, fallback } = targets(clusters, (c) => c.hosts, poolOf);
   const lines = routes.map((r) => `${HOST_ENTRY}${r.host} ${r.address}`);
   if (fallback) lines.push(`${DEFAULT_ENTRY} ${fallback}`);
+  for (const c of [...clusters].sort(byKey((x) => x.proxyService))) {
+    const addresses = [...c.addresses].sort(byString).map((a) => `${token(a)}:${c.httpPort}`);
+    lines.push(`${poolOf(c)} ${addresses.length > 0 ? addresses.join(',') : '-'}`);
+  }
   return toWire(lines);
 }
 
 /**
  * The front door's whole nginx.conf. HTTP is routed by Host through the host map its agent pushes (see
- * renderFrontDoorHosts), so this text holds no HTTP host; TLS is passed through by SNI (certificates live only
- * in the cluster proxies) with the TLS hosts in a `map`, so only a TLS host that comes, goes or moves changes
- * it. Proxy tasks are found at run time through Docker's DNS (`tasks.NAME`, re-resolved every second), so
- * proxy rollouts and scaling never change it. A proxy task that refuses a connection (it is stopping, or not
- * yet listening) makes nginx try the next address, so a rollout costs no request.
+ * renderFrontDoorHosts): this text holds no HTTP host and no proxy address, and a Lua balancer picks a proxy
+ * task of the host's cluster per request, trying the next one when a task refuses the connection (it is
+ * stopping, or not yet listening), so a rollout costs no request. TLS is passed through by SNI (certificates
+ * live only in the cluster proxies) with the TLS hosts in a `map`, to `tasks.NAME` through Docker's DNS, so
+ * only a TLS host that comes, goes or moves changes this text.
  */
 export function renderFrontDoor(clusters: readonly FrontDoorCluster[], options: FrontDoorOptions): string {
   const tls = targets(
     clusters,
     (c) => c.tlsHosts,
-    (c) => c.tlsPort,
+    (c) => `tasks.${token(c.proxyService)}:${c.tlsPort}`,
   );
   const w = new ConfigWriter();
   w.line('# Generated by Signalbox for the front door. Edits are overwritten.');
@@ -152,17 +161,21 @@ export function renderFrontDoor(clusters: readonly FrontDoorCluster[], options: 
   w.open('http');
   w.line('server_tokens off;');
   w.line('access_log off;');
-  w.line(`resolver ${options.resolver} valid=1s ipv6=off;`);
-  w.line('resolver_timeout 2s;');
   w.line(`lua_package_path "${options.luaPackagePath}";`);
   // The same name and size across reloads, so nginx keeps the zone and the host map in it.
   w.line(`lua_shared_dict ${TARGETS_DICT} 16m;`);
   w.open('init_by_lua_block');
-  for (const line of `${LUA_SHARED}${LUA_PUSH}${LUA_ROUTE}`.trim().split('\n')) w.line(line);
+  for (const line of `${LUA_BALANCER}${LUA_ROUTE}`.trim().split('\n')) w.line(line);
   w.close();
   w.open('map $http_upgrade $sb_connection');
   w.line('default upgrade;');
   w.line("'' '';");
+  w.close();
+  w.open('upstream sb_proxies');
+  w.line('server 0.0.0.1;');
+  w.line(
+    `balancer_by_lua_block { signalbox.balance(ngx.ctx.sb_pool, "round-robin", "", ${options.noProxyPort}) }`,
+  );
   w.close();
   w.blank();
   w.open('server');
@@ -174,6 +187,11 @@ export function renderFrontDoor(clusters: readonly FrontDoorCluster[], options: 
   w.close();
   w.close();
   w.open('server');
+  w.line(`listen 127.0.0.1:${options.noProxyPort};`);
+  w.line('default_type text/plain;');
+  w.line('return 503 "no proxy of this host\'s service cluster is running\\n";');
+  w.close();
+  w.open('server');
   w.line(`listen ${options.httpPort} default_server reuseport;`);
   w.line('server_name _;');
   w.open(`location = ${HEALTH_PATH}`);
@@ -181,9 +199,8 @@ export function renderFrontDoor(clusters: readonly FrontDoorCluster[], options: 
   w.line('return 200 "ok\\n";');
   w.close();
   w.open('location /');
-  w.line("set $sb_cluster '';");
   w.line('rewrite_by_lua_block { signalbox.route() }');
-  w.line('proxy_pass http://$sb_cluster;');
+  w.line('proxy_pass http://sb_proxies;');
   w.line('proxy_http_version 1.1;');
   w.line('proxy_set_header Host $http_host;');
   w.line('proxy_set_header Upgrade $http_upgrade;');
@@ -195,9 +212,8 @@ export function renderFrontDoor(clusters: readonly FrontDoorCluster[], options: 
   w.line('proxy_read_timeout 600s;');
   w.line('proxy_send_timeout 600s;');
   // Only idempotent requests are retried (nginx's default); a refused or reset connection is a proxy task
-  // that is stopping or not yet listening, and the next address is another task of the same cluster.
+  // that is stopping or not yet listening, and the balancer's next pick is another task of the same cluster.
   w.line('proxy_next_upstream error timeout;');
-  w.line('proxy_next_upstream_tries 4;');
   w.line('error_page 502 504 =503 @unavailable;');
   w.close();
   w.open('location @unavailable');
@@ -233,7 +249,7 @@ export function renderFrontDoor(clusters: readonly FrontDoorCluster[], options: 
 /** What the front door needs from one cluster's model: the hosts it owns and whether it has a default backend. */
 export function frontDoorCluster(
   model: ClusterModel,
-  proxy: { service: string; httpPort: number; tlsPort: number },
+  proxy: { service: string; httpPort: number; tlsPort: number; addresses: string[] },
 ): FrontDoorCluster {
   const tls = [
     ...model.virtualHosts.filter((v) => v.tls !== undefined).map((v) => v.host),
@@ -243,6 +259,7 @@ export function frontDoorCluster(
   return {
     cluster: model.cluster,
     proxyService: proxy.service,
+    addresses: proxy.addresses,
     httpPort: proxy.httpPort,
     tlsPort: proxy.tlsPort,
     hosts: [...new Set(hosts)].sort(byString),
