@@ -1,7 +1,9 @@
 # The cluster proxies and the front door from a public base image:
 #   docker build -f deploy/docker/proxy.Dockerfile -t signalbox/proxy:TAG .
 # deploy/images/build-proxy-image.sh makes the same layout on a machine without a registry.
-FROM debian:bookworm-slim
+# BASE: a stand-in for debian:bookworm-slim where no registry serves it (deploy/images/build-public-images.sh).
+ARG BASE=debian:bookworm-slim
+FROM ${BASE}
 RUN apt-get update \
  && apt-get install -y --no-install-recommends nginx-light libnginx-mod-stream libnginx-mod-http-lua lua-resty-core busybox-static \
  && rm -rf /var/lib/apt/lists/* \

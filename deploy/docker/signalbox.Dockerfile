@@ -1,7 +1,9 @@
 # The coordinator and extension workers from public base images, for clusters that pull from a registry:
 #   docker build -f deploy/docker/signalbox.Dockerfile -t signalbox/signalbox:TAG .
 # deploy/images/build-signalbox-image.sh makes the same layout on a machine without a registry.
-FROM node:20-bookworm-slim
+# BASE: a stand-in for node:20-bookworm-slim where no registry serves it (deploy/images/build-public-images.sh).
+ARG BASE=node:20-bookworm-slim
+FROM ${BASE}
 # nginx and openssl: workers validate every rendered config with `nginx -t` against throwaway certificates.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends nginx-light libnginx-mod-stream libnginx-mod-http-lua lua-resty-core openssl busybox-static \

@@ -43,4 +43,6 @@ tar -C "$root" -c . | docker import \
   -c 'CMD ["/usr/local/bin/signalbox-proxy"]' \
   -c 'EXPOSE 80 443 9113' \
   -c "LABEL io.signalbox.build=$stamp" - "$IMAGE" >/dev/null
+# The build this one replaces is left untagged; drop it unless a container still runs it.
+docker image prune -f --filter label=io.signalbox.build >/dev/null
 echo "built $IMAGE" >&2

@@ -26,4 +26,6 @@ tar -C "$root" -c . | docker import \
   -c 'CMD ["--bind", "0.0.0.0", "--protected-mode", "no", "--dir", "/data", "--appendonly", "yes"]' \
   -c 'EXPOSE 6379' \
   -c "LABEL io.signalbox.build=$stamp" - "$IMAGE" >/dev/null
+# The build this one replaces is left untagged; drop it unless a container still runs it.
+docker image prune -f --filter label=io.signalbox.build >/dev/null
 echo "built $IMAGE" >&2

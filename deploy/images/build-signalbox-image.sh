@@ -56,4 +56,6 @@ tar -C "$root" -c . | docker import \
   -c 'ENTRYPOINT ["/usr/bin/node", "--import", "tsx"]' \
   -c 'CMD ["services/coordinator/src/main.ts"]' \
   -c "LABEL io.signalbox.build=$stamp" - "$IMAGE" >/dev/null
+# The build this one replaces is left untagged; drop it unless a container still runs it.
+docker image prune -f --filter label=io.signalbox.build >/dev/null
 echo "built $IMAGE" >&2
