@@ -4,7 +4,9 @@
 # Debian bookworm root filesystem made with debootstrap (minbase, as debian:bookworm-slim is) and the same
 # with this machine's node and npm in /usr/local (as node:20-bookworm-slim has them). Everything else comes
 # from where a real build gets it: Debian's packages through apt-get, npm's registry through `npm ci`.
-# The stand-ins are kept between runs; the images are rebuilt by Docker's layer cache.
+# The stand-ins are kept between runs; the images are rebuilt by Docker's layer cache. Where this machine
+# reaches registries through a TLS-inspecting proxy, the node stand-in trusts the same CA bundle the host's
+# node does (SIGNALBOX_BUILD_CA, default $NODE_EXTRA_CA_CERTS), or `npm ci` in the build could not connect.
 #
 #   deploy/images/build-public-images.sh    builds signalbox/proxy:public and signalbox/signalbox:public
 set -euo pipefail
@@ -24,14 +26,21 @@ if ! docker image inspect "$DEBIAN" >/dev/null 2>&1; then
   rm -rf "$work/root"
 fi
 
+CA=${SIGNALBOX_BUILD_CA:-${NODE_EXTRA_CA_CERTS:-}}
 if ! docker image inspect "$NODE" >/dev/null 2>&1; then
   mkdir -p "$work/node"
   cp -L "$(command -v node)" "$work/node/node"
   cp -r "$(dirname "$(readlink -f "$(command -v npm)")")/.." "$work/node/npm"
+  trust=""
+  if [ -n "$CA" ] && [ -f "$CA" ]; then
+    cp -L "$CA" "$work/node/build-ca.crt"
+    trust=$'COPY build-ca.crt /usr/local/share/signalbox-build-ca.crt\nENV NODE_EXTRA_CA_CERTS=/usr/local/share/signalbox-build-ca.crt'
+  fi
   cat >"$work/node/Dockerfile" <<EOF
 FROM $DEBIAN
 COPY node /usr/local/bin/node
 COPY npm /usr/local/lib/node_modules/npm
+$trust
 RUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm \
  && ln -s ../lib/node_modules/npm/bin/npx-cli.js /usr/local/bin/npx \
  && node --version && npm --version
