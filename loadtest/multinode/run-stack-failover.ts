@@ -10,7 +10,7 @@
  * namespaced test hosts (10.231.0.0/24) this run made.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
@@ -80,8 +80,10 @@ async function createApp(name: string, replicas: number): Promise<void> {
   });
 }
 
+const CONFIG_FILE = join(tmpdir(), `${prefix}-signalbox.toml`);
+
 function deployStack(): void {
-  const file = join(tmpdir(), `${prefix}-signalbox.toml`);
+  const file = CONFIG_FILE;
   writeFileSync(
     file,
     `ListenAddr = ":8080"
@@ -126,11 +128,6 @@ ProxyReplicas = 2
 }
 
 async function run(): Promise<Record<string, unknown>> {
-  const roles = (await manager.listNodes()).filter((n) => n.Spec?.Role === 'manager').length;
-  if (roles < 2)
-    throw new Error(
-      `the multinode swarm that is up has ${roles} manager(s); run multinode-swarm.sh down first`,
-    );
   await manager.createNetwork({ Name: `${prefix}-tenant`, Driver: 'overlay', Attachable: true });
   deployStack();
   await createApp('app', 2);
@@ -216,6 +213,15 @@ async function run(): Promise<Record<string, unknown>> {
 }
 
 let failed = false;
+// A swarm someone else built (e.g. `multinode-swarm.sh up` with one manager) is neither used nor removed.
+const alreadyUp = await manager.info().then(
+  () => true,
+  () => false,
+);
+if (alreadyUp) {
+  console.error('a multinode swarm is already up: run loadtest/multinode/multinode-swarm.sh down first');
+  process.exit(1);
+}
 try {
   execFileSync('bash', [SCRIPT, 'up'], {
     stdio: 'inherit',
@@ -235,6 +241,7 @@ try {
   failed = true;
   console.error(`stack failover run failed: ${(e as Error).message}`);
 } finally {
+  rmSync(CONFIG_FILE, { force: true });
   execFileSync('bash', [SCRIPT, 'down'], { stdio: 'inherit' });
 }
 process.exit(failed ? 1 : 0);

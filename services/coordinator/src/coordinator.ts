@@ -14,6 +14,7 @@ import {
   frontDoorChoice,
   frontDoorCluster,
   keepWhileMoving,
+  modelHosts,
   renderFrontDoor,
   renderFrontDoorHosts,
 } from '#shared/front-door/index.js';
@@ -149,9 +150,11 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
   private frontDoorMap: { for: DesiredState; version: string; text: string } | undefined;
   /** Host → the cluster the front door sends it to (see moving-hosts.ts), chosen with `latest`. */
   private chosen = new Map<string, string>();
-  /** Apps that move, service → the cluster keeping their routes meanwhile, and since when. */
-  private moving = new Map<string, string>();
+  /** Apps that move, service → the clusters keeping their routes meanwhile, and since when. */
+  private moving = new Map<string, Set<string>>();
   private movingSince: number | undefined;
+  /** Set by stop(): a pass still running then schedules no further look at moves. */
+  private stopped = false;
   private moveTimer: NodeJS.Timeout | undefined;
   /** Per cluster, recent desired versions → the hosts they route. */
   private readonly hostsAt = new Map<string, Map<string, Set<string>>>();
@@ -234,6 +237,7 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
   }
 
   stop(): void {
+    this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     if (this.moveTimer) clearTimeout(this.moveTimer);
   }
@@ -291,7 +295,10 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
     const live = await this.deps.jobs.liveVersions().catch(() => undefined);
     if (live) this.liveVersionOf = live;
     const views = this.doorViews();
-    const keep = keepWhileMoving(planned, views);
+    // A service stays only where it was planned before, or kept while it moves.
+    const wasIn = (service: string, cluster: string) =>
+      this.latest?.plan.assignment[service] === cluster || (this.moving.get(service)?.has(cluster) ?? false);
+    const keep = keepWhileMoving(planned, views, wasIn);
     const desired =
       keep.size > 0
         ? buildDesiredState(snapshot, this.deps.config, planned.plan.assignment, undefined, keep)
@@ -306,6 +313,7 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
       desired,
       (cluster, host) => settled.has(cluster) && this.serves(cluster, host),
       views,
+      keep,
     );
     this.noteMoves(keep, desired);
     return desired;
@@ -324,11 +332,7 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
     this.hostsAt.set(c.cluster, versions);
     if (versions.has(c.version)) return;
     if (versions.size >= VERSIONS_KEPT) versions.delete(versions.keys().next().value as string);
-    const hosts = [
-      ...c.model.virtualHosts.map((v) => v.host),
-      ...c.model.passthroughHosts.map((p) => p.host),
-    ];
-    versions.set(c.version, new Set(hosts));
+    versions.set(c.version, new Set(modelHosts(c.model).hosts));
   }
 
   /** Whether the version every replica of `cluster` runs (as workers recorded it) routes `host`. */
@@ -340,36 +344,40 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
   /**
    * Whether every running task of the cluster's proxy runs its live config. A rollout is complete once the
    * desired number of replicas serve it, but a task Swarm is replacing (start-first) runs on with the old
-   * config until its container stops, its desired state already `shutdown`, and the front door reaches it
-   * through DNS all that time.
+   * config until its container stops, its desired state already `shutdown`: the front door's HTTP side drops
+   * it then, its TLS side (Docker's DNS) only when the container stops. Proxies with agents say what they
+   * run; without (no run-time targets) a task runs the config its template names.
    */
   private async everyTaskServesLive(cluster: string): Promise<boolean> {
     const live = this.liveVersionOf.get(cluster);
-    const target = live ? await this.configText(live.config) : undefined;
-    if (!target) return false;
+    if (!live) return false;
     const ext = this.extensionOf(cluster) ?? this.defaultExt();
     const tasks = (await this.deps.docker.listTasks({
       filters: JSON.stringify({ service: [proxyServiceName(cluster, ext)] }),
     } as object)) as ProxyTask[];
-    const running = tasks
-      .filter((t) => t.Status?.State === 'running')
-      .map((t) => t.Status?.ContainerStatus?.ContainerID?.slice(0, 12) ?? '');
-    return running.length > 0 && this.gate.serving(cluster, target.sha, running) === running.length;
+    const running = tasks.filter((t) => t.Status?.State === 'running');
+    if (running.length === 0) return false;
+    if (!this.latest?.clusters.find((c) => c.cluster === cluster)?.runtimeTargets)
+      return running.every((t) => t.Spec?.ContainerSpec?.Configs?.[0]?.ConfigName === live.config);
+    const target = await this.configText(live.config);
+    const hostnames = running.map((t) => t.Status?.ContainerStatus?.ContainerID?.slice(0, 12) ?? '');
+    return target !== undefined && this.gate.serving(cluster, target.sha, hostnames) === hostnames.length;
   }
 
   /** Logs moves as they start and end, and looks again soon while any is under way. */
-  private noteMoves(keep: Map<string, string>, desired: DesiredState): void {
+  private noteMoves(keep: Map<string, Set<string>>, desired: DesiredState): void {
+    const named = (clusters: Set<string> | undefined) => [...(clusters ?? [])].sort().join(',');
     for (const [service, from] of keep) {
-      if (this.moving.get(service) !== from)
+      if (named(this.moving.get(service)) !== named(from))
         this.deps.log.info(
-          { [LogField.service]: service, from, to: desired.plan.assignment[service] },
+          { [LogField.service]: service, from: named(from), to: desired.plan.assignment[service] },
           'app moves to another cluster; the one it leaves keeps its routes until the front door uses the new one',
         );
     }
     for (const [service, from] of this.moving) {
       if (!keep.has(service))
         this.deps.log.info(
-          { [LogField.service]: service, from, to: desired.plan.assignment[service] },
+          { [LogField.service]: service, from: named(from), to: desired.plan.assignment[service] },
           'app moved; the cluster it left drops its routes',
         );
     }
@@ -379,7 +387,7 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
       return;
     }
     this.movingSince ??= Date.now();
-    if (this.moveTimer) return;
+    if (this.moveTimer || this.stopped) return;
     const delay = Date.now() - this.movingSince > 60_000 ? SLOW_MOVE_CHECK_MS : MOVE_CHECK_MS;
     this.moveTimer = setTimeout(() => {
       this.moveTimer = undefined;
@@ -392,6 +400,9 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
    * apps move, a new view starts a pass, which may let the cluster they left drop their routes.
    */
   frontDoorReport(agent: string, kind: 'hosts' | 'config', id: string): void {
+    // Rendered first, so a coordinator that just became leader knows the versions its own state renders to.
+    if (kind === 'hosts') this.frontDoorHosts();
+    else this.frontDoorConfig();
     const view = this.rendered.get(id);
     if (!view) return;
     const key = `${kind} ${agent}`;

@@ -94,14 +94,14 @@ const edgeSubnets = (snapshot: SwarmSnapshot, config: SignalboxConfig): string[]
 /**
  * Snapshot → routes → plan → one cluster model per service cluster, each with a content version. Pure: the
  * coordinator calls it on every change and enqueues a job only for clusters whose version moved. `keep`
- * (service → cluster) also places a moving app's routes in the cluster it leaves, until it is served anew.
+ * (service → clusters) also places a moving app's routes in the clusters it leaves, until it is served anew.
  */
 export function buildDesiredState(
   snapshot: SwarmSnapshot,
   config: SignalboxConfig,
   previous?: Assignment,
   now?: () => number,
-  keep?: ReadonlyMap<string, string>,
+  keep?: ReadonlyMap<string, ReadonlySet<string>>,
 ): DesiredState {
   const routes = buildRoutes(snapshot);
   const entries = clusterEntries(config);
@@ -155,7 +155,7 @@ export function buildDesiredState(
     // until the front door sends them to the new one: make before break.
     const mine = new Set(routesForCluster(placed, cluster, assignment));
     // In seniority order, as assembleCluster resolves conflicts by it.
-    const routes = placed.filter((r) => mine.has(r) || keep?.get(r.service) === cluster);
+    const routes = placed.filter((r) => mine.has(r) || keep?.get(r.service)?.has(cluster));
     const model = assembleCluster(cluster, routes, ext.Config.IPHash);
     const version = versionOf(model, ext, publishedHttpsPort(config, ext), trustedProxies, runtimeTargets);
     return { cluster, extension, model, trustedProxies, runtimeTargets, version };

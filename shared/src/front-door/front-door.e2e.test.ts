@@ -72,6 +72,7 @@ let dns: TestDns;
 let nginx: RunningNginx | undefined;
 const servers: (Server | TlsServer)[] = [];
 let vaultCa = '';
+let healthBeforeMap = 0;
 
 const backendOf = async (host: string): Promise<string> => {
   const reply = await get(ports.http, host, '/x');
@@ -94,7 +95,9 @@ beforeAll(async () => {
     noProxyPort: ports.noProxy,
     resolver: dns.address,
   });
-  nginx = await startNginx(config, {}, `http://127.0.0.1:${ports.http}/_signalbox/health`);
+  // The push endpoint answers from the start; the health check only once a host map is in.
+  nginx = await startNginx(config, {}, `http://127.0.0.1:${ports.push}/_signalbox/targets`);
+  healthBeforeMap = (await fetch(`http://127.0.0.1:${ports.http}/_signalbox/health`)).status;
   await pushHosts(renderFrontDoorHosts(clusters));
 });
 
@@ -143,6 +146,11 @@ describe('front door config', () => {
 });
 
 describe('front door on real nginx', () => {
+  it('is unhealthy until its first host map is in, healthy after', async () => {
+    expect(healthBeforeMap).toBe(503);
+    expect((await fetch(`http://127.0.0.1:${ports.http}/_signalbox/health`)).status).toBe(200);
+  });
+
   it('routes each host to the proxy of the cluster that owns it, wildcards included', async () => {
     expect(await backendOf('blog.test')).toBe('west.1');
     expect(await backendOf('a.wild.test')).toBe('east.1');

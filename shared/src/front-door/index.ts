@@ -4,6 +4,7 @@ export {
   type FrontDoorCluster,
   type FrontDoorOptions,
   frontDoorCluster,
+  modelHosts,
   renderFrontDoor,
   renderFrontDoorHosts,
 } from './render-front-door.js';

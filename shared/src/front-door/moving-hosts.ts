@@ -22,19 +22,26 @@ export function plannedHosts(desired: DesiredState): Map<string, string> {
 }
 
 /**
- * Service → the cluster that must keep its routes: one a front door replica still sends its hosts to, when
- * that is not the service's planned cluster (and still exists).
+ * Service → the clusters that must keep its routes: those a front door replica still sends its hosts to,
+ * other than its planned one (and still existing), provided the service was there (`wasIn`): a host that
+ * passes from one service to another does not drag the new service into the old one's cluster.
  */
-export function keepWhileMoving(desired: DesiredState, views: readonly FrontDoorView[]): Map<string, string> {
+export function keepWhileMoving(
+  desired: DesiredState,
+  views: readonly FrontDoorView[],
+  wasIn: (service: string, cluster: string) => boolean,
+): Map<string, Set<string>> {
   const clusters = new Set(desired.clusters.map((c) => c.cluster));
-  const keep = new Map<string, string>();
+  const keep = new Map<string, Set<string>>();
   for (const r of desired.routes.routes) {
     const planned = desired.plan.assignment[r.service];
     if (planned === undefined) continue;
     for (const view of views) {
       for (const h of r.hosts) {
         const now = view.get(h);
-        if (now !== undefined && now !== planned && clusters.has(now)) keep.set(r.service, now);
+        if (now === undefined || now === planned || !clusters.has(now) || !wasIn(r.service, now)) continue;
+        const kept = keep.get(r.service) ?? new Set<string>();
+        keep.set(r.service, kept.add(now));
       }
     }
   }
@@ -43,19 +50,24 @@ export function keepWhileMoving(desired: DesiredState, views: readonly FrontDoor
 
 /**
  * Host → the cluster the front door should send it to: its planned cluster once that serves the host
- * (`serves`: the version all its replicas run routes it), else the one the front door uses now.
+ * (`serves`: the version all its replicas run routes it), else one that keeps it (`keep`) and a front door
+ * replica still uses.
  */
 export function frontDoorChoice(
   desired: DesiredState,
   serves: (cluster: string, host: string) => boolean,
   views: readonly FrontDoorView[],
+  keep: ReadonlyMap<string, ReadonlySet<string>>,
 ): Map<string, string> {
-  const clusters = new Set(desired.clusters.map((c) => c.cluster));
+  const keeping = new Map<string, ReadonlySet<string>>();
+  for (const r of desired.routes.routes) {
+    const kept = keep.get(r.service);
+    if (kept) for (const h of r.hosts) keeping.set(h, kept);
+  }
   const out = new Map<string, string>();
   for (const [host, planned] of plannedHosts(desired)) {
-    const now = views
-      .map((v) => v.get(host))
-      .find((c) => c !== undefined && c !== planned && clusters.has(c));
+    const kept = keeping.get(host);
+    const now = kept ? views.map((v) => v.get(host)).find((c) => c !== undefined && kept.has(c)) : undefined;
     out.set(host, now === undefined || serves(planned, host) ? planned : now);
   }
   return out;

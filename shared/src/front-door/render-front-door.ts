@@ -54,6 +54,8 @@ export const defaultFrontDoorOptions = (): FrontDoorOptions => ({
   noProxyPort: 10503,
 });
 
+const NO_PROXY = `return 503 "no proxy of this host's service cluster is running\\n";`;
+
 /** The wire-format entry for unknown hosts (a default backend's cluster); no host name has this spelling. */
 const DEFAULT_ENTRY = 'default';
 const HOST_ENTRY = 'host:';
@@ -77,8 +79,18 @@ function signalbox.route()
     pool = dict:get("pool:${HOST_ENTRY}*." .. rest)
   end
   if pool == nil then pool = dict:get("pool:${DEFAULT_ENTRY}") end
-  if pool == nil or pool == "" then return ngx.exit(503) end
+  if pool == nil then return ngx.exit(503) end
   ngx.ctx.sb_pool = pool
+end
+
+-- Healthy once a host map is in: a front door that restarted answers every HTTP host 503 until then.
+function signalbox.health()
+  if dict:get("version") == nil then
+    ngx.status = 503
+    ngx.say("no host map yet")
+    return
+  end
+  ngx.say("ok")
 end
 `;
 
@@ -189,14 +201,14 @@ export function renderFrontDoor(clusters: readonly FrontDoorCluster[], options: 
   w.open('server');
   w.line(`listen 127.0.0.1:${options.noProxyPort};`);
   w.line('default_type text/plain;');
-  w.line('return 503 "no proxy of this host\'s service cluster is running\\n";');
+  w.line(NO_PROXY);
   w.close();
   w.open('server');
   w.line(`listen ${options.httpPort} default_server reuseport;`);
   w.line('server_name _;');
   w.open(`location = ${HEALTH_PATH}`);
   w.line('default_type text/plain;');
-  w.line('return 200 "ok\\n";');
+  w.line('content_by_lua_block { signalbox.health() }');
   w.close();
   w.open('location /');
   w.line('rewrite_by_lua_block { signalbox.route() }');
@@ -218,7 +230,7 @@ export function renderFrontDoor(clusters: readonly FrontDoorCluster[], options: 
   w.close();
   w.open('location @unavailable');
   w.line('default_type text/plain;');
-  w.line('return 503 "no proxy of this host\'s service cluster is running\\n";');
+  w.line(NO_PROXY);
   w.close();
   w.close();
   w.close();
@@ -246,24 +258,31 @@ export function renderFrontDoor(clusters: readonly FrontDoorCluster[], options: 
   return w.toString();
 }
 
-/** What the front door needs from one cluster's model: the hosts it owns and whether it has a default backend. */
-export function frontDoorCluster(
-  model: ClusterModel,
-  proxy: { service: string; httpPort: number; tlsPort: number; addresses: string[] },
-): FrontDoorCluster {
+/** The hosts a cluster's model routes, all and those it terminates or passes TLS for, sorted, once each. */
+export function modelHosts(model: ClusterModel): { hosts: string[]; tlsHosts: string[] } {
   const tls = [
     ...model.virtualHosts.filter((v) => v.tls !== undefined).map((v) => v.host),
     ...model.passthroughHosts.map((p) => p.host),
   ];
   const hosts = [...model.virtualHosts.map((v) => v.host), ...model.passthroughHosts.map((p) => p.host)];
+  return { hosts: [...new Set(hosts)].sort(byString), tlsHosts: [...new Set(tls)].sort(byString) };
+}
+
+/**
+ * What the front door needs from one cluster: from its model the hosts it owns (all, and those with TLS) and
+ * whether it has a default backend; from the caller its proxy service, ports and task addresses.
+ */
+export function frontDoorCluster(
+  model: ClusterModel,
+  proxy: { service: string; httpPort: number; tlsPort: number; addresses: string[] },
+): FrontDoorCluster {
   return {
     cluster: model.cluster,
     proxyService: proxy.service,
     addresses: proxy.addresses,
     httpPort: proxy.httpPort,
     tlsPort: proxy.tlsPort,
-    hosts: [...new Set(hosts)].sort(byString),
-    tlsHosts: [...new Set(tls)].sort(byString),
+    ...modelHosts(model),
     defaultBackend: model.defaultBackend !== undefined,
   };
 }

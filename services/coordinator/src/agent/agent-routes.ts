@@ -51,7 +51,7 @@ export function agentRoutes(backend: AgentBackend, apiToken: string, log: Logger
   const reported = new Map<string, string>();
   const router = Router();
   const agentsOnly = requireToken(agentToken(apiToken), 'signalbox agent');
-  router.get(FRONT_DOOR_CONFIG_PATH, agentsOnly, (req, res) => void serveFrontDoorConfig(req, res));
+  router.get(FRONT_DOOR_CONFIG_PATH, agentsOnly, (req, res) => serveFrontDoorConfig(req, res));
   /**
    * Long poll: `?after=<version>` waits until `current()` differs from that version (the agent names the
    * version nginx runs); `missing` answers when `current()` has nothing.
@@ -87,18 +87,18 @@ export function agentRoutes(backend: AgentBackend, apiToken: string, log: Logger
     }
     res.type('text/plain').send(answer.text);
   };
-  router.get('/v1/clusters/:cluster/targets', agentsOnly, (req, res) => {
+  router.get('/v1/clusters/:cluster/targets', agentsOnly, async (req, res) => {
     const cluster = req.params.cluster === '_default' ? '' : String(req.params.cluster);
-    void serveTargets(req, res, () => backend.clusterTargets(cluster), {
+    await serveTargets(req, res, () => backend.clusterTargets(cluster), {
       status: 404,
       text: `no service cluster ${JSON.stringify(cluster)}`,
     });
   });
   // The front door's host map: the agent's `after` is also its report of the map it runs.
-  router.get(FRONT_DOOR_HOSTS_PATH, agentsOnly, (req, res) => {
+  router.get(FRONT_DOOR_HOSTS_PATH, agentsOnly, async (req, res) => {
     if (backend.isLeader())
       backend.frontDoorReport(req.socket.remoteAddress ?? '', 'hosts', String(req.query.after ?? ''));
-    void serveTargets(req, res, () => backend.frontDoorHosts(), {
+    await serveTargets(req, res, () => backend.frontDoorHosts(), {
       status: 503,
       text: 'no desired state yet',
     });

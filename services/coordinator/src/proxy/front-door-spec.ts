@@ -60,6 +60,8 @@ export function frontDoorServiceSpec(p: FrontDoorInputs): Record<string, unknown
           Interval: 2_000_000_000,
           Timeout: 5_000_000_000,
           Retries: 3,
+          // It reports unhealthy until its agent has pushed the first host map, normally well within this.
+          StartPeriod: 20_000_000_000,
         },
       },
       Placement: { Constraints: s.Constraints },
