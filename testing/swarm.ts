@@ -113,6 +113,19 @@ export async function tasksMeantToRun(client: Docker, service: string): ReturnTy
 }
 
 /**
+ * The hostnames (short container IDs) of the tasks of `service` that Swarm means to keep running: what an
+ * app or proxy answers with (`x-proxy-id` for proxies). A task without a container yet gives ''.
+ */
+export async function taskHostnames(client: Docker, service: string): Promise<string[]> {
+  return (await tasksMeantToRun(client, service)).map(
+    (t) =>
+      (
+        t.Status as { ContainerStatus?: { ContainerID?: string } } | undefined
+      )?.ContainerStatus?.ContainerID?.slice(0, 12) ?? '',
+  );
+}
+
+/**
  * The host reaches a task through its docker_gwbridge address (this kernel has no IPVS, so published
  * ingress ports do not forward); the address of the first running task of `service`.
  */

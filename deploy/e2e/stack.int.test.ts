@@ -19,6 +19,7 @@ import {
   removeLabelledObjects,
   removeTestObjects,
   TEST_LABEL,
+  taskHostnames,
   testPrefix,
   updateService,
   waitFor,
@@ -217,17 +218,7 @@ async function proxyConfigs(): Promise<Record<string, string>> {
   return out;
 }
 
-const taskHostnames = async (service: string): Promise<string[]> =>
-  (
-    await client.listTasks({
-      filters: JSON.stringify({ service: [`${prefix}-${service}`], 'desired-state': ['running'] }),
-    } as object)
-  ).map(
-    (t) =>
-      (
-        t.Status as { ContainerStatus?: { ContainerID?: string } } | undefined
-      )?.ContainerStatus?.ContainerID?.slice(0, 12) ?? '',
-  );
+const hostnamesOf = (service: string): Promise<string[]> => taskHostnames(client, `${prefix}-${service}`);
 
 /** Hostnames of the tasks of `service` that Swarm reports running (health check passed, if any). */
 const runningHostnames = async (service: string): Promise<string[]> =>
@@ -458,7 +449,7 @@ describe('the deployed stack, through the front door', () => {
   });
 
   it('sends no traffic to a task whose health check fails', async () => {
-    const healthy = await taskHostnames('healthy');
+    const healthy = await hostnamesOf('healthy');
     // The sick service has tasks (Swarm keeps restarting them), none of which ever passes its check.
     const sick = await client.listTasks({
       filters: JSON.stringify({ service: [`${prefix}-sick`] }),
@@ -471,7 +462,7 @@ describe('the deployed stack, through the front door', () => {
   });
 
   it('switches blue-green by scaling: green up, blue down, and the host follows', async () => {
-    const blue = await taskHostnames('bg-blue');
+    const blue = await hostnamesOf('bg-blue');
     expect((await answer('bg'))?.body.trim()).toBe(blue[0]);
     const scale = async (name: string, replicas: number) => {
       const svc = client.getService(`${prefix}-${name}`);
@@ -484,7 +475,7 @@ describe('the deployed stack, through the front door', () => {
     };
     await scale('bg-green', 1);
     const green = await waitFor('the green task', async () => {
-      const names = (await taskHostnames('bg-green')).filter((n) => n !== '');
+      const names = (await hostnamesOf('bg-green')).filter((n) => n !== '');
       return names.length === 1 ? names : undefined;
     });
     await scale('bg-blue', 0);
@@ -519,7 +510,7 @@ describe('the deployed stack, through the front door', () => {
   }, 130_000);
 
   it('reflects scaling within 2 s: a new task gets traffic, a removed one none', async () => {
-    const before = new Set(await taskHostnames('web-canary'));
+    const before = new Set(await hostnamesOf('web-canary'));
     await updateService(client, `${prefix}-web-canary`, () => ({ Mode: { Replicated: { Replicas: 2 } } }));
     const added = await waitFor('the new canary task to run', async () => {
       const now = await runningHostnames('web-canary');
@@ -536,7 +527,7 @@ describe('the deployed stack, through the front door', () => {
     await updateService(client, `${prefix}-web-canary`, () => ({ Mode: { Replicated: { Replicas: 1 } } }));
     const scaledAt = Date.now();
     const kept = await waitFor('one canary task', async () => {
-      const now = await taskHostnames('web-canary');
+      const now = await hostnamesOf('web-canary');
       return now.length === 1 ? now[0] : undefined;
     });
     const removed = added === kept ? [...before][0] : added;
@@ -601,7 +592,7 @@ describe('the deployed stack, through the front door', () => {
       },
       120_000,
     );
-    expect(await taskHostnames('fallback')).toContain(body);
+    expect(await hostnamesOf('fallback')).toContain(body);
   }, 130_000);
 });
 

@@ -29,6 +29,7 @@ import { routeCount } from '#shared/model/index.js';
 import { renderCluster, renderTargets } from '#shared/nginx/index.js';
 import type { Assignment, PlanMetrics } from '#shared/planner/index.js';
 import type { SwarmSnapshot } from '#shared/swarm/index.js';
+import { rememberAtMost } from '#shared/util/bounded-map.js';
 import { sha256Hex } from '#shared/util/stable-hash.js';
 import { type AgentBackend, agentConfigPath, targetsPath } from './agent/agent-routes.js';
 import { InPlaceGate } from './agent/in-place-gate.js';
@@ -123,6 +124,8 @@ const MOVE_CHECK_MS = 500;
 const SLOW_MOVE_CHECK_MS = 5_000;
 /** Desired versions remembered per cluster, to know which hosts the version its proxies run routes. */
 const VERSIONS_KEPT = 16;
+/** Rendered front door host maps and configs remembered, to read what agents report they run. */
+const RENDERED_KEPT = 32;
 
 const planMetrics = (m: PlanMetrics) => ({
   maxNetworksPerProxy: m.maxNetworksPerProxy,
@@ -292,8 +295,6 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
    */
   private async desiredWhileMoving(snapshot: SwarmSnapshot, previous?: Assignment): Promise<DesiredState> {
     const planned = buildDesiredState(snapshot, this.deps.config, previous);
-    const live = await this.deps.jobs.liveVersions().catch(() => undefined);
-    if (live) this.liveVersionOf = live;
     const views = this.doorViews();
     // A service stays only where it was planned before, or kept while it moves.
     const wasIn = (service: string, cluster: string) =>
@@ -304,6 +305,11 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
         ? buildDesiredState(snapshot, this.deps.config, planned.plan.assignment, undefined, keep)
         : planned;
     for (const c of desired.clusters) this.rememberHosts(c);
+    // What workers recorded as live matters only while something moves: no Redis read on other passes.
+    if (keep.size > 0) {
+      const live = await this.deps.jobs.liveVersions().catch(() => undefined);
+      if (live) this.liveVersionOf = live;
+    }
     const settled = new Set<string>();
     for (const service of keep.keys()) {
       const to = desired.plan.assignment[service];
@@ -330,9 +336,8 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
   private rememberHosts(c: DesiredCluster): void {
     const versions = this.hostsAt.get(c.cluster) ?? new Map<string, Set<string>>();
     this.hostsAt.set(c.cluster, versions);
-    if (versions.has(c.version)) return;
-    if (versions.size >= VERSIONS_KEPT) versions.delete(versions.keys().next().value as string);
-    versions.set(c.version, new Set(modelHosts(c.model).hosts));
+    if (!versions.has(c.version))
+      rememberAtMost(versions, VERSIONS_KEPT, c.version, new Set(modelHosts(c.model).hosts));
   }
 
   /** Whether the version every replica of `cluster` runs (as workers recorded it) routes `host`. */
@@ -409,12 +414,6 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
     const before = this.doorReports.get(key)?.view;
     this.doorReports.set(key, { view, at: Date.now() });
     if (before !== view && this.moving.size > 0) this.trigger('agent');
-  }
-
-  private remember(id: string, view: FrontDoorView): void {
-    if (this.rendered.has(id)) return;
-    if (this.rendered.size >= 32) this.rendered.delete(this.rendered.keys().next().value as string);
-    this.rendered.set(id, view);
   }
 
   /**
@@ -592,7 +591,12 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
       this.frontDoorText = { for: desired, text, sha: sha256Hex(text) };
       // The config routes only TLS hosts (by SNI); its view must not vouch for the HTTP ones.
       const tls = new Set(clusters.flatMap((c) => c.tlsHosts));
-      this.remember(this.frontDoorText.sha, new Map([...this.chosen].filter(([h]) => tls.has(h))));
+      rememberAtMost(
+        this.rendered,
+        RENDERED_KEPT,
+        this.frontDoorText.sha,
+        new Map([...this.chosen].filter(([h]) => tls.has(h))),
+      );
     }
     return this.frontDoorText;
   }
@@ -609,7 +613,12 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
       const clusters = this.frontDoorClusters(desired);
       this.frontDoorMap = { for: desired, ...renderFrontDoorHosts(clusters) };
       const routed = new Set(clusters.flatMap((c) => c.hosts));
-      this.remember(this.frontDoorMap.version, new Map([...this.chosen].filter(([h]) => routed.has(h))));
+      rememberAtMost(
+        this.rendered,
+        RENDERED_KEPT,
+        this.frontDoorMap.version,
+        new Map([...this.chosen].filter(([h]) => routed.has(h))),
+      );
     }
     return this.frontDoorMap;
   }
@@ -695,8 +704,7 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
     if (text === undefined) return undefined;
     const entry = { text, sha: sha256Hex(text) };
     // Configs are content-named and pruned to a few per cluster; this bounds the cache the same way.
-    if (this.configTexts.size >= 64) this.configTexts.delete(this.configTexts.keys().next().value as string);
-    this.configTexts.set(name, entry);
+    rememberAtMost(this.configTexts, 64, name, entry);
     return entry;
   }
 

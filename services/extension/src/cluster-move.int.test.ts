@@ -14,7 +14,7 @@ import {
   createTestService,
   docker,
   nginxWorkerPids,
-  tasksMeantToRun,
+  taskHostnames,
   testPrefix,
   updateService,
   waitFor,
@@ -44,16 +44,9 @@ const labels = (host: string, cluster: string) => ({
   'com.docker.lb.service_cluster': cluster,
 });
 
-/** The short container ids of a cluster's proxy tasks: the proxy names itself in `x-proxy-id`. */
+/** The proxy tasks of a cluster: the proxy names itself in `x-proxy-id`. */
 const proxyIds = async (cluster: string): Promise<Set<string>> =>
-  new Set(
-    (await tasksMeantToRun(client, `${cluster}-proxy`)).map(
-      (t) =>
-        (
-          t.Status as { ContainerStatus?: { ContainerID?: string } } | undefined
-        )?.ContainerStatus?.ContainerID?.slice(0, 12) ?? '',
-    ),
-  );
+  new Set(await taskHostnames(client, `${cluster}-proxy`));
 
 const routesHost = (cluster: string): boolean =>
   coordinator?.coordinator

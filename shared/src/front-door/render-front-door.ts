@@ -1,7 +1,7 @@
 import type { ClusterModel } from '../model/index.js';
 import { ConfigWriter, token } from '../nginx/index.js';
 import { HEALTH_PATH } from '../nginx/render-cluster.js';
-import { LUA_BALANCER, TARGETS_DICT, TARGETS_PATH, toWire } from '../nginx/runtime-targets.js';
+import { LUA_BALANCER, renderLuaRuntime, toWire } from '../nginx/runtime-targets.js';
 import { byKey, byString } from '../util/compare.js';
 
 /** Words nginx's `map` reads as its own parameters; a host spelled like one is escaped with a backslash. */
@@ -173,12 +173,11 @@ export function renderFrontDoor(clusters: readonly FrontDoorCluster[], options: 
   w.open('http');
   w.line('server_tokens off;');
   w.line('access_log off;');
-  w.line(`lua_package_path "${options.luaPackagePath}";`);
-  // The same name and size across reloads, so nginx keeps the zone and the host map in it.
-  w.line(`lua_shared_dict ${TARGETS_DICT} 16m;`);
-  w.open('init_by_lua_block');
-  for (const line of `${LUA_BALANCER}${LUA_ROUTE}`.trim().split('\n')) w.line(line);
-  w.close();
+  renderLuaRuntime(w, {
+    luaPath: options.luaPackagePath,
+    lua: `${LUA_BALANCER}${LUA_ROUTE}`,
+    pushPort: options.pushPort,
+  });
   w.open('map $http_upgrade $sb_connection');
   w.line('default upgrade;');
   w.line("'' '';");
@@ -190,14 +189,6 @@ export function renderFrontDoor(clusters: readonly FrontDoorCluster[], options: 
   );
   w.close();
   w.blank();
-  w.open('server');
-  w.line(`listen 127.0.0.1:${options.pushPort};`);
-  w.open(`location = ${TARGETS_PATH}`);
-  w.line('client_max_body_size 16m;');
-  w.line('client_body_buffer_size 16m;');
-  w.line('content_by_lua_block { signalbox.targets() }');
-  w.close();
-  w.close();
   w.open('server');
   w.line(`listen 127.0.0.1:${options.noProxyPort};`);
   w.line('default_type text/plain;');

@@ -2,7 +2,7 @@ import type { NginxSettings } from '../config/index.js';
 import type { ClusterModel, Location, PassthroughHost, Pool, VirtualHost } from '../model/index.js';
 import { byString } from '../util/compare.js';
 import { ConfigWriter } from './config-writer.js';
-import { LUA_BALANCER, type RuntimeTargets, TARGETS_DICT, TARGETS_PATH } from './runtime-targets.js';
+import { LUA_BALANCER, type RuntimeTargets, renderLuaRuntime } from './runtime-targets.js';
 import { regexLiteral, token } from './safe-token.js';
 
 export interface ProxyPorts {
@@ -234,20 +234,7 @@ function renderCookieMaps(w: ConfigWriter, pools: readonly Pool[]): void {
 
 /** The Lua balancer, its shared dictionary, the agent's push endpoint and the no-targets answer, all local. */
 function renderRuntimeTargets(w: ConfigWriter, runtime: RuntimeTargets, luaPath: string): void {
-  w.line(`lua_package_path "${luaPath}";`);
-  w.line(`lua_shared_dict ${TARGETS_DICT} 16m;`);
-  w.open('init_by_lua_block');
-  for (const line of LUA_BALANCER.trim().split('\n')) w.line(line);
-  w.close();
-  w.open('server');
-  w.line(`listen 127.0.0.1:${runtime.pushPort};`);
-  w.line('access_log off;');
-  w.open(`location = ${TARGETS_PATH}`);
-  w.line('client_max_body_size 16m;');
-  w.line('client_body_buffer_size 16m;');
-  w.line('content_by_lua_block { signalbox.targets() }');
-  w.close();
-  w.close();
+  renderLuaRuntime(w, { luaPath, lua: LUA_BALANCER, pushPort: runtime.pushPort });
   w.open('server');
   w.line(`listen 127.0.0.1:${runtime.noTargetsPort};`);
   w.line('access_log off;');

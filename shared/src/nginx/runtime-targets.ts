@@ -1,5 +1,6 @@
 import type { ClusterModel } from '../model/index.js';
 import { shortHash } from '../util/stable-hash.js';
+import type { ConfigWriter } from './config-writer.js';
 
 /**
  * Run-time targets: with them, an HTTP pool's `upstream` holds no addresses. A Lua balancer picks each
@@ -150,3 +151,27 @@ function signalbox.balance(pool, kind, key, no_targets_port)
   if not ok then ngx.log(ngx.ERR, "signalbox: ", err) end
 end
 ${LUA_PUSH}`;
+
+/**
+ * What every run-time config loads: lua-resty-core's path, the shared dictionary (same name and size across
+ * reloads, so nginx keeps the zone and what is in it), `lua` at start, and the agent's push endpoint.
+ */
+export function renderLuaRuntime(
+  w: ConfigWriter,
+  o: { luaPath: string; lua: string; pushPort: number },
+): void {
+  w.line(`lua_package_path "${o.luaPath}";`);
+  w.line(`lua_shared_dict ${TARGETS_DICT} 16m;`);
+  w.open('init_by_lua_block');
+  for (const line of o.lua.trim().split('\n')) w.line(line);
+  w.close();
+  w.open('server');
+  w.line(`listen 127.0.0.1:${o.pushPort};`);
+  w.line('access_log off;');
+  w.open(`location = ${TARGETS_PATH}`);
+  w.line('client_max_body_size 16m;');
+  w.line('client_body_buffer_size 16m;');
+  w.line('content_by_lua_block { signalbox.targets() }');
+  w.close();
+  w.close();
+}
