@@ -45,7 +45,7 @@ mkdir -p .tmp
 if ! docker secret inspect signalbox-grpc-token >/dev/null 2>&1; then
   log "creating the API token secret"
   openssl rand -hex 24 > "$TOKEN_FILE"
-  docker secret create signalbox-grpc-token "$TOKEN_FILE" >/dev/null
+  docker secret create --label io.signalbox.managed-by=signalbox signalbox-grpc-token "$TOKEN_FILE" >/dev/null
 elif [ ! -s "$TOKEN_FILE" ]; then
   echo "secret signalbox-grpc-token exists but $TOKEN_FILE is gone; run npm run demo:down first" >&2
   exit 1

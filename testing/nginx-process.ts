@@ -1,5 +1,6 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -59,10 +60,11 @@ export interface RunningNginx {
 }
 
 /** Starts nginx in the foreground on a rendered config and waits until `healthUrl` answers. */
+/** Ready when `healthUrl` answers 2xx, or, for an instance with no HTTP server, when `tcpPort` accepts. */
 export async function startNginx(
   config: string,
   secrets: Record<string, string>,
-  healthUrl: string,
+  healthUrl: string | { tcpPort: number },
 ): Promise<RunningNginx> {
   const { dir, file } = await scratch(config, secrets);
   const child: ChildProcess = spawn(NGINX, ['-p', dir, '-c', file, '-g', 'daemon off;'], {
@@ -83,13 +85,25 @@ export async function startNginx(
   while (Date.now() < deadline) {
     if (child.exitCode !== null) break;
     try {
-      const res = await fetch(healthUrl, { signal: AbortSignal.timeout(500) });
-      if (res.ok) return { dir, pid: child.pid ?? 0, stop };
+      if (typeof healthUrl === 'string') {
+        const res = await fetch(healthUrl, { signal: AbortSignal.timeout(500) });
+        if (res.ok) return { dir, pid: child.pid ?? 0, stop };
+      } else if (await accepts(healthUrl.tcpPort)) return { dir, pid: child.pid ?? 0, stop };
     } catch {
       // not listening yet
     }
     await new Promise((r) => setTimeout(r, 50));
   }
   await stop();
-  throw new Error(`nginx did not become healthy at ${healthUrl}: ${stderr.slice(0, 2000)}`);
+  throw new Error(`nginx did not become healthy at ${JSON.stringify(healthUrl)}: ${stderr.slice(0, 2000)}`);
 }
+
+const accepts = (port: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });

@@ -10,8 +10,10 @@ RUN apt-get update \
  && for applet in wget nc; do ln -sf /bin/busybox "/bin/$applet"; done \
  && (id nginx >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin nginx)
 COPY deploy/proxy/default-nginx.conf /etc/nginx/nginx.conf
+COPY deploy/proxy/default-frontdoor-tls.conf /etc/nginx/tls.conf
 COPY deploy/proxy/signalbox-agent.sh /usr/local/bin/signalbox-agent
 COPY deploy/proxy/signalbox-proxy.sh /usr/local/bin/signalbox-proxy
+COPY deploy/proxy/signalbox-frontdoor.sh /usr/local/bin/signalbox-frontdoor
 COPY deploy/proxy/signalbox-metrics.sh /usr/local/bin/signalbox-metrics
 COPY deploy/proxy/signalbox-targets.sh /usr/local/bin/signalbox-targets
 STOPSIGNAL SIGQUIT

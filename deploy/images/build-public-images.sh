@@ -55,7 +55,7 @@ docker build -q --build-arg "BASE=$NODE" -f deploy/docker/signalbox.Dockerfile -
 
 # The proxy image: nginx accepts its own config and a rendered front door config, which loads the stream,
 # NDK and Lua modules and runs the Lua (lua-resty-core) at load; the agents are in place.
-npx tsx -e "import('./shared/src/front-door/index.ts').then((m) => process.stdout.write(m.renderFrontDoor([], m.defaultFrontDoorOptions())))" >"$work/front-door.conf"
+npx tsx -e "import('./shared/src/front-door/index.ts').then((m) => process.stdout.write(m.renderFrontDoor(m.defaultFrontDoorOptions())))" >"$work/front-door.conf"
 docker run --rm -v "$work/front-door.conf:/tmp/front-door.conf:ro" --entrypoint /bin/sh signalbox/proxy:public -c \
   'nginx -t -q && nginx -t -q -c /tmp/front-door.conf && test -x /usr/local/bin/signalbox-agent -a -x /usr/local/bin/signalbox-targets'
 # The Signalbox image: the CLI runs (usage, exit code 2) and a worker's tools are there.

@@ -7,13 +7,14 @@
 # run it; a cluster proxy's endpoint long-polls and hands a new config to one replica at a time.
 #
 #   SIGNALBOX_CONFIG_URL    the coordinator's endpoint for this proxy's config
-#   SIGNALBOX_TOKEN_FILE    file holding the read-only agent token (a Docker secret)
+#   SIGNALBOX_TOKEN_FILE    file holding this proxy's agent token (a Docker secret; see signalbox-fetch)
 #   SIGNALBOX_POLL_SECONDS  pause between asks (default 1; 0 for long-polling endpoints)
-#   SIGNALBOX_LIVE_CONFIG   the config nginx runs (default /etc/nginx/nginx.conf)
+#   SIGNALBOX_LIVE_CONFIG   the config its nginx runs (default /etc/nginx/nginx.conf)
 #   SIGNALBOX_BAKED_CONFIG  a config to start from, e.g. a Docker config mounted read-only (optional)
 set -u
 live=${SIGNALBOX_LIVE_CONFIG:-/etc/nginx/nginx.conf}
-next=/tmp/signalbox-next.conf
+# One agent per nginx instance (the front door runs two): each its own scratch file.
+next=/tmp/signalbox-next-$(basename "$live")
 task=$(hostname)
 refused=""
 failures=0
@@ -23,15 +24,12 @@ say() { echo "signalbox-agent: $*" >&2; }
 # Leaves the answer in $next; an empty $next means "nothing new" (204 from a long poll). $1: how long to
 # wait; $2: the version we have, which a long-polling endpoint holds the request on (empty: answer at once).
 fetch() {
-  token=$(cat "$SIGNALBOX_TOKEN_FILE" 2>/dev/null) || { say "cannot read $SIGNALBOX_TOKEN_FILE"; return 1; }
   live_sum=$(sha256sum "$live" | cut -c1-64)
   : > "$next"
-  timeout "$1" wget -q -O "$next" \
-    --header "Authorization: Bearer $token" \
-    --header "X-Signalbox-Live: $live_sum" \
-    --header "X-Signalbox-Refused: $refused" \
-    --header "X-Signalbox-Task: $task" \
-    "$SIGNALBOX_CONFIG_URL?after=$2"
+  timeout "$1" signalbox-fetch "$SIGNALBOX_CONFIG_URL?after=$2" "$next" \
+    "X-Signalbox-Live: $live_sum" \
+    "X-Signalbox-Refused: $refused" \
+    "X-Signalbox-Task: $task"
 }
 
 # Returns 0 when $next passed `nginx -t` and is now the live config.
@@ -48,7 +46,7 @@ if [ -n "${SIGNALBOX_BAKED_CONFIG:-}" ] && [ -s "$SIGNALBOX_BAKED_CONFIG" ]; the
 # At start, ask without waiting and not for long: nginx must come up (and pass its health check) even when
 # the coordinator is away, on the baked or image config.
 if fetch 5 "" && [ -s "$next" ] && ! cmp -s "$next" "$live"; then accept || refused=$(sha256sum "$next" | cut -c1-64); fi
-nginx -g 'daemon off;' &
+nginx -c "$live" -g 'daemon off;' &
 nginx_pid=$!
 trap 'kill -QUIT "$nginx_pid" 2>/dev/null; wait "$nginx_pid"; exit 0' QUIT TERM INT
 

@@ -6,7 +6,7 @@
 # keeps what it has.
 #
 #   SIGNALBOX_TARGETS_URL         the coordinator's targets endpoint for this proxy's cluster, or the host map's
-#   SIGNALBOX_TOKEN_FILE          file holding the read-only agent token (a Docker secret)
+#   SIGNALBOX_TOKEN_FILE          file holding this proxy's agent token (a Docker secret; see signalbox-fetch)
 #   SIGNALBOX_TARGETS_PUSH_PORT   nginx's local endpoint port (default 10080)
 set -u
 push="http://127.0.0.1:${SIGNALBOX_TARGETS_PUSH_PORT:-10080}/_signalbox/targets"
@@ -17,8 +17,7 @@ failures=0
 say() { echo "signalbox-targets: $*" >&2; }
 
 while :; do
-  token=$(cat "$SIGNALBOX_TOKEN_FILE" 2>/dev/null) || { say "cannot read $SIGNALBOX_TOKEN_FILE"; sleep 1; continue; }
-  if ! timeout 35 wget -q -O "$next" --header "Authorization: Bearer $token" "$SIGNALBOX_TARGETS_URL?after=$have"; then
+  if ! timeout 35 signalbox-fetch "$SIGNALBOX_TARGETS_URL?after=$have" "$next"; then
     # A standby coordinator answers 503: ask again soon (DNS round robin brings the leader), slower later.
     failures=$((failures + 1))
     if [ "$failures" -le 5 ]; then sleep 0.2; else sleep 1; fi

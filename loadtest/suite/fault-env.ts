@@ -156,7 +156,10 @@ export class FaultEnv {
         jobLockMs: LOCK_MS,
         clusterLockMs: LOCK_MS,
       },
-      pino({ level: 'silent' }),
+      pino(
+        { level: 'info', base: { component: 'worker' } },
+        pino.destination(join(this.logDir, `${this.prefix}-worker-${this.workers.length}.log`)),
+      ),
     );
     this.workers.push(w);
     return w;

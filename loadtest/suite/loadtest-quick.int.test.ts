@@ -54,7 +54,7 @@ describe('load suite, short', () => {
       results
         .map(
           (r) =>
-            `${r.fault}: ${r.failed} failed of ${r.requests}, end state after ${r.recoverySeconds.toFixed(1)} s`,
+            `${r.fault}: ${r.failed} failed of ${r.requests}, end state after ${r.recoverySeconds.toFixed(1)} s (${r.detail})`,
         )
         .join('\n'),
     );

@@ -1,4 +1,5 @@
 import { type CliIo, ExitCode, processIo } from './cli-io.js';
+import { runConfigCheckCommand } from './commands/config-check.js';
 import { runExplainCommand } from './commands/explain.js';
 import { runMapCommand } from './commands/map.js';
 import { runPlanCommand } from './commands/plan.js';
@@ -19,6 +20,8 @@ against a running coordinator (--coordinator HOST:PORT or SIGNALBOX_COORDINATOR,
                          without --dry-run the coordinator adopts it
 
 offline:
+  config check [--json] FILE
+         what each key of an Interlock or Signalbox config.toml does in Signalbox; exit 1 if any is invalid
   render --snapshot FILE [--config FILE] [--cluster NAME] [--strict]
          nginx config of one service cluster on stdout, a JSON report on stderr
   plan   --input FILE [--previous FILE] [--time-budget-ms N] [--seed N] [--move-cost X] [--max-moves N]
@@ -45,6 +48,12 @@ export async function main(
   switch (command) {
     case 'render':
       return runRenderCommand(rest, io);
+    case 'config':
+      if (rest[0] === 'check') return runConfigCheckCommand(rest.slice(1), io);
+      io.stderr(
+        `signalbox: unknown command ${JSON.stringify(['config', ...rest.slice(0, 1)].join(' '))}\n${USAGE}`,
+      );
+      return ExitCode.usage;
     case 'plan':
       return isOfflinePlan(rest) ? runPlanCommand(rest, io) : runRemotePlanCommand(rest, io, env);
     case 'status':

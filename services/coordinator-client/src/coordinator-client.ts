@@ -27,13 +27,28 @@ export function coordinatorClient(address: string, token: string): CoordinatorCl
   });
 }
 
-/** Promise form of a unary call; gRPC errors keep their `code`. */
+/**
+ * Every unary call ends by this deadline: a coordinator that accepts a call and never answers (wedged on a
+ * hung dockerd, or gone without a FIN) costs the caller one deadline, then DEADLINE_EXCEEDED, never a hang.
+ */
+export const UNARY_DEADLINE_MS = 30_000;
+
+type UnaryMethod<Req, Res> = (
+  req: Req,
+  options: grpc.CallOptions,
+  callback: (err: grpc.ServiceError | null, res?: Res) => void,
+) => unknown;
+
+/** Promise form of a unary call with a deadline; gRPC errors keep their `code`. */
 export const unary = <Req, Res>(
-  method: (req: Req, callback: (err: grpc.ServiceError | null, res?: Res) => void) => unknown,
+  method: UnaryMethod<Req, Res>,
   request: Req,
+  deadlineMs = UNARY_DEADLINE_MS,
 ): Promise<Res> =>
   new Promise((resolve, reject) => {
-    method(request, (err, res) => (err ? reject(err) : resolve(res as Res)));
+    method(request, { deadline: Date.now() + deadlineMs }, (err, res) =>
+      err ? reject(err) : resolve(res as Res),
+    );
   });
 
 /**
@@ -41,7 +56,7 @@ export const unary = <Req, Res>(
  * robin sends the repeat to the next coordinator. Other errors are the caller's.
  */
 export async function leaderUnary<Req, Res>(
-  method: (req: Req, callback: (err: grpc.ServiceError | null, res?: Res) => void) => unknown,
+  method: UnaryMethod<Req, Res>,
   request: Req,
   attempts = 8,
 ): Promise<Res> {

@@ -17,6 +17,7 @@ import {
   modelHosts,
   renderFrontDoor,
   renderFrontDoorHosts,
+  renderFrontDoorTls,
 } from '#shared/front-door/index.js';
 import type { ClusterStatus } from '#shared/gen/signalbox/v1/ClusterStatus.js';
 import type { ExplainHostResponse } from '#shared/gen/signalbox/v1/ExplainHostResponse.js';
@@ -39,12 +40,7 @@ import type { CoordinatorBackend, RolloutRequest } from './grpc/coordinator-hand
 import type { CoordinatorMetrics } from './metrics/coordinator-metrics.js';
 import { type EdgePrerequisites, ensureEdgePrerequisites } from './proxy/edge-prerequisites.js';
 import { FRONT_DOOR_CLUSTER, frontDoorServiceSpec } from './proxy/front-door-spec.js';
-import {
-  findProxyConfig,
-  pruneProxyConfigs,
-  readProxyConfig,
-  storeProxyConfig,
-} from './proxy/proxy-configs.js';
+import { findProxyConfig, pruneProxyConfigs, storeProxyConfig } from './proxy/proxy-configs.js';
 import type { ProxyReconcileResult, ProxyServiceManager } from './proxy/proxy-service-manager.js';
 import {
   CONFIG_LABEL,
@@ -79,8 +75,11 @@ export interface CoordinatorDeps {
   metrics: CoordinatorMetrics;
   /** This coordinator's name in status reports (the Swarm task name in the stack). */
   instance: string;
-  /** The front door agent's read-only token, stored as a Docker secret the front door mounts. */
-  agentToken: string;
+  /**
+   * The agents' read-only tokens: the front door's, and one per cluster, each stored as a Docker secret only
+   * its own proxy service mounts.
+   */
+  agentTokens: { frontDoor: string; cluster: (cluster: string) => string };
   log: Logger;
   /** Changes arriving within this window are handled by one pass. */
   debounceMs?: number;
@@ -148,8 +147,9 @@ export interface CoordinatorStats {
 export class Coordinator implements CoordinatorBackend, AgentBackend {
   private latest: DesiredState | undefined;
   private edge: EdgePrerequisites | undefined;
-  /** The front door's config and host map, rendered once per desired state however often agents ask. */
+  /** The front door's TLS config and host map, rendered once per desired state however often agents ask. */
   private frontDoorText: { for: DesiredState; text: string; sha: string } | undefined;
+  private frontDoorHttpText: { text: string; sha: string } | undefined;
   private frontDoorMap: { for: DesiredState; version: string; text: string } | undefined;
   /** Host → the cluster the front door sends it to (see moving-hosts.ts), chosen with `latest`. */
   private chosen = new Map<string, string>();
@@ -176,6 +176,8 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
   private readonly configRefs = new Map<string, { name: string; id: string }>();
   /** Stored configs by name (content-named, so never stale), with their sha256 as agents report it. */
   private readonly configTexts = new Map<string, { text: string; sha: string }>();
+  /** Each cluster's agent token secret, found or made once (again after an error). */
+  private readonly agentSecrets = new Map<string, { name: string; id: string }>();
   /** Per cluster, the config its last rollout replaced and when that rollout started. */
   private readonly rollouts = new Map<
     string,
@@ -266,20 +268,25 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
         this.versionSince.set(c.cluster, { version: c.version, since: changedAt });
     }
     for (const u of desired.unplaced) this.deps.log.warn({ [LogField.service]: u.service }, u.reason);
+    for (const r of desired.tenancy?.rejections ?? [])
+      this.deps.log.warn(
+        { [LogField.service]: r.details.service, [LogField.tenant]: r.details.tenant, code: r.code },
+        r.message,
+      );
     this.stats.passes += 1;
     if (this.deps.lease.isLeader) {
       await this.reconcileProxies(desired, snapshot);
       for (const c of desired.clusters) {
         const result = await this.deps.jobs.enqueue(c.cluster, c.version, this.deps.lease.epoch, changedAt);
         this.deps.metrics.jobs.inc({ cluster: c.cluster, outcome: result });
-        if (result !== 'unchanged') {
+        if (result === 'unchanged' || result === 'backoff') {
+          this.stats.jobsUnchanged += 1;
+        } else {
           this.stats.jobsEnqueued += 1;
           this.deps.log.info(
-            { [LogField.cluster]: c.cluster, [LogField.version]: c.version },
-            'config job enqueued',
+            { [LogField.cluster]: c.cluster, [LogField.version]: c.version, outcome: result },
+            result === 'retried' ? 'config job queued again' : 'config job enqueued',
           );
-        } else {
-          this.stats.jobsUnchanged += 1;
         }
       }
     }
@@ -364,7 +371,7 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
     if (running.length === 0) return false;
     if (!this.latest?.clusters.find((c) => c.cluster === cluster)?.runtimeTargets)
       return running.every((t) => t.Spec?.ContainerSpec?.Configs?.[0]?.ConfigName === live.config);
-    const target = await this.configText(live.config);
+    const target = await this.configText(cluster, live.config);
     const hostnames = running.map((t) => t.Status?.ContainerStatus?.ContainerID?.slice(0, 12) ?? '');
     return target !== undefined && this.gate.serving(cluster, target.sha, hostnames) === hostnames.length;
   }
@@ -404,10 +411,10 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
    * A front door agent says what it runs: the version of its host map or the sha256 of its config. While
    * apps move, a new view starts a pass, which may let the cluster they left drop their routes.
    */
-  frontDoorReport(agent: string, kind: 'hosts' | 'config', id: string): void {
+  frontDoorReport(agent: string, kind: 'hosts' | 'tls', id: string): void {
     // Rendered first, so a coordinator that just became leader knows the versions its own state renders to.
     if (kind === 'hosts') this.frontDoorHosts();
-    else this.frontDoorConfig();
+    else this.frontDoorTlsConfig();
     const view = this.rendered.get(id);
     if (!view) return;
     const key = `${kind} ${agent}`;
@@ -485,16 +492,14 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
       : [];
     // Before the updates: the tasks they create are younger than this, the tasks they replace older.
     const updatedFrom = Date.now();
-    const result = await this.deps.proxies
-      .reconcile(
-        desired.clusters.map((c) => this.proxyInputs(c, snapshot, edge)),
-        others,
-      )
-      .catch((e: unknown) => {
-        // The edge network or token secret may have been removed behind our back; look again next pass.
-        this.edge = undefined;
-        throw e;
-      });
+    const inputs: ProxyInputs[] = [];
+    for (const c of desired.clusters) inputs.push(this.proxyInputs(c, snapshot, edge, await this.agentSecret(c, edge)));
+    const result = await this.deps.proxies.reconcile(inputs, others).catch((e: unknown) => {
+      // The edge network or a token secret may have been removed behind our back; look again next pass.
+      this.edge = undefined;
+      this.agentSecrets.clear();
+      throw e;
+    });
     for (const cluster of result.replaced) this.taskSpecAt.set(cluster, updatedFrom);
     for (const cluster of result.rolledBack) {
       // The config Swarm rolled back failed on the proxy; from now on the proxy's own (previous) config is live.
@@ -509,11 +514,33 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
   private async edgePrerequisites(): Promise<EdgePrerequisites | undefined> {
     const frontDoor = this.deps.config.FrontDoor;
     if (!frontDoor.Enabled) return undefined;
-    this.edge ??= await ensureEdgePrerequisites(this.deps.docker, frontDoor, this.deps.agentToken);
+    this.edge ??= await ensureEdgePrerequisites(this.deps.docker, frontDoor, this.deps.agentTokens.frontDoor);
     return this.edge;
   }
 
-  private proxyInputs(c: DesiredCluster, snapshot: SwarmSnapshot, edge?: EdgePrerequisites): ProxyInputs {
+  /** The secret with the cluster's own agent token, for a proxy whose agents talk to us; none otherwise. */
+  private async agentSecret(
+    c: DesiredCluster,
+    edge?: EdgePrerequisites,
+  ): Promise<{ name: string; id: string } | undefined> {
+    if (!edge || !c.runtimeTargets) return undefined;
+    const known = this.agentSecrets.get(c.cluster);
+    if (known) return known;
+    const ext = this.extensionOf(c.cluster) ?? this.defaultExt();
+    const secret = await ensureAgentTokenSecret(this.deps.docker, this.deps.agentTokens.cluster(c.cluster), {
+      ...ext.ProxyLabels,
+      [CLUSTER_LABEL]: c.cluster,
+    });
+    this.agentSecrets.set(c.cluster, secret);
+    return secret;
+  }
+
+  private proxyInputs(
+    c: DesiredCluster,
+    snapshot: SwarmSnapshot,
+    edge?: EdgePrerequisites,
+    tokenSecret?: { name: string; id: string },
+  ): ProxyInputs {
     const ext = this.extensionOf(c.cluster);
     const byName = new Map(snapshot.networks.map((n) => [n.name, n.id]));
     const extra = (ext?.Networks ?? [])
@@ -529,11 +556,11 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
       secrets,
       behindFrontDoor: edge !== undefined,
     };
-    if (edge && c.runtimeTargets) {
+    if (tokenSecret) {
       inputs.agent = {
         targetsUrl: new URL(targetsPath(c.cluster), this.deps.config.FrontDoor.ConfigURL).href,
         configUrl: new URL(agentConfigPath(c.cluster), this.deps.config.FrontDoor.ConfigURL).href,
-        tokenSecret: edge.tokenSecret,
+        tokenSecret,
       };
     }
     const live = this.live.get(c.cluster);
@@ -581,13 +608,23 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
     }).catch(() => undefined);
   }
 
-  /** The front door's nginx.conf for the current desired state, rendered once per state, with its sha256. */
+  /** The nginx.conf of the front door's HTTP instance: no host in it, the same for every desired state. */
   frontDoorConfig(): { text: string; sha: string } | undefined {
+    if (!this.latest) return undefined;
+    if (!this.frontDoorHttpText) {
+      const text = renderFrontDoor(defaultFrontDoorOptions());
+      this.frontDoorHttpText = { text, sha: sha256Hex(text) };
+    }
+    return this.frontDoorHttpText;
+  }
+
+  /** The nginx.conf of the front door's TLS instance for the current desired state, rendered once per state. */
+  frontDoorTlsConfig(): { text: string; sha: string } | undefined {
     const desired = this.latest;
     if (!desired) return undefined;
     if (this.frontDoorText?.for !== desired) {
       const clusters = this.frontDoorClusters(desired);
-      const text = renderFrontDoor(clusters, defaultFrontDoorOptions());
+      const text = renderFrontDoorTls(clusters, defaultFrontDoorOptions());
       this.frontDoorText = { for: desired, text, sha: sha256Hex(text) };
       // The config routes only TLS hosts (by SNI); its view must not vouch for the HTTP ones.
       const tls = new Set(clusters.flatMap((c) => c.tlsHosts));
@@ -650,11 +687,12 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
   }
 
   async startRollout(r: RolloutRequest): Promise<Rollout> {
-    const config = await findProxyConfig(this.deps.docker, r.configName);
-    if (!config) throw Object.assign(new Error(`no stored config ${r.configName}`), { grpcCode: 5 });
+    const found = await findProxyConfig(this.deps.docker, r.cluster, r.configName);
+    if (!found) throw Object.assign(new Error(`no stored config ${r.configName}`), { grpcCode: 5 });
     const previous = this.live.get(r.cluster) ?? (await this.agentConfigRef(r.cluster));
     this.rollouts.set(r.cluster, { ...(previous ? { previous } : {}), startedAt: Date.now() });
     this.refusals.delete(r.cluster);
+    const config = { name: found.name, id: found.id };
     this.live.set(r.cluster, config);
     // UNSPECIFIED order and a zero delay mean "as the extension's config says".
     const ext = this.extensionOf(r.cluster) ?? this.defaultExt();
@@ -692,17 +730,24 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
     const name = proxy?.labels[CONFIG_LABEL];
     if (!name) return undefined;
     // Content-named, so a name always means the same object: look it up once, not on every agent poll.
-    const known = this.configRefs.get(name) ?? (await findProxyConfig(this.deps.docker, name));
-    if (known) this.configRefs.set(name, known);
+    const cached = this.configRefs.get(name);
+    if (cached) return cached;
+    const found = await findProxyConfig(this.deps.docker, cluster, name);
+    if (!found) return undefined;
+    const known = { name: found.name, id: found.id };
+    this.configRefs.set(name, known);
     return known;
   }
 
-  private async configText(name: string): Promise<{ text: string; sha: string } | undefined> {
+  private async configText(
+    cluster: string,
+    name: string,
+  ): Promise<{ text: string; sha: string } | undefined> {
     const cached = this.configTexts.get(name);
     if (cached) return cached;
-    const text = await readProxyConfig(this.deps.docker, name);
-    if (text === undefined) return undefined;
-    const entry = { text, sha: sha256Hex(text) };
+    const found = await findProxyConfig(this.deps.docker, cluster, name);
+    if (found === undefined) return undefined;
+    const entry = { text: found.text, sha: sha256Hex(found.text) };
     // Configs are content-named and pruned to a few per cluster; this bounds the cache the same way.
     rememberAtMost(this.configTexts, 64, name, entry);
     return entry;
@@ -721,7 +766,7 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
   ): Promise<{ text: string; sha: string } | 'wait' | undefined> {
     if (!this.latest?.clusters.some((c) => c.cluster === cluster)) return undefined;
     const ref = this.live.get(cluster) ?? (await this.agentConfigRef(cluster));
-    const target = ref ? await this.configText(ref.name) : undefined;
+    const target = ref ? await this.configText(cluster, ref.name) : undefined;
     if (!ref || !target) return undefined;
     if (this.gate.report(cluster, task, live, refused)) this.deps.metrics.proxyReloads.inc({ cluster });
     if (refused !== '' && refused === target.sha) {
@@ -820,7 +865,7 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
   ): Promise<Rollout> {
     const running = tasks.filter((t) => t.Status?.State === 'running');
     const desired = svc.Spec?.Mode?.Replicated?.Replicas ?? 0;
-    const target = await this.configText(configName);
+    const target = await this.configText(cluster, configName);
     const hostnames = running.map((t) => t.Status?.ContainerStatus?.ContainerID?.slice(0, 12) ?? '');
     const serving = target ? this.gate.serving(cluster, target.sha, hostnames) : 0;
     const startedAt = this.rollouts.get(cluster)?.startedAt ?? 0;
@@ -881,14 +926,20 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
   async status(): Promise<StatusReport> {
     const desired = this.latest;
     const live = await this.deps.jobs.liveVersions();
-    const clusters = await Promise.all((desired?.clusters ?? []).map((c) => this.clusterStatus(c, live)));
+    const retries = await this.deps.jobs.retries();
+    const clusters = await Promise.all(
+      (desired?.clusters ?? []).map((c) => this.clusterStatus(c, live, retries.get(c.cluster) ?? '')),
+    );
     const queue = await this.deps.jobs.counts();
     return {
       instance: this.deps.instance,
       leader: this.deps.lease.isLeader,
       clusters,
       queue,
-      rejectedServices: desired?.routes.rejected.length ?? 0,
+      // A service refused a host by tenancy keeps its other hosts, yet it asked for something it may not have.
+      rejectedServices:
+        (desired?.routes.rejected.length ?? 0) +
+        new Set((desired?.tenancy?.rejections ?? []).map((r) => r.details.service)).size,
       unplacedServices: desired?.unplaced.length ?? 0,
       lastPassMillis: this.stats.lastPassMs,
       lastPassAt: this.lastPassAt?.toISOString() ?? '',
@@ -896,7 +947,11 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
     };
   }
 
-  private async clusterStatus(c: DesiredCluster, live: Map<string, LiveVersion>): Promise<ClusterStatus> {
+  private async clusterStatus(
+    c: DesiredCluster,
+    live: Map<string, LiveVersion>,
+    jobRetry: string,
+  ): Promise<ClusterStatus> {
     const settings = this.settingsOf(c.cluster);
     // No proxy service yet (the leader makes it on its next pass): nothing is rolling out.
     const rollout = await this.rolloutStatus(c.cluster).catch(() => undefined);
@@ -918,6 +973,7 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
       routes: routeCount(c.model),
       services: c.model.services.length,
       rollout: rollout ?? null,
+      jobRetry: inSync ? '' : jobRetry,
     };
   }
 

@@ -7,6 +7,8 @@ import { SignalboxError } from '#shared/errors/index.js';
 const Env = z.object({
   SIGNALBOX_CONFIG: z.string().default('/config.toml'),
   SIGNALBOX_GRPC_TOKEN: z.string().optional(),
+  /** The Docker secret holding the API token (the stack sets it): marked as Signalbox's, never mountable. */
+  SIGNALBOX_TOKEN_SECRET: z.string().min(1).optional(),
   SIGNALBOX_INSTANCE: z.string().default(`coordinator-${process.pid}`),
   // Two installations can share one Redis when their prefixes differ (the workers take the same two).
   SIGNALBOX_KEY_PREFIX: z.string().min(1).default('signalbox'),
@@ -18,6 +20,7 @@ export interface CoordinatorSettings {
   config: SignalboxConfig;
   configWarnings: string[];
   token: string;
+  tokenSecret?: string;
   instance: string;
   keyPrefix: string;
   queuePrefix: string;
@@ -64,6 +67,7 @@ export function loadCoordinatorSettings(env: NodeJS.ProcessEnv): CoordinatorSett
     config,
     configWarnings: warnings,
     token,
+    ...(e.SIGNALBOX_TOKEN_SECRET ? { tokenSecret: e.SIGNALBOX_TOKEN_SECRET } : {}),
     instance: e.SIGNALBOX_INSTANCE,
     keyPrefix: e.SIGNALBOX_KEY_PREFIX,
     queuePrefix: e.SIGNALBOX_QUEUE_PREFIX,

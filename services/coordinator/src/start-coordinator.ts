@@ -10,6 +10,7 @@ import { SwarmWatcher } from './docker/swarm-watcher.js';
 import { startGrpcServer } from './grpc/grpc-server.js';
 import { startHttpServer } from './http/http-server.js';
 import { CoordinatorMetrics } from './metrics/coordinator-metrics.js';
+import { markSignalboxSecret } from './proxy/edge-prerequisites.js';
 import { ProxyServiceManager } from './proxy/proxy-service-manager.js';
 import { ConfigJobQueue } from './queue/config-job-queue.js';
 import { LeaderLease } from './queue/leader-lease.js';
@@ -38,6 +39,11 @@ export async function startCoordinator(
 ): Promise<RunningCoordinator> {
   const keyPrefix = options.keyPrefix ?? settings.keyPrefix;
   const docker = options.docker ?? dockerFromUrl(settings.config.DockerURL);
+  if (settings.tokenSecret && !(await markSignalboxSecret(docker, settings.tokenSecret)))
+    log.warn(
+      { secret: settings.tokenSecret },
+      'API token secret not found; it is not protected from ssl_cert',
+    );
   const redis = new Redis(settings.config.RedisURL, { maxRetriesPerRequest: null });
   const queue = new Queue<ConfigJobData>(CONFIG_QUEUE, {
     connection: redis,
@@ -54,7 +60,9 @@ export async function startCoordinator(
     log.child({ component: 'lease' }),
     (leader) => {
       metrics.leader.set(leader ? 1 : 0);
-      if (leader) coordinator.trigger('leadership');
+      // Either way a pass: the new leader reconciles, and a former one wakes the agents' long polls it
+      // holds, which then send them to the new leader.
+      coordinator.trigger('leadership');
     },
   );
   const coordinator: Coordinator = new Coordinator({

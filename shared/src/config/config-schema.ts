@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { parseLogFormat } from './log-format.js';
+import { TenancySettings } from './tenancy-schema.js';
 
 /**
  * Interlock's `config.toml`, key for key, so an Interlock file loads unchanged. Values that end up in nginx
@@ -8,11 +10,13 @@ const size = z.string().regex(/^[0-9]+[kKmMgG]?$/, 'must be a size such as 8k or
 const duration = z.string().regex(/^[0-9]+(ms|s|m|h|d)?$/, 'must be a duration such as 75s');
 const filePath = z.string().regex(/^\/[A-Za-z0-9._/-]*$/, 'must be an absolute file path');
 const seconds = z.number().int().min(1).max(86_400);
-/** UCP's defaults spread log formats over several lines; nginx reads any whitespace run as one space. */
-const logFormat = z
-  .string()
-  .regex(/^[^;{}]*$/, 'must not contain ; { }')
-  .transform((v) => v.replace(/\s+/g, ' ').trim());
+/** Checked as nginx will read it (see log-format.ts); UCP's multi-line values become one line. */
+const logFormat = z.string().transform((v, ctx) => {
+  const parsed = parseLogFormat(v);
+  if (parsed.ok) return parsed.args;
+  ctx.addIssue({ code: 'custom', message: parsed.reason });
+  return z.NEVER;
+});
 const rawDirectives = z.array(z.string().regex(/^[^\n\r]*$/, 'must be one line'));
 
 export const NginxSettings = z
@@ -205,6 +209,8 @@ export const SignalboxConfig = z
     /** Signalbox: the coordinator's log level; the LOG_LEVEL environment variable overrides it. */
     LogLevel: LogLevel.default('info'),
     FrontDoor: FrontDoorSettings.default(() => FrontDoorSettings.parse({})),
+    /** Signalbox: tenant isolation (see tenancy-schema.ts); absent, every service is one tenant, as in Interlock. */
+    Tenancy: TenancySettings.optional(),
   })
   .strict();
 

@@ -9,5 +9,12 @@ export {
   publishedHttpsPort,
   SignalboxConfig,
 } from './config-schema.js';
+export { type KeyReport, UNKNOWN_KEY } from './describe-keys.js';
 export { durationMs } from './duration.js';
-export { type LoadedConfig, loadConfig } from './load-config.js';
+export {
+  type ConfigCheck,
+  type ConfigIssue,
+  checkConfig,
+  type LoadedConfig,
+  loadConfig,
+} from './load-config.js';

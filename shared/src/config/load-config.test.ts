@@ -11,7 +11,12 @@ const ucp = readFileSync(join(import.meta.dirname, 'testdata', 'interlock-ucp-3.
 describe('loadConfig', () => {
   it("loads UCP 3.2's Interlock config unchanged, and its settings render a config nginx accepts", async () => {
     const { config, warnings } = loadConfig(ucp);
-    expect(warnings).toEqual([]);
+    // Only the extension service's settings, Interlock's proxy image and SSLVerify are not applied as written.
+    expect(warnings.map((w) => w.split(':')[1]?.trim())).toEqual([
+      'Extensions.default',
+      'Extensions.default',
+      'Extensions.default.Config',
+    ]);
     const ext = config.Extensions.default;
     expect(ext).toMatchObject({
       ProxyServiceName: 'ucp-interlock-proxy',
@@ -51,9 +56,69 @@ describe('loadConfig', () => {
     );
     expect(config.Extensions.east?.ServiceCluster).toBe('east');
     expect(warnings.sort()).toEqual([
-      'config: unknown key Extensions.east.Config.Nope is ignored',
-      'config: unknown key Extensions.east.ShinyNew is ignored',
-      'config: unknown key FutureKey is ignored',
+      'config: unknown key Extensions.east.Config.Nope is ignored: neither Interlock nor Signalbox has this key',
+      'config: unknown key Extensions.east.ShinyNew is ignored: neither Interlock nor Signalbox has this key',
+      'config: unknown key FutureKey is ignored: neither Interlock nor Signalbox has this key',
+    ]);
+  });
+
+  it('matches keys ignoring case, as BurntSushi/toml does, but keeps the case of extension and label names', () => {
+    const { config, warnings } = loadConfig(
+      'pollinterval = "7s"\n[extensions.East]\nSERVICECLUSTER = "east"\n[extensions.East.ProxyLabels]\nRegion = "x"\n' +
+        '[extensions.East.config]\nRlimitNoFile = 1000\nmaxconnections = 10\n',
+    );
+    expect(warnings).toEqual([]);
+    expect(config.PollInterval).toBe('7s');
+    expect(config.Extensions.East).toMatchObject({
+      ServiceCluster: 'east',
+      ProxyLabels: { Region: 'x' },
+      Config: { RLimitNoFile: 1000, MaxConnections: 10 },
+    });
+  });
+
+  it('treats keys named like Object.prototype members as unknown', () => {
+    const { warnings } = loadConfig('constructor = 1\n[Extensions.a]\ntoString = "x"\n');
+    expect(warnings.sort()).toEqual([
+      'config: unknown key Extensions.a.toString is ignored: neither Interlock nor Signalbox has this key',
+      'config: unknown key constructor is ignored: neither Interlock nor Signalbox has this key',
+    ]);
+  });
+
+  it('refuses two spellings of one key', () => {
+    expect(() => loadConfig('[Extensions.a.Config]\nRLimitNoFile = 1\nRlimitNoFile = 2\n')).toThrow(
+      'config: Extensions.a.Config.RlimitNoFile and Extensions.a.Config.RLimitNoFile set the same key RLimitNoFile',
+    );
+  });
+
+  it.each([
+    ['docker/ucp-interlock-proxy:3.2.5', undefined],
+    ['{{ page.ucp_org }}/ucp-interlock-proxy:{{ page.ucp_version }}', undefined],
+    ['interlockpreview/nginx:2.0.0-preview', undefined],
+    ['registry.example.org/mirror/interlock-proxy@sha256:00', undefined],
+    ['registry.example.org/signalbox/proxy:1.2', 'registry.example.org/signalbox/proxy:1.2'],
+  ])('ProxyImage %j becomes %j', (image, expected) => {
+    const { config, warnings } = loadConfig(`[Extensions.a]\nProxyImage = "${image}"\n`);
+    expect(config.Extensions.a?.ProxyImage).toBe(expected);
+    expect(warnings).toEqual(
+      expected
+        ? []
+        : [
+            "config: Extensions.a: ProxyImage replaced: names Interlock's proxy image; Signalbox's proxy image is used instead, as its proxies need Signalbox's agent and nginx modules",
+          ],
+    );
+  });
+
+  it('warns about ignored and replaced keys with the reason, once per table and reason, unless empty', () => {
+    const { warnings } = loadConfig(
+      'TLSCACert = "/ca.pem"\nTLSCert = "/cert.pem"\nAllowInsecure = false\nEndpointOverride = ""\n' +
+        '[Extensions.a]\nTemplate = "my-template"\nHitlessServiceUpdate = true\n' +
+        '[Extensions.a.Config]\nSSLOpts = ""\nAdminUser = "admin"\nAdminPass = "secret"\n',
+    );
+    expect(warnings).toEqual([
+      'config: TLSCACert, TLSCert ignored: Signalbox reaches the Docker API at DockerURL without TLS client certificates (use the manager socket)',
+      "config: Extensions.a: Template ignored: Signalbox renders nginx config with its own renderer; Interlock's extension templates (Go text/template) cannot be applied",
+      'config: Extensions.a: HitlessServiceUpdate replaced: Signalbox always applies new config without replacing proxy tasks: proxy agents apply it in place with a graceful reload',
+      "config: Extensions.a.Config: AdminUser, AdminPass ignored: HAProxy statistics credentials; Interlock's nginx extension did not use them either",
     ]);
   });
 
@@ -72,6 +137,14 @@ describe('loadConfig', () => {
       /SSLCiphers: must be an OpenSSL cipher list/,
     ],
     ['ListenAddr = ', /^config: invalid TOML at line 1/],
+    [
+      `[Extensions.east.Config]\nMainLogFormat = "'x'; } server { listen 1; } http { log_format y 'z'"`,
+      /^config: Extensions\.east\.Config\.MainLogFormat: ";" is only allowed inside quotes/,
+    ],
+    [
+      `[Extensions.east.Config]\nTraceLogFormat = "'x' } server {"`,
+      /^config: Extensions\.east\.Config\.TraceLogFormat: "}" is only allowed inside quotes/,
+    ],
   ])('refuses %j with the key path', (toml, message) => {
     expect(() => loadConfig(toml)).toThrow(message);
   });

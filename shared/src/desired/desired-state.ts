@@ -5,13 +5,16 @@ import {
   publishedHttpsPort,
   type SignalboxConfig,
 } from '../config/index.js';
+import { isSignalboxError } from '../errors/index.js';
 import { LabelKey } from '../labels/index.js';
 import type { AppRoute, ClusterModel } from '../model/index.js';
-import { type Assignment, type Plan, plan, type Topology } from '../planner/index.js';
+import { type Assignment, type Plan, type PlanOptions, plan, type Topology } from '../planner/index.js';
 import { assembleCluster, buildRoutes, type Routes, routesForCluster } from '../routing/index.js';
 import type { SwarmSnapshot } from '../swarm/index.js';
+import { claimHosts, type HostClaimError, type TenantSummary } from '../tenancy/index.js';
 import { byKey } from '../util/compare.js';
 import { shortHash } from '../util/stable-hash.js';
+import { admitApps, appSpecs, type UnplacedApp } from './admit-apps.js';
 
 export interface DesiredCluster {
   /** The ServiceCluster value apps name in their label. */
@@ -27,16 +30,20 @@ export interface DesiredCluster {
   version: string;
 }
 
-export interface UnplacedApp {
-  service: string;
-  reason: string;
+export interface TenancyReport {
+  /** Host claims refused between tenants; the service keeps the hosts it may have. */
+  rejections: HostClaimError[];
+  tenants: TenantSummary[];
 }
 
 export interface DesiredState {
+  /** With tenancy, each route narrowed to the hosts its tenant may have. */
   routes: Routes;
   clusters: DesiredCluster[];
   plan: Plan;
   unplaced: UnplacedApp[];
+  /** Only with `[Tenancy]`. */
+  tenancy?: TenancyReport;
 }
 
 interface ClusterEntry {
@@ -103,7 +110,9 @@ export function buildDesiredState(
   now?: () => number,
   keep?: ReadonlyMap<string, ReadonlySet<string>>,
 ): DesiredState {
-  const routes = buildRoutes(snapshot);
+  const built = buildRoutes(snapshot, config.Tenancy?.TenantLabel);
+  const claimed = config.Tenancy ? claimHosts(built.routes, config.Tenancy) : undefined;
+  const routes: Routes = claimed ? { ...built, routes: claimed.routes } : built;
   const entries = clusterEntries(config);
   const known = new Set(entries.map((e) => e.cluster));
   const auto = entries.filter((e) => e.ext.AutoAssign ?? e.cluster === '');
@@ -113,38 +122,45 @@ export function buildDesiredState(
     if (route.pinnedCluster !== null && !known.has(route.pinnedCluster)) {
       unplaced.push({
         service: route.service,
+        constraint: 'cluster',
         reason: `service ${route.service}: label ${LabelKey.serviceCluster}=${JSON.stringify(route.pinnedCluster)} names no service cluster (known: ${[...known].map((k) => JSON.stringify(k)).join(', ') || 'none'})`,
       });
     } else if (route.pinnedCluster === null && auto.length === 0) {
       unplaced.push({
         service: route.service,
+        constraint: 'auto',
         reason: `service ${route.service}: has no ${LabelKey.serviceCluster} label and no cluster takes unlabelled apps`,
       });
     } else {
       placeable.push(route);
     }
   }
-  const topology: Topology = {
-    balance: config.Planner.Balance,
-    clusters: entries.map((e) => ({
-      name: e.cluster,
-      auto: e.ext.AutoAssign ?? e.cluster === '',
-      capacity: e.ext.Capacity,
-    })),
-    apps: placeable.map((r) => ({
-      id: r.service,
-      networks: [r.network.name],
-      cluster: r.pinnedCluster,
-      hosts: r.hosts,
-    })),
-  };
-  const result = plan(topology, previous, {
-    seed: config.Planner.Seed,
-    timeBudgetMs: durationMs(config.Planner.TimeBudget),
-    ...(config.Planner.MoveCost !== undefined ? { moveCost: config.Planner.MoveCost } : {}),
-    ...(config.Planner.MaxMoves !== undefined ? { maxMoves: config.Planner.MaxMoves } : {}),
-    ...(now ? { now } : {}),
-  });
+  const admission = admitApps(
+    placeable,
+    {
+      balance: config.Planner.Balance,
+      clusters: entries.map((e) => ({
+        name: e.cluster,
+        auto: e.ext.AutoAssign ?? e.cluster === '',
+        capacity: e.ext.Capacity,
+      })),
+    },
+    claimed !== undefined,
+  );
+  unplaced.push(...admission.unplaced);
+  const result = planOrLeaveOut(
+    { balance: config.Planner.Balance, clusters: admission.clusters, apps: [] },
+    admission.admitted,
+    unplaced,
+    previous,
+    {
+      seed: config.Planner.Seed,
+      timeBudgetMs: durationMs(config.Planner.TimeBudget),
+      ...(config.Planner.MoveCost !== undefined ? { moveCost: config.Planner.MoveCost } : {}),
+      ...(config.Planner.MaxMoves !== undefined ? { maxMoves: config.Planner.MaxMoves } : {}),
+      ...(now ? { now } : {}),
+    },
+  );
   const assignment = new Map(Object.entries(result.assignment));
   const placed = routes.routes.filter((r) => assignment.has(r.service));
   const trustedProxies = edgeSubnets(snapshot, config);
@@ -160,5 +176,45 @@ export function buildDesiredState(
     const version = versionOf(model, ext, publishedHttpsPort(config, ext), trustedProxies, runtimeTargets);
     return { cluster, extension, model, trustedProxies, runtimeTargets, version };
   });
-  return { routes, clusters, plan: result, unplaced };
+  const state: DesiredState = { routes, clusters, plan: result, unplaced };
+  if (claimed) state.tenancy = { rejections: claimed.rejections, tenants: claimed.tenants };
+  return state;
+}
+
+/** Packing attempts after the capacity checks passed: the last one leaves out every app it names. */
+const PACKING_ATTEMPTS = 3;
+
+/**
+ * The capacity checks admitApps runs are necessary, not sufficient (packing is bin packing), so the planner
+ * can still fail to fit the groups it names; then the youngest of them is left out and the plan retried.
+ */
+function planOrLeaveOut(
+  base: Topology,
+  admitted: AppRoute[],
+  unplaced: UnplacedApp[],
+  previous: Assignment | undefined,
+  options: PlanOptions,
+): Plan {
+  let apps = admitted;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return plan({ ...base, apps: appSpecs(apps) }, previous, options);
+    } catch (e) {
+      const named = isSignalboxError(e, 'PLAN_INFEASIBLE')
+        ? new Set(e.details.apps as string[] | undefined)
+        : undefined;
+      const stuck = apps.filter((r) => named?.has(r.service));
+      if (stuck.length === 0) throw e;
+      // Seniority order: the youngest named app is the last.
+      const out = new Set(attempt < PACKING_ATTEMPTS ? stuck.slice(-1) : stuck);
+      for (const r of stuck)
+        if (out.has(r))
+          unplaced.push({
+            service: r.service,
+            constraint: 'capacity',
+            reason: `service ${r.service}: ${e instanceof Error ? e.message : String(e)}; the younger service gives way`,
+          });
+      apps = apps.filter((r) => !out.has(r));
+    }
+  }
 }

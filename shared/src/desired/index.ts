@@ -1,6 +1,7 @@
+export type { UnplacedApp, UnplacedConstraint } from './admit-apps.js';
 export {
   buildDesiredState,
   type DesiredCluster,
   type DesiredState,
-  type UnplacedApp,
+  type TenancyReport,
 } from './desired-state.js';

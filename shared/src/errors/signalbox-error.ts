@@ -4,12 +4,16 @@
  */
 export type ErrorCode =
   | 'LABEL_INVALID'
+  | 'LABEL_LIMIT'
   | 'ROUTE_CONFLICT'
   | 'CONFIG_INVALID'
   | 'SNAPSHOT_INVALID'
   | 'DOCKER_UNAVAILABLE'
   | 'PLAN_INFEASIBLE'
-  | 'PLAN_INPUT_INVALID';
+  | 'PLAN_INPUT_INVALID'
+  | 'HOST_CLAIM_REJECTED'
+  | 'SECRET_FORBIDDEN'
+  | 'PROXY_CONFIG_CONFLICT';
 
 export interface ErrorDetails {
   service?: string;

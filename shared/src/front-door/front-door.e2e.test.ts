@@ -7,6 +7,7 @@ import { startTestDns, type TestDns } from '../../../testing/dns-server.js';
 import { get, tlsGreeting, websocketEcho } from '../../../testing/http-client.js';
 import { nginxTest, type RunningNginx, startNginx } from '../../../testing/nginx-process.js';
 import { renderFixture } from '../../../testing/render-fixture.js';
+import { steadyLoad } from '../../../testing/steady-load.js';
 import {
   closeAll,
   type EchoReply,
@@ -19,10 +20,11 @@ import {
   type FrontDoorCluster,
   renderFrontDoor,
   renderFrontDoorHosts,
+  renderFrontDoorTls,
 } from './render-front-door.js';
 
 /**
- * Real nginx running the front door's config on loopback, its host map (hosts and proxy task addresses)
+ * Real nginx running the front door's two configs (HTTP and TLS instances) on loopback, its host map (hosts and proxy task addresses)
  * pushed to its local endpoint as the agent does. The cluster proxies are small local servers on loopback
  * "task IPs"; for TLS, a test DNS server answers `tasks.<proxy>` as Docker's DNS does in a container.
  */
@@ -70,6 +72,7 @@ async function pushHosts(map: { version: string; text: string }): Promise<void> 
 
 let dns: TestDns;
 let nginx: RunningNginx | undefined;
+let nginxTls: RunningNginx | undefined;
 const servers: (Server | TlsServer)[] = [];
 let vaultCa = '';
 let healthBeforeMap = 0;
@@ -87,22 +90,24 @@ beforeAll(async () => {
   servers.push(await startEchoUpstream('127.0.9.2', PROXY_HTTP, 'west.1'));
   servers.push(await startTlsUpstream('127.0.9.2', PROXY_TLS, 'west.1', vaultPem));
   dns.records.set('tasks.west-proxy', ['127.0.9.2']);
-  const config = renderFrontDoor(clusters, {
+  const options = {
     ...defaultFrontDoorOptions(),
     httpPort: ports.http,
     httpsPort: ports.https,
     pushPort: ports.push,
     noProxyPort: ports.noProxy,
     resolver: dns.address,
-  });
+  };
   // The push endpoint answers from the start; the health check only once a host map is in.
-  nginx = await startNginx(config, {}, `http://127.0.0.1:${ports.push}/_signalbox/targets`);
+  nginx = await startNginx(renderFrontDoor(options), {}, `http://127.0.0.1:${ports.push}/_signalbox/targets`);
+  nginxTls = await startNginx(renderFrontDoorTls(clusters, options), {}, { tcpPort: ports.https });
   healthBeforeMap = (await fetch(`http://127.0.0.1:${ports.http}/_signalbox/health`)).status;
   await pushHosts(renderFrontDoorHosts(clusters));
 });
 
 afterAll(async () => {
   await nginx?.stop();
+  await nginxTls?.stop();
   await closeAll(servers);
   await dns?.close();
 });
@@ -110,8 +115,9 @@ afterAll(async () => {
 describe('front door config', () => {
   it('passes nginx -t, holds only TLS hosts (map keywords escaped), and lets the first cluster keep a shared host', async () => {
     const tlsKeyword = [cluster('east', ['default'], ['default']), ...clusters];
-    const config = renderFrontDoor(tlsKeyword, defaultFrontDoorOptions());
+    const config = renderFrontDoorTls(tlsKeyword, defaultFrontDoorOptions());
     expect(await nginxTest(config)).toMatchObject({ ok: true });
+    expect(await nginxTest(renderFrontDoor(defaultFrontDoorOptions()))).toMatchObject({ ok: true });
     expect(config).toContain(`\\default tasks.east-proxy:${PROXY_TLS};`);
     expect(config).toContain(`vault.test tasks.west-proxy:${PROXY_TLS};`);
     expect(config).not.toContain('blog.test');
@@ -121,26 +127,27 @@ describe('front door config', () => {
     expect(map).toContain(`proxy:east-proxy 127.0.9.1:${PROXY_HTTP},127.0.9.3:${PROXY_HTTP}\n`);
   });
 
-  it('does not change when an HTTP host comes, goes or moves: only the host map does', () => {
+  it('keeps every host out of the HTTP config, and HTTP hosts out of the TLS config: only the host map changes', () => {
     const moved = [
       cluster('east', ['shop.test', '*.wild.test', 'default', 'blog.test']),
       cluster('west', ['vault.test', 'new.test'], ['vault.test']),
     ];
-    expect(renderFrontDoor(moved, defaultFrontDoorOptions())).toBe(
-      renderFrontDoor(clusters, defaultFrontDoorOptions()),
+    expect(renderFrontDoor(defaultFrontDoorOptions())).not.toMatch(/shop\.test|vault\.test|tasks\./);
+    expect(renderFrontDoorTls(moved, defaultFrontDoorOptions())).toBe(
+      renderFrontDoorTls(clusters, defaultFrontDoorOptions()),
     );
     expect(renderFrontDoorHosts(moved).version).not.toBe(renderFrontDoorHosts(clusters).version);
   });
 
   it('is byte-identical for the same clusters in any order', () => {
-    const a = renderFrontDoor(clusters, defaultFrontDoorOptions());
-    const b = renderFrontDoor([...clusters].reverse(), defaultFrontDoorOptions());
+    const a = renderFrontDoorTls(clusters, defaultFrontDoorOptions());
+    const b = renderFrontDoorTls([...clusters].reverse(), defaultFrontDoorOptions());
     expect(b).toBe(a);
   });
 
   it('refuses a proxy service name that could inject a directive, in the config and in the host map', () => {
     const bad = [{ ...cluster('x', ['a.test'], ['a.test']), proxyService: 'x;include /etc/passwd' }];
-    expect(() => renderFrontDoor(bad, defaultFrontDoorOptions())).toThrow(/unsafe value/);
+    expect(() => renderFrontDoorTls(bad, defaultFrontDoorOptions())).toThrow(/unsafe value/);
     expect(() => renderFrontDoorHosts(bad)).toThrow(/unsafe value/);
   });
 });
@@ -229,6 +236,24 @@ describe('front door on real nginx', () => {
     expect(body.headers['x-forwarded-for']).toBe('127.0.0.1');
     const ws = await websocketEcho(ports.http, 'blog.test', '/ws', 'hello');
     expect(ws).toEqual({ status: 101, echoed: 'hello' });
+  });
+
+  it('reloads its TLS instance for a TLS host change without closing a single HTTP keep-alive connection', async () => {
+    const master = nginx?.pid ?? 0;
+    const httpWorkers = (await readFile(`/proc/${master}/task/${master}/children`, 'utf8')).trim();
+    const load = steadyLoad(ports.http, 'blog.test', { concurrency: 4, maxMs: 20_000 });
+    for (let i = 0; i < 5; i += 1) {
+      process.kill(nginxTls?.pid ?? 0, 'SIGHUP');
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    const result = await load.stop();
+    expect(result.requests).toBeGreaterThan(20);
+    expect(result.failures).toEqual([]);
+    expect((await readFile(`/proc/${master}/task/${master}/children`, 'utf8')).trim()).toBe(httpWorkers);
+    expect(await tlsGreeting(ports.https, 'vault.test', vaultCa)).toEqual({
+      cn: 'vault.test',
+      line: 'passthrough:west.1',
+    });
   });
 
   it('passes TLS through by SNI to the owning cluster, and refuses names no cluster owns', async () => {

@@ -7,4 +7,5 @@ export {
   modelHosts,
   renderFrontDoor,
   renderFrontDoorHosts,
+  renderFrontDoorTls,
 } from './render-front-door.js';

@@ -1,7 +1,9 @@
 import type { Redirect, RouteSpec } from '../model/index.js';
 import type { SwarmNetwork, SwarmService } from '../swarm/snapshot.js';
-import { LabelError } from './label-error.js';
+import { LabelError, LabelLimitError, SecretForbiddenError } from './label-error.js';
 import { isKnownLabel, isRetiredLabel, LABEL_PREFIX, LabelKey, STACK_NAMESPACE_LABEL } from './label-keys.js';
+import { DEFAULT_LABEL_LIMITS, type LabelLimits } from './limits.js';
+import { secretRefusal } from './secret-access.js';
 import {
   type Check,
   checkBool,
@@ -12,8 +14,8 @@ import {
   checkPort,
   checkSecretName,
   checkUrl,
+  countItems,
   formatUrl,
-  isOversized,
   splitList,
 } from './validators.js';
 
@@ -21,6 +23,12 @@ export interface LabelContext {
   networksById: ReadonlyMap<string, SwarmNetwork>;
   /** Known secrets by name; when given, ssl_cert and ssl_key must name one of them. */
   secrets?: ReadonlyMap<string, string>;
+  /** Labels of the known secrets; when given, ssl_cert and ssl_key must name one the service may mount. */
+  secretLabels?: ReadonlyMap<string, Readonly<Record<string, string>>>;
+  /** With `[Tenancy]`: the label naming a service's (and a secret's) tenant. */
+  tenantLabel?: string;
+  /** What one service may ask for; DEFAULT_LABEL_LIMITS when absent. */
+  limits?: LabelLimits;
 }
 
 export type ParsedLabels =
@@ -34,32 +42,44 @@ export type ParsedLabels =
  */
 export function parseServiceLabels(service: SwarmService, ctx: LabelContext): ParsedLabels {
   const labels = service.labels;
+  const limits = ctx.limits ?? DEFAULT_LABEL_LIMITS;
   const errors: LabelError[] = [];
   const warnings: string[] = [];
   const bad = (label: string, value: string, reason: string): void => {
     errors.push(new LabelError({ service: service.name, label, value, reason }));
   };
+  const overLimit = (label: string, value: string, what: string, count: number, limit: number): void => {
+    errors.push(new LabelLimitError({ service: service.name, label, value, what, count, limit }));
+  };
+  const oversized = (label: string, raw: string): boolean => {
+    if (raw.length <= limits.valueLength) return false;
+    bad(label, raw, `is longer than ${limits.valueLength} characters`);
+    return true;
+  };
   const read = <T>(label: LabelKey, check: (raw: string) => Check<T>): T | undefined => {
     const raw = labels[label];
-    if (raw === undefined) return undefined;
-    if (isOversized(raw)) {
-      bad(label, raw, 'is longer than 4096 characters');
-      return undefined;
-    }
+    if (raw === undefined || oversized(label, raw)) return undefined;
     const result = check(raw);
     if (result.ok) return result.value;
     bad(label, raw, result.reason);
     return undefined;
   };
-  const readList = <T>(label: LabelKey, separator: string, check: (raw: string) => Check<T>): T[] => {
+  /** Items past `max` are neither split off nor checked: the label is refused for its count alone. */
+  const readList = <T>(
+    label: LabelKey,
+    check: (raw: string) => Check<T>,
+    max: number,
+    tooMany: (count: number, raw: string) => void,
+  ): T[] => {
     const raw = labels[label];
-    if (raw === undefined) return [];
-    if (isOversized(raw)) {
-      bad(label, raw, 'is longer than 4096 characters');
+    if (raw === undefined || oversized(label, raw)) return [];
+    const items = splitList(raw, ',', max + 1);
+    if (items.length > max) {
+      tooMany(countItems(raw, ','), raw);
       return [];
     }
     const out: T[] = [];
-    for (const item of splitList(raw, separator)) {
+    for (const item of items) {
       const result = check(item);
       if (result.ok) out.push(result.value);
       else bad(label, raw, `has an item ${JSON.stringify(item.slice(0, 120))} that ${result.reason}`);
@@ -76,7 +96,13 @@ export function parseServiceLabels(service: SwarmService, ctx: LabelContext): Pa
     );
   }
 
-  const hosts = [...new Set(readList(LabelKey.hosts, ',', checkHost))];
+  const hosts = [
+    ...new Set(
+      readList(LabelKey.hosts, checkHost, limits.hostsPerService, (n, raw) =>
+        overLimit(LabelKey.hosts, raw, 'hosts', n, limits.hostsPerService),
+      ),
+    ),
+  ];
   const defaultBackend = read(LabelKey.defaultBackend, checkBool) ?? false;
   const hostsLabelPresent = labels[LabelKey.hosts] !== undefined;
   if (!hostsLabelPresent && !defaultBackend) {
@@ -88,7 +114,7 @@ export function parseServiceLabels(service: SwarmService, ctx: LabelContext): Pa
     }
     return { kind: 'unrouted', warnings };
   }
-  if (hostsLabelPresent && hosts.length === 0 && errors.length === 0) {
+  if (hostsLabelPresent && hosts.length === 0 && !errors.some((e) => e.details.label === LabelKey.hosts)) {
     bad(LabelKey.hosts, labels[LabelKey.hosts] ?? '', 'lists no host');
   }
 
@@ -103,7 +129,30 @@ export function parseServiceLabels(service: SwarmService, ctx: LabelContext): Pa
   const keyName = read(LabelKey.sslKey, checkSecretName);
   const sslPassthrough = read(LabelKey.sslPassthrough, checkBool) ?? false;
   const sslOnly = read(LabelKey.sslOnly, checkBool) ?? false;
-  const websocketEndpoints = [...new Set(readList(LabelKey.websocketEndpoints, ',', checkPath))];
+  // The context root is one of the service's paths, so it uses up one of the allowed paths.
+  const websocketEndpoints = [
+    ...new Set(
+      readList(LabelKey.websocketEndpoints, checkPath, limits.pathsPerService - 1, (n, raw) =>
+        overLimit(
+          LabelKey.websocketEndpoints,
+          raw,
+          'paths (the context root and each websocket endpoint)',
+          n + 1,
+          limits.pathsPerService,
+        ),
+      ),
+    ),
+  ];
+  const locations = hosts.length * (1 + websocketEndpoints.length);
+  if (locations > limits.locationsPerService) {
+    overLimit(
+      LabelKey.hosts,
+      labels[LabelKey.hosts] ?? '',
+      `locations (${hosts.length} hosts × ${1 + websocketEndpoints.length} paths)`,
+      locations,
+      limits.locationsPerService,
+    );
+  }
   const pinnedCluster = read(LabelKey.serviceCluster, checkClusterName) ?? null;
   const stickyCookie = read(LabelKey.stickySessionCookie, checkCookieName);
   const ipHash = read(LabelKey.ipHash, checkBool) ?? false;
@@ -114,7 +163,11 @@ export function parseServiceLabels(service: SwarmService, ctx: LabelContext): Pa
     if (v === 'vip') return { ok: true, value: 'vip' as const };
     return { ok: false, reason: 'must be task or vip' };
   });
-  const redirects = parseRedirects(labels[LabelKey.redirects], hosts, bad);
+  const redirectsRaw = labels[LabelKey.redirects];
+  const redirects =
+    redirectsRaw === undefined || oversized(LabelKey.redirects, redirectsRaw)
+      ? []
+      : parseRedirects(redirectsRaw, hosts, limits.redirectsPerService, bad, overLimit);
 
   if (keyName !== undefined && certName === undefined && labels[LabelKey.sslCert] === undefined) {
     bad(LabelKey.sslKey, keyName, `needs ${LabelKey.sslCert} as well`);
@@ -124,7 +177,18 @@ export function parseServiceLabels(service: SwarmService, ctx: LabelContext): Pa
       [LabelKey.sslCert, certName],
       [LabelKey.sslKey, keyName],
     ] as const) {
-      if (name !== undefined && !ctx.secrets.has(name)) bad(label, name, 'names no existing Docker secret');
+      if (name === undefined) continue;
+      if (!ctx.secrets.has(name)) {
+        bad(label, name, 'names no existing Docker secret');
+        continue;
+      }
+      const tenancy =
+        ctx.tenantLabel === undefined
+          ? undefined
+          : { tenantLabel: ctx.tenantLabel, tenant: (labels[ctx.tenantLabel] ?? '').trim() };
+      const refusal = secretRefusal(ctx.secretLabels?.get(name) ?? {}, tenancy);
+      if (refusal)
+        errors.push(new SecretForbiddenError({ service: service.name, label, value: name, reason: refusal }));
     }
   }
   if (sslPassthrough && certName !== undefined) {
@@ -249,17 +313,19 @@ function resolveNetwork(
 }
 
 function parseRedirects(
-  raw: string | undefined,
+  raw: string,
   hosts: string[],
+  max: number,
   bad: (label: string, value: string, reason: string) => void,
+  overLimit: (label: string, value: string, what: string, count: number, limit: number) => void,
 ): Redirect[] {
-  if (raw === undefined) return [];
-  if (isOversized(raw)) {
-    bad(LabelKey.redirects, raw, 'is longer than 4096 characters');
+  const pairs = splitList(raw, ';', max + 1);
+  if (pairs.length > max) {
+    overLimit(LabelKey.redirects, raw, 'redirects', countItems(raw, ';'), max);
     return [];
   }
   const out: Redirect[] = [];
-  for (const pair of splitList(raw, ';')) {
+  for (const pair of pairs) {
     const parts = pair.split(',').map((p) => p.trim());
     const [fromText, toText] = parts;
     if (parts.length !== 2 || !fromText || !toText) {

@@ -81,13 +81,33 @@ describe('checkPath', () => {
 });
 
 describe('checkCookieName', () => {
-  it.each(['session', 'connect.sid', 'JSESSIONID', "a!#$%&'*+-.^_`|~z"])(
+  it.each(['session', 'connect.sid', 'JSESSIONID', 'a!*+-._~z', 'c'.repeat(256)])(
     'accepts RFC 6265 token %j',
     (raw) => {
       expect(checkCookieName(raw).ok).toBe(true);
     },
   );
-  it.each(['', 'a b', 'a;b', 'a=b', 'a"b', 'a,b', 'a(b', 'a{b', 'ä'])('rejects %j', (raw) => {
+  it.each([
+    '',
+    'a b',
+    'a;b',
+    'a=b',
+    'a"b',
+    'a,b',
+    'a(b',
+    'a{b',
+    'ä',
+    'c'.repeat(257),
+    // RFC 6265 tokens that nginx or Lua read specially: variables, comments, patterns, quotes.
+    'a%b',
+    'a$b',
+    'a#b',
+    "a'b",
+    'a`b',
+    'a&b',
+    'a^b',
+    'a|b',
+  ])('rejects %j', (raw) => {
     expect(checkCookieName(raw).ok).toBe(false);
   });
 });

@@ -1,4 +1,5 @@
 import { domainToASCII } from 'node:url';
+import { isCookieName } from './cookie-name.js';
 
 /**
  * Allow-list validators for label values. Each returns the normalised value or a reason; none of them lets
@@ -11,7 +12,6 @@ const ok = <T>(value: T): Check<T> => ({ ok: true, value });
 const fail = <T>(reason: string): Check<T> => ({ ok: false, reason });
 
 const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
-const MAX_VALUE = 4096;
 
 /** RFC 1123 host name, lower-cased; IDNs become punycode; a leading `*.` wildcard is allowed. */
 export function checkHost(raw: string): Check<string> {
@@ -59,11 +59,12 @@ export function checkPath(raw: string): Check<string> {
   return ok(text.length > 1 ? text.replace(/\/+$/, '') || '/' : text);
 }
 
-/** RFC 6265 cookie-name: an RFC 2616 token. */
+/** A sticky-session cookie name by the rule every renderer checks too (cookie-name.ts). */
 export function checkCookieName(raw: string): Check<string> {
   const text = raw.trim();
-  if (text.length === 0 || text.length > 256) return fail('is not an RFC 6265 cookie name');
-  return /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(text) ? ok(text) : fail('is not an RFC 6265 cookie name');
+  return isCookieName(text)
+    ? ok(text)
+    : fail('is not an RFC 6265 cookie name of at most 256 letters, digits and !*+-._~');
 }
 
 /** Docker's rule for secret (and config) names. */
@@ -114,11 +115,26 @@ export function checkUrl(raw: string): Check<ParsedUrl> {
 export const formatUrl = (u: ParsedUrl): string =>
   `${u.scheme}://${u.host}${u.port === undefined ? '' : `:${u.port}`}${u.path}`;
 
-/** Splits a list label; empty items (from `a,,b` or a trailing separator) are dropped. */
-export const splitList = (raw: string, separator: string): string[] =>
-  raw
-    .split(separator)
-    .map((s) => s.trim())
-    .filter((s) => s.length > 0);
+/**
+ * Splits a list label; empty items (from `a,,b` or a trailing separator) are dropped. Stops after `max`
+ * items, so a hostile label costs no more than the caller is willing to accept.
+ */
+export function splitList(raw: string, separator: string, max = Number.POSITIVE_INFINITY): string[] {
+  const out: string[] = [];
+  let start = 0;
+  while (out.length < max && start <= raw.length) {
+    const end = raw.indexOf(separator, start);
+    const item = raw.slice(start, end === -1 ? raw.length : end).trim();
+    if (item.length > 0) out.push(item);
+    if (end === -1) break;
+    start = end + separator.length;
+  }
+  return out;
+}
 
-export const isOversized = (raw: string): boolean => raw.length > MAX_VALUE;
+/** How many non-empty items a list label holds, without trimming or keeping any of them. */
+export function countItems(raw: string, separator: string): number {
+  let n = 0;
+  for (const item of raw.split(separator)) if (item.trim().length > 0) n++;
+  return n;
+}

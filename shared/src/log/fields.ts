@@ -3,6 +3,8 @@ export const LogField = {
   component: 'component',
   cluster: 'cluster',
   service: 'service',
+  /** The tenant a service belongs to, with [Tenancy] on. */
+  tenant: 'tenant',
   label: 'label',
   jobId: 'jobId',
   version: 'version',

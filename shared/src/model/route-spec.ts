@@ -40,4 +40,8 @@ export interface RouteSpec {
 /** A route plus where the proxy sends its traffic, as `ip:port` strings. */
 export interface AppRoute extends RouteSpec {
   targets: string[];
+  /** With `[Tenancy]`: the service's tenant label value, '' when it has none (those services form one tenant). */
+  tenant?: string;
+  /** With `[Tenancy]`: tenants that may pool on the hosts this service owns (`io.signalbox.share_with`). */
+  shareWith?: string[];
 }

@@ -2,8 +2,9 @@ import type { NginxSettings } from '../config/index.js';
 import type { ClusterModel, Location, PassthroughHost, Pool, VirtualHost } from '../model/index.js';
 import { byString } from '../util/compare.js';
 import { ConfigWriter } from './config-writer.js';
+import { hashSize } from './hash-size.js';
 import { LUA_BALANCER, type RuntimeTargets, renderLuaRuntime } from './runtime-targets.js';
-import { regexLiteral, token } from './safe-token.js';
+import { cookieName, regexLiteral, token } from './safe-token.js';
 
 export interface ProxyPorts {
   /** Plain HTTP port inside the proxy container (Interlock's TargetPort). */
@@ -103,8 +104,20 @@ export function renderCluster(model: ClusterModel, options: RenderOptions): stri
   w.line('default_type application/octet-stream;');
   w.line('server_tokens off;');
   w.line('absolute_redirect off;');
-  w.line(`server_names_hash_bucket_size ${s.ServerNamesHashBucketSize};`);
-  w.line(`server_names_hash_max_size ${hashMaxSize(model.virtualHosts.length)};`);
+  const names = hashSize(
+    [...model.virtualHosts, ...model.passthroughHosts].map((h) => h.host),
+    { bucketSize: s.ServerNamesHashBucketSize, maxSize: 512 },
+  );
+  w.line(`server_names_hash_bucket_size ${names.bucketSize};`);
+  w.line(`server_names_hash_max_size ${names.maxSize};`);
+  const cookies = runtime ? [] : cookieNames(model.httpPools);
+  if (cookies.length > 0) {
+    // Each cookie map declares a variable named after the cookie; nginx's defaults (64, 1024) fit names
+    // of 18 characters at most, and its own variables share the hash.
+    const variables = hashSize(cookies.map(cookieVar), { bucketSize: 64, maxSize: 1024 }, NGINX_VARIABLES);
+    w.line(`variables_hash_bucket_size ${variables.bucketSize};`);
+    w.line(`variables_hash_max_size ${variables.maxSize};`);
+  }
   w.line(`log_format main ${s.MainLogFormat ?? DEFAULT_MAIN_LOG};`);
   w.line(`log_format trace ${s.TraceLogFormat ?? DEFAULT_TRACE_LOG};`);
   w.line(`access_log ${s.AccessLogPath} main;`);
@@ -146,7 +159,7 @@ export function renderCluster(model: ClusterModel, options: RenderOptions): stri
   for (const range of options.trustedProxies ?? []) w.line(`set_real_ip_from ${token(range)};`);
   if ((options.trustedProxies ?? []).length > 0) w.line('real_ip_header X-Forwarded-For;');
   if (runtime) renderRuntimeTargets(w, runtime, s.LuaPackagePath);
-  else renderCookieMaps(w, model.httpPools);
+  else renderCookieMaps(w, cookies);
   for (const raw of s.HTTPOptions) w.line(raw);
   w.blank();
 
@@ -213,17 +226,17 @@ export function renderCluster(model: ClusterModel, options: RenderOptions): stri
   return w.toString();
 }
 
-/** nginx refuses to start when server names do not fit the hash; size it from the host count. */
-const hashMaxSize = (hosts: number): number => {
-  let size = 512;
-  while (size < hosts * 2) size *= 2;
-  return size;
-};
+/** More than the variables nginx and its modules declare themselves, which share the variables hash. */
+const NGINX_VARIABLES = 256;
 
-function renderCookieMaps(w: ConfigWriter, pools: readonly Pool[]): void {
+function cookieNames(pools: readonly Pool[]): string[] {
   const cookies = new Set<string>();
-  for (const p of pools) if (p.balance.kind === 'cookie') cookies.add(p.balance.cookie);
-  for (const cookie of [...cookies].sort(byString)) {
+  for (const p of pools) if (p.balance.kind === 'cookie') cookies.add(cookieName(p.balance.cookie));
+  return [...cookies].sort(byString);
+}
+
+function renderCookieMaps(w: ConfigWriter, cookies: readonly string[]): void {
+  for (const cookie of cookies) {
     // A request without the cookie hashes on its request id, so first visits still spread over all targets.
     w.open(`map $http_cookie ${cookieVar(cookie)}`);
     w.line(`"~(?:^|;)\\s*${regexLiteral(cookie)}=([^;]*)" $1;`);
@@ -252,7 +265,7 @@ function renderRuntimeUpstream(
   const name = token(pool.name);
   const [kind, key] =
     pool.balance.kind === 'cookie'
-      ? ['cookie', pool.balance.cookie]
+      ? ['cookie', cookieName(pool.balance.cookie)]
       : pool.balance.kind === 'ip-hash'
         ? ['ip', '']
         : ['round-robin', ''];
@@ -260,7 +273,7 @@ function renderRuntimeUpstream(
   w.open(`upstream ${name}`);
   w.line('server 0.0.0.1;');
   w.line(
-    `balancer_by_lua_block { signalbox.balance("${name}", "${kind}", "${key === '' ? '' : token(key)}", ${runtime.noTargetsPort}) }`,
+    `balancer_by_lua_block { signalbox.balance("${name}", "${kind}", "${key}", ${runtime.noTargetsPort}) }`,
   );
   // After the balancer: nginx's keepalive wraps whatever peer the balancer picked.
   if (keepalive > 0) w.line(`keepalive ${keepalive};`);
@@ -387,6 +400,13 @@ function renderStream(
   );
   w.line(`access_log ${s.AccessLogPath} sb_stream;`);
   for (const raw of s.TCPOptions) w.line(raw);
+  // nginx's stream defaults (a 64-byte bucket, so names of 46 characters at most, and 2048 entries).
+  const sni = hashSize(
+    model.passthroughHosts.map((p) => p.host),
+    { bucketSize: 64, maxSize: 2048 },
+  );
+  w.line(`map_hash_bucket_size ${sni.bucketSize};`);
+  w.line(`map_hash_max_size ${sni.maxSize};`);
   // First hop: SNI decides between TLS terminated here and TLS passed through; PROXY protocol keeps the
   // client address for both. The second hop strips PROXY protocol, since passthrough apps don't speak it.
   w.open(`map $ssl_preread_server_name ${TLS_ROUTE_VAR}`);

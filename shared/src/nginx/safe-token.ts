@@ -1,4 +1,5 @@
 import { SignalboxError } from '../errors/index.js';
+import { isCookieName } from '../labels/cookie-name.js';
 
 /**
  * The renderer's last line of defence: every value that came from a label passes through `token`, which
@@ -7,16 +8,23 @@ import { SignalboxError } from '../errors/index.js';
  */
 const SAFE = /^[A-Za-z0-9._~:/\-*@+,=!]+$/;
 
+const unsafe = (value: string): SignalboxError =>
+  new SignalboxError(
+    'LABEL_INVALID',
+    `refusing to write unsafe value ${JSON.stringify(value)} into nginx config`,
+    {
+      value,
+    },
+  );
+
 export function token(value: string): string {
-  if (!SAFE.test(value)) {
-    throw new SignalboxError(
-      'LABEL_INVALID',
-      `refusing to write unsafe value ${JSON.stringify(value)} into nginx config`,
-      {
-        value,
-      },
-    );
-  }
+  if (!SAFE.test(value)) throw unsafe(value);
+  return value;
+}
+
+/** A sticky cookie name, by the rule the label validator applies (cookie-name.ts), so the two never disagree. */
+export function cookieName(value: string): string {
+  if (!isCookieName(value)) throw unsafe(value);
   return value;
 }
 

@@ -1,3 +1,4 @@
+export { checkFeasible } from './feasibility.js';
 export { type HmetisInput, parseHmetis, parsePartitionFile } from './hmetis.js';
 export { evaluate } from './metrics.js';
 export { DEFAULT_TIME_BUDGET_MS, plan } from './plan.js';

@@ -1,6 +1,7 @@
-import { type LabelError, parseServiceLabels } from '../labels/index.js';
+import { type LabelContext, type LabelError, parseServiceLabels } from '../labels/index.js';
 import type { AppRoute } from '../model/index.js';
 import type { SwarmNetwork, SwarmSnapshot } from '../swarm/snapshot.js';
+import { readTenantLabels } from '../tenancy/index.js';
 import { byKey } from '../util/compare.js';
 import { servingTasksByService, targetsFor } from './targets.js';
 
@@ -20,9 +21,13 @@ export interface Routes {
 export const bySeniority = (a: AppRoute, b: AppRoute): number =>
   a.createdAt !== b.createdAt ? (a.createdAt < b.createdAt ? -1 : 1) : a.serviceId < b.serviceId ? -1 : 1;
 
-export function buildRoutes(snapshot: SwarmSnapshot): Routes {
+/** `tenantLabel` (from `[Tenancy]`) makes each route carry its tenant and the tenants it shares hosts with. */
+export function buildRoutes(snapshot: SwarmSnapshot, tenantLabel?: string): Routes {
   const networksById = new Map<string, SwarmNetwork>(snapshot.networks.map((n) => [n.id, n]));
-  const ctx = snapshot.secrets ? { networksById, secrets: snapshot.secrets } : { networksById };
+  const ctx: LabelContext = { networksById };
+  if (snapshot.secrets) ctx.secrets = snapshot.secrets;
+  if (snapshot.secretLabels) ctx.secretLabels = snapshot.secretLabels;
+  if (tenantLabel !== undefined) ctx.tenantLabel = tenantLabel;
   const routes: AppRoute[] = [];
   const rejected: RejectedService[] = [];
   const warnings: string[] = [];
@@ -41,7 +46,13 @@ export function buildRoutes(snapshot: SwarmSnapshot): Routes {
       spec.backendMode,
     );
     if (found.warning) warnings.push(found.warning);
-    routes.push({ ...spec, targets: found.targets });
+    if (tenantLabel === undefined) {
+      routes.push({ ...spec, targets: found.targets });
+      continue;
+    }
+    const { tenant, shareWith, warning } = readTenantLabels(service.name, service.labels, tenantLabel);
+    if (warning) warnings.push(warning);
+    routes.push({ ...spec, targets: found.targets, tenant, shareWith });
   }
   return { routes: routes.sort(bySeniority), rejected, warnings };
 }

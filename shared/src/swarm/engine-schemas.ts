@@ -58,7 +58,10 @@ export const EngineNetwork = z.object({
   IPAM: z.object({ Config: z.array(z.object({ Subnet: z.string().nullish() })).nullish() }).nullish(),
 });
 
-export const EngineSecret = z.object({ ID: z.string().min(1), Spec: z.object({ Name: z.string().min(1) }) });
+export const EngineSecret = z.object({
+  ID: z.string().min(1),
+  Spec: z.object({ Name: z.string().min(1), Labels: z.record(z.string(), z.string()).nullish() }),
+});
 
 export type EngineService = z.infer<typeof EngineService>;
 export type EngineTask = z.infer<typeof EngineTask>;

@@ -39,6 +39,8 @@ export interface SwarmSnapshot {
   networks: SwarmNetwork[];
   /** Secret name → ID, when the snapshot lists secrets; `undefined` means "unknown", not "none". */
   secrets?: ReadonlyMap<string, string>;
+  /** Secret name → its labels (who may mount it); listed with `secrets`. */
+  secretLabels?: ReadonlyMap<string, Readonly<Record<string, string>>>;
 }
 
 const RawSnapshot = z.object({
@@ -150,9 +152,9 @@ export function parseSnapshot(input: unknown): { snapshot: SwarmSnapshot; skippe
   );
   const snapshot: SwarmSnapshot = { services, tasks, networks };
   if (top.data.secrets) {
-    snapshot.secrets = new Map(
-      parseEach(top.data.secrets, EngineSecret, 'secret', (s) => [s.Spec.Name, s.ID] as const, skipped),
-    );
+    const secrets = parseEach(top.data.secrets, EngineSecret, 'secret', (s) => s, skipped);
+    snapshot.secrets = new Map(secrets.map((s) => [s.Spec.Name, s.ID]));
+    snapshot.secretLabels = new Map(secrets.map((s) => [s.Spec.Name, s.Spec.Labels ?? {}]));
   }
   return { snapshot, skipped };
 }

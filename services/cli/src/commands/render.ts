@@ -12,6 +12,7 @@ import { parseSnapshot } from '#shared/swarm/index.js';
 import { sha256Hex } from '#shared/util/stable-hash.js';
 import { type CliIo, ExitCode } from '../cli-io.js';
 import { SIGNALBOX_VERSION } from '../version.js';
+import { renderAll, UnwritableClusterName } from './render-all.js';
 
 class UsageError extends Error {}
 
@@ -42,7 +43,7 @@ function chooseExtension(
 
 /** `signalbox render`: a public interface, see the README before changing its output or exit codes. */
 export async function runRenderCommand(args: string[], io: CliIo): Promise<number> {
-  let values: { snapshot?: string; config?: string; cluster?: string; strict?: boolean };
+  let values: { snapshot?: string; config?: string; cluster?: string; out?: string; strict?: boolean };
   try {
     ({ values } = parseArgs({
       args,
@@ -50,6 +51,7 @@ export async function runRenderCommand(args: string[], io: CliIo): Promise<numbe
         snapshot: { type: 'string' },
         config: { type: 'string' },
         cluster: { type: 'string' },
+        out: { type: 'string' },
         strict: { type: 'boolean', default: false },
       },
       strict: true,
@@ -62,6 +64,10 @@ export async function runRenderCommand(args: string[], io: CliIo): Promise<numbe
     io.stderr('signalbox render: --snapshot FILE is required\n');
     return ExitCode.usage;
   }
+  if (values.out !== undefined && values.cluster !== undefined) {
+    io.stderr('signalbox render: --out writes every cluster; drop --cluster\n');
+    return ExitCode.usage;
+  }
   try {
     let snapshotJson: unknown;
     const snapshotText = await io.readFile(values.snapshot);
@@ -72,6 +78,10 @@ export async function runRenderCommand(args: string[], io: CliIo): Promise<numbe
     }
     const { snapshot, skipped } = parseSnapshot(snapshotJson);
     const loaded = values.config ? loadConfig(await io.readFile(values.config)) : undefined;
+    if (values.out !== undefined) {
+      const { refused } = await renderAll(snapshot, skipped, loaded ?? loadConfig(''), values.out);
+      return values.strict && refused ? ExitCode.strictRejected : ExitCode.ok;
+    }
     const { name, ext } = chooseExtension(loaded?.config.Extensions ?? {}, values.cluster);
     const routes = buildRoutes(snapshot);
     const model = assembleCluster(
@@ -109,7 +119,7 @@ export async function runRenderCommand(args: string[], io: CliIo): Promise<numbe
     const refused = routes.rejected.length > 0 || model.conflicts.length > 0;
     return values.strict && refused ? ExitCode.strictRejected : ExitCode.ok;
   } catch (e) {
-    if (e instanceof UsageError || isSignalboxError(e)) {
+    if (e instanceof UsageError || e instanceof UnwritableClusterName || isSignalboxError(e)) {
       io.stderr(`signalbox render: ${e.message}\n`);
       return ExitCode.badInput;
     }

@@ -20,13 +20,16 @@ export function runRoutesCommand(args: string[], io: CliIo, env: NodeJS.ProcessE
       if (cluster !== undefined && res.routes.length === 0)
         throw new NotFoundError(`no routes in cluster ${JSON.stringify(cluster)} (see signalbox status)`);
       if (values.json) return printJson(io, res);
+      // The tenant column only where the coordinator runs with [Tenancy].
+      const tenancy = res.routes.some((r) => r.tenants.length > 0);
       io.stdout(
         formatTable(
-          ['HOST', 'PATH', 'CLUSTER', 'SERVICES', 'TARGETS', 'TLS'],
+          ['HOST', 'PATH', 'CLUSTER', ...(tenancy ? ['TENANT'] : []), 'SERVICES', 'TARGETS', 'TLS'],
           res.routes.map((r) => [
             r.host,
             r.path,
             r.cluster || '(default)',
+            ...(tenancy ? [r.tenants.join(',') || '-'] : []),
             r.services.join(','),
             r.targets.length > 0 ? r.targets.join(',') : 'none (503)',
             r.passthrough ? 'passthrough' : r.tls ? 'terminated' : '-',

@@ -26,7 +26,9 @@ export function runStatusCommand(args: string[], io: CliIo, env: NodeJS.ProcessE
           c.proxyService,
           c.desiredVersion,
           c.liveVersion || '-',
-          c.inSync ? 'in sync' : `behind ${Math.round(c.behindSeconds)}s`,
+          c.inSync
+            ? 'in sync'
+            : `behind ${Math.round(c.behindSeconds)}s${c.jobRetry ? ` (${c.jobRetry})` : ''}`,
           c.rollout
             ? `${c.rollout.state || 'idle'} ${c.rollout.tasksServing}/${c.rollout.tasksDesired}${c.rollout.stuck ? ' STUCK' : ''}`
             : 'no proxy yet',

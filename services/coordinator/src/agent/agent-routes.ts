@@ -1,22 +1,30 @@
 import { createHmac } from 'node:crypto';
-import { type Request, type Response, Router } from 'express';
+import { type NextFunction, type Request, type Response, Router } from 'express';
 import type { Logger } from 'pino';
 import { requireToken } from '#shared/http/require-token.js';
 
 /**
- * The read-only token proxy agents present. Derived from the API token, so every coordinator replica
- * computes the same one without another shared secret, and it grants nothing on the gRPC API.
+ * The read-only token of one cluster's proxy agents: it reads that cluster's config and targets and reports
+ * for that cluster only, so a proxy (internet-facing, beside tenant apps) that leaks it exposes nothing of
+ * another cluster. Derived from the API token, so every coordinator replica computes the same one without
+ * another shared secret, and it grants nothing on the gRPC API.
  */
-export const agentToken = (apiToken: string): string =>
-  createHmac('sha256', apiToken).update('signalbox agent, read-only').digest('hex');
+export const clusterAgentToken = (apiToken: string, cluster: string): string =>
+  createHmac('sha256', apiToken).update(`signalbox agent of cluster ${cluster}`).digest('hex');
+
+/** The front door agent's token: its config and host map, nothing of any cluster. */
+export const frontDoorAgentToken = (apiToken: string): string =>
+  createHmac('sha256', apiToken).update('signalbox agent of the front door').digest('hex');
 
 export interface AgentBackend {
-  /** The front door's nginx.conf for the current desired state; undefined before the first pass. */
+  /** The nginx.conf of the front door's HTTP instance; undefined before the first pass. */
   frontDoorConfig(): { text: string; sha: string } | undefined;
+  /** The nginx.conf of the front door's TLS instance for the current desired state; undefined before. */
+  frontDoorTlsConfig(): { text: string; sha: string } | undefined;
   /** The front door's HTTP host map in the run-time targets wire format; undefined before the first pass. */
   frontDoorHosts(): { version: string; text: string } | undefined;
-  /** A front door agent runs the host map of this version, or the config of this sha256. */
-  frontDoorReport(agent: string, kind: 'hosts' | 'config', id: string): void;
+  /** A front door agent runs the host map of this version, or the TLS config of this sha256. */
+  frontDoorReport(agent: string, kind: 'hosts' | 'tls', id: string): void;
   /** A cluster's run-time targets in the wire format; undefined for a cluster that does not exist. */
   clusterTargets(cluster: string): { version: string; text: string } | undefined;
   /** What a proxy's agent should run now (see Coordinator.agentConfig). */
@@ -33,15 +41,22 @@ export interface AgentBackend {
 }
 
 export const FRONT_DOOR_CONFIG_PATH = '/v1/front-door/nginx.conf';
+export const FRONT_DOOR_TLS_CONFIG_PATH = '/v1/front-door/tls.conf';
 export const FRONT_DOOR_HOSTS_PATH = '/v1/front-door/hosts';
 /** `_default` names the cluster whose ServiceCluster is empty, as in config job ids. */
 export const targetsPath = (cluster: string): string => `/v1/clusters/${cluster || '_default'}/targets`;
 export const agentConfigPath = (cluster: string): string =>
   `/v1/clusters/${cluster || '_default'}/nginx.conf`;
+const clusterParam = (req: Request): string =>
+  req.params.cluster === '_default' ? '' : String(req.params.cluster);
 /** While a proxy's turn has not come, its long poll looks again this often (turns open on a clock too). */
 const TURN_CHECK_MS = 250;
 /** A long poll ends this long after it started even when nothing changed; the agent then asks again. */
 const LONG_POLL_MS = 25_000;
+
+const standby = (res: Response): void => {
+  res.status(503).type('text/plain').send('standby coordinator; ask the leader\n');
+};
 
 /**
  * Plain HTTP for what cannot speak gRPC: the front door's agent (a busybox shell polling with wget) fetches
@@ -50,8 +65,15 @@ const LONG_POLL_MS = 25_000;
 export function agentRoutes(backend: AgentBackend, apiToken: string, log: Logger): Router {
   const reported = new Map<string, string>();
   const router = Router();
-  const agentsOnly = requireToken(agentToken(apiToken), 'signalbox agent');
-  router.get(FRONT_DOOR_CONFIG_PATH, agentsOnly, (req, res) => serveFrontDoorConfig(req, res));
+  const frontDoorOnly = requireToken(frontDoorAgentToken(apiToken), 'signalbox agent');
+  const clusterAgentsOnly = (req: Request, res: Response, next: NextFunction): void =>
+    requireToken(clusterAgentToken(apiToken, clusterParam(req)), 'signalbox agent')(req, res, next);
+  router.get(FRONT_DOOR_CONFIG_PATH, frontDoorOnly, (req, res) =>
+    serveFrontDoorConfig(req, res, () => backend.frontDoorConfig(), false),
+  );
+  router.get(FRONT_DOOR_TLS_CONFIG_PATH, frontDoorOnly, (req, res) =>
+    serveFrontDoorConfig(req, res, () => backend.frontDoorTlsConfig(), true),
+  );
   /**
    * Long poll: `?after=<version>` waits until `current()` differs from that version (the agent names the
    * version nginx runs); `missing` answers when `current()` has nothing.
@@ -63,7 +85,7 @@ export function agentRoutes(backend: AgentBackend, apiToken: string, log: Logger
     missing: { status: number; text: string },
   ): Promise<void> => {
     if (!backend.isLeader()) {
-      res.status(503).type('text/plain').send('standby coordinator; ask the leader\n');
+      standby(res);
       return;
     }
     const after = String(req.query.after ?? '');
@@ -74,6 +96,7 @@ export function agentRoutes(backend: AgentBackend, apiToken: string, log: Logger
     while (
       answer !== undefined &&
       answer.version === after &&
+      backend.isLeader() &&
       Date.now() < deadline &&
       !gone.signal.aborted
     ) {
@@ -81,21 +104,26 @@ export function agentRoutes(backend: AgentBackend, apiToken: string, log: Logger
       answer = current();
     }
     if (gone.signal.aborted) return;
+    // Leadership lost while holding the request: the agent asks again and reaches the new leader.
+    if (!backend.isLeader()) {
+      standby(res);
+      return;
+    }
     if (answer === undefined) {
       res.status(missing.status).type('text/plain').send(`${missing.text}\n`);
       return;
     }
     res.type('text/plain').send(answer.text);
   };
-  router.get('/v1/clusters/:cluster/targets', agentsOnly, async (req, res) => {
-    const cluster = req.params.cluster === '_default' ? '' : String(req.params.cluster);
+  router.get('/v1/clusters/:cluster/targets', clusterAgentsOnly, async (req, res) => {
+    const cluster = clusterParam(req);
     await serveTargets(req, res, () => backend.clusterTargets(cluster), {
       status: 404,
       text: `no service cluster ${JSON.stringify(cluster)}`,
     });
   });
   // The front door's host map: the agent's `after` is also its report of the map it runs.
-  router.get(FRONT_DOOR_HOSTS_PATH, agentsOnly, async (req, res) => {
+  router.get(FRONT_DOOR_HOSTS_PATH, frontDoorOnly, async (req, res) => {
     if (backend.isLeader())
       backend.frontDoorReport(req.socket.remoteAddress ?? '', 'hosts', String(req.query.after ?? ''));
     await serveTargets(req, res, () => backend.frontDoorHosts(), {
@@ -104,30 +132,41 @@ export function agentRoutes(backend: AgentBackend, apiToken: string, log: Logger
     });
   });
   // Long poll: `?after=<sha256 of the live config>` holds the request until the front door's config
-  // differs (a new host reaches the edge one pass after it appears), 204 when nothing changed in time.
-  const serveFrontDoorConfig = async (req: Request, res: Response): Promise<void> => {
+  // differs (a new TLS host reaches the edge one pass after it appears), 204 when nothing changed in time.
+  // The TLS instance's agent also reports with it which SNI map it runs (`reports`).
+  const serveFrontDoorConfig = async (
+    req: Request,
+    res: Response,
+    current: () => { text: string; sha: string } | undefined,
+    reports: boolean,
+  ): Promise<void> => {
     // The agent keeps its config and asks again; DNS round robin soon brings it to the leader.
     if (!backend.isLeader()) {
-      res.status(503).type('text/plain').send('standby coordinator; ask the leader\n');
+      standby(res);
       return;
     }
     const live = String(req.headers['x-signalbox-live'] ?? '');
     const peer = req.socket.remoteAddress ?? '';
-    if (live !== '' && reported.get(peer) !== live) {
-      reported.set(peer, live);
-      log.info({ agent: peer, live: live.slice(0, 12) }, 'front door reports a new live config');
+    const instance = reports ? 'tls' : 'http';
+    if (live !== '' && reported.get(`${instance} ${peer}`) !== live) {
+      reported.set(`${instance} ${peer}`, live);
+      log.info({ agent: peer, instance, live: live.slice(0, 12) }, 'front door reports a new live config');
     }
-    backend.frontDoorReport(peer, 'config', live);
+    if (reports) backend.frontDoorReport(peer, 'tls', live);
     const after = String(req.query.after ?? '');
     const gone = new AbortController();
     res.on('close', () => gone.abort());
     const deadline = Date.now() + LONG_POLL_MS;
-    let config = backend.frontDoorConfig();
+    let config = current();
     while (config?.sha === after && backend.isLeader() && Date.now() < deadline && !gone.signal.aborted) {
       await backend.nextPass(deadline - Date.now(), gone.signal);
-      config = backend.frontDoorConfig();
+      config = current();
     }
     if (gone.signal.aborted) return;
+    if (!backend.isLeader()) {
+      standby(res);
+      return;
+    }
     if (config === undefined) {
       res.status(503).type('text/plain').send('no desired state yet\n');
       return;
@@ -140,12 +179,12 @@ export function agentRoutes(backend: AgentBackend, apiToken: string, log: Logger
   };
   // Long poll: `?after=<sha256 of the live config>` waits until this task should run another config. The
   // agent says who it is and what it runs (and refused) in headers; 204 when nothing changed in time.
-  router.get('/v1/clusters/:cluster/nginx.conf', agentsOnly, async (req, res) => {
+  router.get('/v1/clusters/:cluster/nginx.conf', clusterAgentsOnly, async (req, res) => {
     if (!backend.isLeader()) {
-      res.status(503).type('text/plain').send('standby coordinator; ask the leader\n');
+      standby(res);
       return;
     }
-    const cluster = req.params.cluster === '_default' ? '' : String(req.params.cluster);
+    const cluster = clusterParam(req);
     const after = String(req.query.after ?? '');
     const task = String(req.headers['x-signalbox-task'] ?? req.socket.remoteAddress ?? '');
     const live = String(req.headers['x-signalbox-live'] ?? '');
@@ -154,6 +193,10 @@ export function agentRoutes(backend: AgentBackend, apiToken: string, log: Logger
     res.on('close', () => gone.abort());
     const deadline = Date.now() + LONG_POLL_MS;
     while (!gone.signal.aborted && Date.now() < deadline) {
+      if (!backend.isLeader()) {
+        standby(res);
+        return;
+      }
       const next = await backend.agentConfig(cluster, task, live, refused);
       if (typeof next === 'object' && next.sha !== after) {
         res.type('text/plain').send(next.text);

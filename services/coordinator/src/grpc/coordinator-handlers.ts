@@ -8,7 +8,7 @@ import type { PlanChange } from '#shared/gen/signalbox/v1/PlanChange.js';
 import type { Rollout } from '#shared/gen/signalbox/v1/Rollout.js';
 import type { StatusReport } from '#shared/gen/signalbox/v1/StatusReport.js';
 import { NOT_LEADER } from '#shared/grpc-contract.js';
-import { routesOf } from '../views/route-views.js';
+import { rejectionMessages, routesOf, tenantsByService } from '../views/route-views.js';
 import { isAuthorized, unauthenticated } from './auth.js';
 
 export interface RolloutRequest {
@@ -176,6 +176,12 @@ export function coordinatorHandlers(
       const deadline = Date.now() + WATCH_LIMIT_MS;
       const tick = async (): Promise<void> => {
         while (!call.cancelled && Date.now() < deadline) {
+          // A leader that lost its lease no longer hears the agents, so its view of the rollout would never
+          // complete: the worker must watch on from the new leader.
+          if (!backend.isLeader()) {
+            call.emit('error', { code: grpc.status.UNAVAILABLE, details: NOT_LEADER });
+            return;
+          }
           const status = await backend.rolloutStatus(cluster);
           const key = JSON.stringify(status);
           if (key !== last) call.write(status);
@@ -208,9 +214,10 @@ export function coordinatorHandlers(
     ListRoutes: guard('ListRoutes', (req) => {
       const state = backend.desired();
       const clusters = (state?.clusters ?? []).filter((c) => !req.cluster || c.cluster === req.cluster);
+      const tenants = tenantsByService(state);
       return {
-        routes: clusters.flatMap(routesOf),
-        rejected: (state?.routes.rejected ?? []).flatMap((r) => r.errors.map((e) => e.message)),
+        routes: clusters.flatMap((c) => routesOf(c, tenants)),
+        rejected: rejectionMessages(state),
       };
     }),
     ExplainHost: guard('ExplainHost', (req) => backend.explain(req.host ?? '', req.path ?? '')),

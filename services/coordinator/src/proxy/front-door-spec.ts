@@ -1,6 +1,6 @@
 import { durationMs, type FrontDoorSettings } from '#shared/config/index.js';
 import { shortHash } from '#shared/util/stable-hash.js';
-import { FRONT_DOOR_HOSTS_PATH } from '../agent/agent-routes.js';
+import { FRONT_DOOR_HOSTS_PATH, FRONT_DOOR_TLS_CONFIG_PATH } from '../agent/agent-routes.js';
 import { CLUSTER_LABEL, MANAGED_LABEL, MANAGED_VALUE, ROLE_LABEL, SPEC_LABEL } from './proxy-service-spec.js';
 
 /** The front door is no cluster's proxy; this value of the cluster label keeps it apart from them. */
@@ -17,8 +17,9 @@ export interface FrontDoorInputs {
 
 /**
  * The front door's Engine API ServiceSpec: one task per eligible node (global), publishing the HTTP and
- * HTTPS ports, on the edge network only. It runs the config agent and, for the HTTP host map, the targets
- * agent, so route changes reach it without a task replacement; its spec changes only when its settings do.
+ * HTTPS ports, on the edge network only. It runs two nginx instances (HTTP and TLS, see signalbox-frontdoor),
+ * each with its config agent, and the targets agent for the HTTP host map, so route changes reach it without
+ * a task replacement; its spec changes only when its settings do.
  */
 export function frontDoorServiceSpec(p: FrontDoorInputs): Record<string, unknown> {
   const s = p.settings;
@@ -33,13 +34,10 @@ export function frontDoorServiceSpec(p: FrontDoorInputs): Record<string, unknown
     TaskTemplate: {
       ContainerSpec: {
         Image: s.Image ?? DEFAULT_IMAGE,
-        Command: [
-          '/bin/sh',
-          '-c',
-          '/bin/sh /usr/local/bin/signalbox-targets & exec /bin/sh /usr/local/bin/signalbox-agent',
-        ],
+        Command: ['/bin/sh', '/usr/local/bin/signalbox-frontdoor'],
         Env: [
           `SIGNALBOX_CONFIG_URL=${s.ConfigURL}`,
+          `SIGNALBOX_TLS_CONFIG_URL=${new URL(FRONT_DOOR_TLS_CONFIG_PATH, s.ConfigURL).href}`,
           `SIGNALBOX_TARGETS_URL=${new URL(FRONT_DOOR_HOSTS_PATH, s.ConfigURL).href}`,
           `SIGNALBOX_TOKEN_FILE=/run/secrets/${TOKEN_TARGET}`,
           `SIGNALBOX_POLL_SECONDS=${Math.round(durationMs(s.PollInterval) / 1000)}`,

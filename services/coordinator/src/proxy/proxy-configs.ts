@@ -1,22 +1,79 @@
+import { createHash } from 'node:crypto';
 import type Docker from 'dockerode';
 import { SignalboxError } from '#shared/errors/index.js';
-import { sha256Hex } from '#shared/util/stable-hash.js';
+
 import { CLUSTER_LABEL, MANAGED_LABEL, MANAGED_VALUE } from './proxy-service-spec.js';
 
 /** Swarm refuses config objects above 1000 KiB (swarmkit's MaxConfigSize). */
 const MAX_CONFIG_BYTES = 1000 * 1024;
 
-const configObjectName = (cluster: string, nginxConf: string): string =>
-  `signalbox-${cluster || 'default'}-${sha256Hex(nginxConf).slice(0, 12)}`;
+/**
+ * The config object for a cluster's config text: `signalbox-` and the sha256 of cluster and text in base32
+ * (52 characters; 62 in all). Docker names hold at most 64 characters, too few for the cluster's name and
+ * 64 hex digits, so the cluster is hashed in (two clusters never share, and so never prune, one object)
+ * and named by the object's label instead.
+ */
+export const proxyConfigName = (cluster: string, nginxConf: string): string =>
+  `signalbox-${base32(createHash('sha256').update(`${cluster}\n`).update(nginxConf).digest())}`;
 
-/** The config object with exactly this name (Docker's name filter also matches prefixes). */
+/** RFC 4648 base32, lower case and unpadded: Docker names allow [a-z0-9], not base64's `+/=`. */
+function base32(bytes: Buffer): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
+  let out = '';
+  let bits = 0;
+  let value = 0;
+  for (const byte of bytes) {
+    value = (value << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      out += alphabet[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+    value &= (1 << bits) - 1;
+  }
+  return bits > 0 ? out + alphabet[(value << (5 - bits)) & 31] : out;
+}
+
+/**
+ * A config object under one of our names that is not ours: anyone who may create configs can create one
+ * under a name they predict. It is never rolled out; the cluster's rollouts stop until it is removed.
+ */
+export class ProxyConfigConflictError extends SignalboxError {
+  readonly grpcCode = 9; // FAILED_PRECONDITION: the worker cannot fix it by retrying.
+  constructor(cluster: string, name: string, reason: string) {
+    super('PROXY_CONFIG_CONFLICT', `config ${name} for cluster ${cluster} ${reason}; remove it`, {
+      cluster,
+      config: name,
+    });
+  }
+}
+
+/**
+ * The stored config with exactly this name, checked to be the one this name means: Signalbox's label, the
+ * cluster's label, and text that hashes to the name. Undefined when none exists; ProxyConfigConflictError
+ * when one exists that is not ours, so a pre-created object is never rolled out.
+ */
 export async function findProxyConfig(
-  docker: Pick<Docker, 'listConfigs'>,
+  docker: Pick<Docker, 'listConfigs' | 'getConfig'>,
+  cluster: string,
   name: string,
-): Promise<{ name: string; id: string } | undefined> {
+): Promise<{ name: string; id: string; text: string } | undefined> {
+  // Docker's name filter also matches prefixes.
   const configs = await docker.listConfigs({ filters: JSON.stringify({ name: [name] }) } as object);
   const exact = configs.find((c) => c.Spec?.Name === name);
-  return exact ? { name, id: exact.ID } : undefined;
+  if (!exact) return undefined;
+  const spec = (await docker.getConfig(exact.ID).inspect()).Spec;
+  const labels = spec?.Labels ?? {};
+  if (labels[MANAGED_LABEL] !== MANAGED_VALUE || labels[CLUSTER_LABEL] !== cluster)
+    throw new ProxyConfigConflictError(
+      cluster,
+      name,
+      `lacks the labels ${MANAGED_LABEL} and ${CLUSTER_LABEL}=${cluster}`,
+    );
+  const text = Buffer.from(spec?.Data ?? '', 'base64').toString('utf8');
+  if (proxyConfigName(cluster, text) !== name)
+    throw new ProxyConfigConflictError(cluster, name, 'holds other text than its name says');
+  return { name, id: exact.ID, text };
 }
 
 /**
@@ -24,7 +81,7 @@ export async function findProxyConfig(
  * object, so storing twice is harmless and a rollout names exactly the bytes that were validated.
  */
 export async function storeProxyConfig(
-  docker: Pick<Docker, 'listConfigs' | 'createConfig'>,
+  docker: Pick<Docker, 'listConfigs' | 'getConfig' | 'createConfig'>,
   cluster: string,
   nginxConf: string,
 ): Promise<{ name: string; id: string; created: boolean }> {
@@ -39,15 +96,22 @@ export async function storeProxyConfig(
       { grpcCode: 8 },
     );
   }
-  const name = configObjectName(cluster, nginxConf);
-  const existing = await findProxyConfig(docker, name);
+  const name = proxyConfigName(cluster, nginxConf);
+  const existing = await findProxyConfig(docker, cluster, name);
   if (existing) return { name, id: existing.id, created: false };
-  const created = (await docker.createConfig({
-    Name: name,
-    Labels: { [MANAGED_LABEL]: MANAGED_VALUE, [CLUSTER_LABEL]: cluster },
-    Data: Buffer.from(nginxConf).toString('base64'),
-  })) as unknown as { id: string };
-  return { name, id: created.id, created: true };
+  try {
+    const created = (await docker.createConfig({
+      Name: name,
+      Labels: { [MANAGED_LABEL]: MANAGED_VALUE, [CLUSTER_LABEL]: cluster },
+      Data: Buffer.from(nginxConf).toString('base64'),
+    })) as unknown as { id: string };
+    return { name, id: created.id, created: true };
+  } catch (e) {
+    // Another worker stored the same text first (409), or someone else took the name: check which.
+    const raced = await findProxyConfig(docker, cluster, name);
+    if (!raced) throw e;
+    return { name, id: raced.id, created: false };
+  }
 }
 
 /**
@@ -75,15 +139,4 @@ export async function pruneProxyConfigs(
     if (ok) removed.push(c.Spec?.Name ?? c.ID);
   }
   return removed;
-}
-
-/** The text of a stored config, by exact name; undefined when no such config exists. */
-export async function readProxyConfig(
-  docker: Pick<Docker, 'listConfigs' | 'getConfig'>,
-  name: string,
-): Promise<string | undefined> {
-  const found = await findProxyConfig(docker, name);
-  if (!found) return undefined;
-  const inspected = await docker.getConfig(found.id).inspect();
-  return Buffer.from(inspected.Spec?.Data ?? '', 'base64').toString('utf8');
 }

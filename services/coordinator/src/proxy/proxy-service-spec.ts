@@ -1,9 +1,10 @@
 import { durationMs, type ExtensionConfig } from '#shared/config/index.js';
+import { SIGNALBOX_MANAGED_LABEL, SIGNALBOX_MANAGED_VALUE } from '#shared/labels/index.js';
 import { shortHash } from '#shared/util/stable-hash.js';
 
 /** Labels that mark a service as Signalbox's own; the coordinator never changes a service without them. */
-export const MANAGED_LABEL = 'io.signalbox.managed-by';
-export const MANAGED_VALUE = 'signalbox';
+export const MANAGED_LABEL = SIGNALBOX_MANAGED_LABEL;
+export const MANAGED_VALUE = SIGNALBOX_MANAGED_VALUE;
 export const CLUSTER_LABEL = 'io.signalbox.cluster';
 /** Hash of the spec Signalbox last wrote, so an unchanged proxy is never updated (and never restarted). */
 export const SPEC_LABEL = 'io.signalbox.spec';
@@ -78,6 +79,9 @@ export function proxyServiceSpec(p: ProxyInputs): Record<string, unknown> {
     },
   ];
   const fileOf = (name: string) => ({ Name: name, UID: '0', GID: '0', Mode: 0o444 });
+  // TLS keys: nginx's master (root) loads certificates while it reads the config; its workers (the `user`
+  // directive, nginx by default) never open them, so root alone may read the file.
+  const secretFileOf = (name: string) => ({ ...fileOf(name), Mode: 0o400 });
   const spec = {
     Name: proxyServiceName(p.cluster, ext),
     Labels: { ...ext.ProxyLabels, [MANAGED_LABEL]: MANAGED_VALUE, [CLUSTER_LABEL]: p.cluster } as Record<
@@ -110,13 +114,13 @@ export function proxyServiceSpec(p: ProxyInputs): Record<string, unknown> {
         Secrets: [
           ...[...p.secrets]
             .sort((a, b) => (a.name < b.name ? -1 : 1))
-            .map((s) => ({ SecretID: s.id, SecretName: s.name, File: fileOf(s.name) })),
+            .map((s) => ({ SecretID: s.id, SecretName: s.name, File: secretFileOf(s.name) })),
           ...(p.agent
             ? [
                 {
                   SecretID: p.agent.tokenSecret.id,
                   SecretName: p.agent.tokenSecret.name,
-                  File: { ...fileOf(AGENT_TOKEN_FILE), Mode: 0o400 },
+                  File: secretFileOf(AGENT_TOKEN_FILE),
                 },
               ]
             : []),

@@ -1,7 +1,7 @@
-import { Queue } from 'bullmq';
+import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ConfigJobData } from '#shared/jobs/config-job.js';
+import { type ConfigJobData, liveVersionKey } from '#shared/jobs/config-job.js';
 import { deleteKeys, redis, redisPrefix } from '../../../../testing/redis.js';
 import { waitFor } from '../../../../testing/swarm.js';
 import { ConfigJobQueue } from './config-job-queue.js';
@@ -55,6 +55,61 @@ describe('ConfigJobQueue on a real Redis', () => {
     expect(await queue.getWaitingCount()).toBe(1);
     await jobs.forget('east');
     expect(await jobs.enqueue('east', version(1), 1)).toBe('enqueued');
+  });
+});
+
+describe('ConfigJobQueue is level-triggered', () => {
+  /** A real worker that fails every job for good, as a rollout Swarm rolled back does. */
+  const failingWorker = (queue: Queue<ConfigJobData>) =>
+    new Worker<ConfigJobData>(
+      queue.name,
+      async () => {
+        throw new UnrecoverableError('rollout rolled back: bad certificate');
+      },
+      { connection: redis(), prefix },
+    );
+
+  it('queues a failed version again after a backoff, and says so in status, until it goes live', async () => {
+    const queue = newQueue('retry');
+    const keys = `${prefix}:retry`;
+    let now = Date.now();
+    const jobs = new ConfigJobQueue(queue, client, keys, { baseMs: 5_000, ceilingMs: 20_000 }, () => now);
+    expect(await jobs.enqueue('east', version(1), 1)).toBe('enqueued');
+    const worker = failingWorker(queue);
+    try {
+      for (let round = 1; round <= 3; round++) {
+        await waitFor(`round ${round} to fail`, async () =>
+          (await queue.getFailedCount()) === round ? true : undefined,
+        );
+        expect(await jobs.enqueue('east', version(1), 1)).toBe('backoff');
+        expect((await jobs.retries()).get('east')).toBe(
+          `retrying in ${Math.min(20, 5 * 2 ** (round - 1))} s, attempt ${round + 1}, last error: rollout rolled back: bad certificate`,
+        );
+        now += 20_000;
+        expect(await jobs.enqueue('east', version(1), 1)).toBe('retried');
+      }
+    } finally {
+      await worker.close();
+    }
+    // A worker records the version live: nothing more to do, and the failure record is gone.
+    await client.hset(
+      liveVersionKey(keys),
+      'east',
+      JSON.stringify({ version: version(1), config: 'c', at: new Date().toISOString() }),
+    );
+    expect(await jobs.enqueue('east', version(1), 1)).toBe('unchanged');
+    expect((await jobs.retries()).size).toBe(0);
+  });
+
+  it('queues again at once a job Redis lost, though the version was queued before', async () => {
+    const queue = newQueue('lost');
+    const jobs = new ConfigJobQueue(queue, client, `${prefix}:lost`);
+    expect(await jobs.enqueue('east', version(1), 1)).toBe('enqueued');
+    // What a Redis restarted without persistence keeps of the queue: nothing.
+    await queue.obliterate({ force: true });
+    expect(await jobs.enqueue('east', version(1), 1)).toBe('retried');
+    expect((await queue.getWaiting()).map((j) => j.data.version)).toEqual([version(1)]);
+    expect(await jobs.enqueue('east', version(1), 1)).toBe('unchanged');
   });
 });
 

@@ -6,9 +6,27 @@ import { LabelKey } from '#shared/labels/index.js';
 import type { ClusterModel } from '#shared/model/index.js';
 import type { SwarmSnapshot } from '#shared/swarm/index.js';
 
+/** Service → tenant, for the services routed with [Tenancy] on; empty without. */
+export function tenantsByService(state: DesiredState | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!state?.tenancy) return out;
+  for (const r of state.routes.routes) if (r.tenant !== undefined) out.set(r.service, r.tenant);
+  return out;
+}
+
+/** What `routes` and `explain` list as rejected: label errors, and hosts tenancy refused. */
+export function rejectionMessages(state: DesiredState | undefined): string[] {
+  return [
+    ...(state?.routes.rejected ?? []).flatMap((r) => r.errors.map((e) => e.message)),
+    ...(state?.tenancy?.rejections ?? []).map((r) => r.message),
+  ];
+}
+
 /** One entry per host and path (and per passthrough host) of a cluster, with its services and targets. */
-export function routesOf(c: DesiredCluster): RouteInfo[] {
+export function routesOf(c: DesiredCluster, tenants: ReadonlyMap<string, string> = new Map()): RouteInfo[] {
   const m: ClusterModel = c.model;
+  const tenantsOf = (services: string[]): string[] =>
+    [...new Set(services.flatMap((s) => (tenants.has(s) ? [tenants.get(s) as string] : [])))].sort();
   const pools = new Map([...m.httpPools, ...m.streamPools].map((p) => [p.name, p]));
   const out: RouteInfo[] = [];
   for (const vh of m.virtualHosts) {
@@ -22,6 +40,7 @@ export function routesOf(c: DesiredCluster): RouteInfo[] {
         targets: pool?.targets ?? [],
         tls: vh.tls !== undefined,
         passthrough: false,
+        tenants: tenantsOf(pool?.services ?? []),
       });
     }
   }
@@ -35,6 +54,7 @@ export function routesOf(c: DesiredCluster): RouteInfo[] {
       targets: pool?.targets ?? [],
       tls: true,
       passthrough: true,
+      tenants: tenantsOf(pool?.services ?? []),
     });
   }
   return out;
@@ -81,7 +101,10 @@ export function explainHost(
   const host = hostIn.toLowerCase();
   const path = pathIn || '/';
   const clusters = state?.clusters ?? [];
-  const routes = clusters.flatMap(routesOf).filter((r) => r.host === host && underPath(path, r.path ?? '/'));
+  const tenants = tenantsByService(state);
+  const routes = clusters
+    .flatMap((c) => routesOf(c, tenants))
+    .filter((r) => r.host === host && underPath(path, r.path ?? '/'));
   const reasons: Record<string, string> = {};
   for (const r of routes) for (const s of r.services ?? []) reasons[s] = state?.plan.explanations[s] ?? '';
   // A rejected service routes nothing, so its errors are found by the hosts it asked for.
@@ -92,9 +115,12 @@ export function explainHost(
       .split(',')
       .some((h) => h.trim() === host);
   };
-  const labelErrors = (state?.routes.rejected ?? [])
-    .filter((r) => askedFor(r.service) || r.errors.some((e) => e.message.includes(host)))
-    .flatMap((r) => r.errors.map((e) => e.message));
+  const labelErrors = [
+    ...(state?.routes.rejected ?? [])
+      .filter((r) => askedFor(r.service) || r.errors.some((e) => e.message.includes(host)))
+      .flatMap((r) => r.errors.map((e) => e.message)),
+    ...(state?.tenancy?.rejections ?? []).filter((r) => r.details.host === host).map((r) => r.message),
+  ];
   const targets = new Set(routes.flatMap((r) => r.targets ?? []));
   const names = new Set(routes.flatMap((r) => r.services ?? []));
   const tasks: TaskInfo[] = [];

@@ -14,6 +14,7 @@ import { DEFAULT_RUNTIME_TARGETS, renderCluster } from '#shared/nginx/index.js';
 import type { ClusterLock } from '../lock/cluster-lock.js';
 import type { RolloutStage, WorkerMetrics } from '../metrics/worker-metrics.js';
 import type { NginxValidator } from '../validate/nginx-validator.js';
+import { type Excluded, validatedConfig } from './validated-config.js';
 
 export interface ProcessorDeps {
   coordinator: CoordinatorClient;
@@ -29,10 +30,13 @@ export interface ProcessorDeps {
   lockRetryMs?: number;
 }
 
+/** `excluded` names the services left out because their routes failed `nginx -t`; status shows them. */
 export type JobOutcome =
   | { outcome: 'superseded'; version: string }
-  | { outcome: 'unchanged'; configName: string }
-  | { outcome: 'rolled-out'; configName: string; rollout: Rollout__Output };
+  | { outcome: 'unchanged'; configName: string; excluded?: Excluded }
+  | { outcome: 'rolled-out'; configName: string; rollout: Rollout__Output; excluded?: Excluded };
+
+const WATCH_DEADLINE_MS = 16 * 60_000;
 
 const ROLLED_BACK = new Set(['rollback_started', 'rollback_completed', 'rollback_paused', 'paused']);
 
@@ -43,7 +47,8 @@ function watchRollout(
 ): Promise<Rollout__Output> {
   return new Promise((resolve, reject) => {
     let last: Rollout__Output | undefined;
-    const stream = client.WatchRollout({ cluster });
+    // The coordinator ends a watch after 15 minutes; past that a silent stream is a lost one.
+    const stream = client.WatchRollout({ cluster }, { deadline: Date.now() + WATCH_DEADLINE_MS });
     stream.on('data', (r: Rollout__Output) => {
       last = r;
       onUpdate(r);
@@ -79,8 +84,10 @@ async function watchLeaderRollout(
 
 /**
  * One config job: fetch the cluster's snapshot of the job's version, render, validate with `nginx -t`,
- * store it through the coordinator, roll it out and watch it to the end. Deterministic failures (a config
- * nginx refuses, a rollout Swarm rolled back) are UnrecoverableError; anything else is retried by BullMQ.
+ * store it through the coordinator, roll it out and watch it to the end. Services whose routes nginx
+ * refuses are left out and named (see validated-config.ts); the rest rolls out. Deterministic failures (a
+ * config nginx refuses that no service explains, a rollout Swarm rolled back) are UnrecoverableError;
+ * anything else is retried by BullMQ.
  */
 export function makeConfigJobProcessor(deps: ProcessorDeps) {
   return async (job: Job, token?: string): Promise<JobOutcome> => {
@@ -130,24 +137,42 @@ export function makeConfigJobProcessor(deps: ProcessorDeps) {
         https: snapshot.ports?.https ?? 443,
         publishedHttps: snapshot.ports?.publishedHttps ?? 443,
       };
-      const nginxConf = renderCluster(model, {
-        settings,
-        ports,
-        serverInfo: deps.serverInfo,
-        trustedProxies: snapshot.trustedProxies,
-        ...(snapshot.runtimeTargets ? { runtimeTargets: DEFAULT_RUNTIME_TARGETS } : {}),
-      });
+      const render = (m: ClusterModel): string =>
+        renderCluster(m, {
+          settings,
+          ports,
+          serverInfo: deps.serverInfo,
+          trustedProxies: snapshot.trustedProxies,
+          ...(snapshot.runtimeTargets ? { runtimeTargets: DEFAULT_RUNTIME_TARGETS } : {}),
+        });
       stage('rendered');
       await job.updateProgress({ stage: 'validate' });
       const endValidation = deps.metrics.validation.startTimer();
-      const check = await deps.validator.validate(nginxConf);
+      const validated = await validatedConfig(model, render, (conf) => deps.validator.validate(conf));
       endValidation();
-      if (!check.ok) {
+      if (!validated.ok) {
         stage('invalid');
         failed('invalid');
-        log.error({ nginx: check.output }, 'rendered config failed nginx -t; not rolling out');
-        throw new UnrecoverableError(`nginx -t rejected the config of cluster ${cluster}: ${check.output}`);
+        log.error(
+          { nginx: validated.reason, isolation: validated.isolation },
+          'rendered config failed nginx -t and no service explains it; not rolling out',
+        );
+        throw new UnrecoverableError(
+          `nginx -t rejected the config of cluster ${cluster}: ${validated.reason}`,
+        );
       }
+      const { nginxConf, excluded } = validated;
+      if (excluded) {
+        failed('excluded');
+        for (const service of excluded.services) {
+          log.error(
+            { [LogField.service]: service, nginx: excluded.reason, checks: excluded.checks },
+            'service left out of the cluster config: with its routes nginx -t fails; the rest rolls out',
+          );
+        }
+        await job.updateProgress({ stage: 'validate', excluded });
+      }
+      const also = excluded ? { excluded } : {};
       stage('validated');
       const stored = await unary<object, StoreConfigResponse__Output>(
         deps.coordinator.StoreConfig.bind(deps.coordinator),
@@ -167,7 +192,7 @@ export function makeConfigJobProcessor(deps: ProcessorDeps) {
       if (current?.configName === stored.configName && current.tasksServing >= current.tasksDesired) {
         stage('unchanged');
         await live(stored.configName);
-        return { outcome: 'unchanged', configName: stored.configName };
+        return { outcome: 'unchanged', configName: stored.configName, ...also };
       }
       await job.updateProgress({ stage: 'rollout', config: stored.configName });
       await leaderUnary(deps.coordinator.StartRollout.bind(deps.coordinator), {
@@ -215,7 +240,7 @@ export function makeConfigJobProcessor(deps: ProcessorDeps) {
       stage('serving');
       await live(stored.configName);
       log.info({ [LogField.config]: stored.configName }, 'rolled out');
-      return { outcome: 'rolled-out', configName: stored.configName, rollout: final };
+      return { outcome: 'rolled-out', configName: stored.configName, rollout: final, ...also };
     } finally {
       await held.release();
     }

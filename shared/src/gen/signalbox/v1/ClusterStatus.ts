@@ -15,6 +15,7 @@ export interface ClusterStatus {
   'routes'?: (number);
   'services'?: (number);
   'rollout'?: (_signalbox_v1_Rollout | null);
+  'jobRetry'?: (string);
 }
 
 export interface ClusterStatus__Output {
@@ -30,4 +31,5 @@ export interface ClusterStatus__Output {
   'routes': (number);
   'services': (number);
   'rollout': (_signalbox_v1_Rollout__Output | null);
+  'jobRetry': (string);
 }

@@ -9,6 +9,7 @@ export interface RouteInfo {
   'targets'?: (string)[];
   'tls'?: (boolean);
   'passthrough'?: (boolean);
+  'tenants'?: (string)[];
 }
 
 export interface RouteInfo__Output {
@@ -19,4 +20,5 @@ export interface RouteInfo__Output {
   'targets': (string)[];
   'tls': (boolean);
   'passthrough': (boolean);
+  'tenants': (string)[];
 }
