@@ -16,6 +16,7 @@ COPY deploy/proxy/signalbox-proxy.sh /usr/local/bin/signalbox-proxy
 COPY deploy/proxy/signalbox-frontdoor.sh /usr/local/bin/signalbox-frontdoor
 COPY deploy/proxy/signalbox-metrics.sh /usr/local/bin/signalbox-metrics
 COPY deploy/proxy/signalbox-targets.sh /usr/local/bin/signalbox-targets
+COPY deploy/proxy/signalbox-fetch.sh /usr/local/bin/signalbox-fetch
 STOPSIGNAL SIGQUIT
 EXPOSE 80 443 9113
 CMD ["/usr/local/bin/signalbox-proxy"]

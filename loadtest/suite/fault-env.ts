@@ -194,10 +194,12 @@ export class FaultEnv {
   }
 
   queue(): Queue {
-    return new Queue(CONFIG_QUEUE, {
-      connection: new Redis(this.redisUrl, { maxRetriesPerRequest: null }),
-      prefix: this.keyPrefix,
-    });
+    const connection = new Redis(this.redisUrl, { maxRetriesPerRequest: null });
+    // Refused while a fault has Redis down; ioredis reconnects, and the suite's checks wait for it.
+    connection.on('error', () => undefined);
+    const queue = new Queue(CONFIG_QUEUE, { connection, prefix: this.keyPrefix });
+    queue.on('error', () => undefined);
+    return queue;
   }
 
   /** The status as the current leader reports it; undefined while no coordinator leads. */

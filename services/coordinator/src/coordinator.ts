@@ -38,11 +38,16 @@ import type { SwarmSource } from './docker/swarm-source.js';
 import type { ChangeReason } from './docker/swarm-watcher.js';
 import type { CoordinatorBackend, RolloutRequest } from './grpc/coordinator-handlers.js';
 import type { CoordinatorMetrics } from './metrics/coordinator-metrics.js';
-import { type EdgePrerequisites, ensureEdgePrerequisites } from './proxy/edge-prerequisites.js';
+import {
+  type EdgePrerequisites,
+  ensureAgentTokenSecret,
+  ensureEdgePrerequisites,
+} from './proxy/edge-prerequisites.js';
 import { FRONT_DOOR_CLUSTER, frontDoorServiceSpec } from './proxy/front-door-spec.js';
 import { findProxyConfig, pruneProxyConfigs, storeProxyConfig } from './proxy/proxy-configs.js';
 import type { ProxyReconcileResult, ProxyServiceManager } from './proxy/proxy-service-manager.js';
 import {
+  CLUSTER_LABEL,
   CONFIG_LABEL,
   defaultUpdateOrder,
   MANAGED_LABEL,
@@ -493,7 +498,8 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
     // Before the updates: the tasks they create are younger than this, the tasks they replace older.
     const updatedFrom = Date.now();
     const inputs: ProxyInputs[] = [];
-    for (const c of desired.clusters) inputs.push(this.proxyInputs(c, snapshot, edge, await this.agentSecret(c, edge)));
+    for (const c of desired.clusters)
+      inputs.push(this.proxyInputs(c, snapshot, edge, await this.agentSecret(c, edge)));
     const result = await this.deps.proxies.reconcile(inputs, others).catch((e: unknown) => {
       // The edge network or a token secret may have been removed behind our back; look again next pass.
       this.edge = undefined;
@@ -770,7 +776,8 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
     if (!ref || !target) return undefined;
     if (this.gate.report(cluster, task, live, refused)) this.deps.metrics.proxyReloads.inc({ cluster });
     if (refused !== '' && refused === target.sha) {
-      this.revertRefused(cluster, task, ref.name);
+      if (this.refusals.get(cluster)?.config !== ref.name && (await this.isProxyTask(cluster, task)))
+        this.revertRefused(cluster, task, ref.name);
       return 'wait';
     }
     if (live !== target.sha && (await this.startedBeforeTaskChange(cluster, task))) return 'wait';
@@ -809,6 +816,21 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
     }
     const created = known.created.get(task);
     return created !== undefined && created < changedAt;
+  }
+
+  /**
+   * Whether `task` (an agent's hostname: the first 12 characters of its container's ID) is a task of the
+   * cluster's proxy. A refusal reverts a rollout, so it counts only from one; asked only when one arrives.
+   */
+  private async isProxyTask(cluster: string, task: string): Promise<boolean> {
+    const ext = this.extensionOf(cluster) ?? this.defaultExt();
+    const tasks = (await this.deps.docker.listTasks({
+      filters: JSON.stringify({ service: [proxyServiceName(cluster, ext)] }),
+    } as object)) as ProxyTask[];
+    const known = tasks.some((t) => t.Status?.ContainerStatus?.ContainerID?.slice(0, 12) === task);
+    if (!known)
+      this.deps.log.warn({ [LogField.cluster]: cluster, task }, 'refusal from no task of the proxy; ignored');
+    return known;
   }
 
   /** An agent refused a config nginx -t passed on the worker: stop handing it out, go back to the previous one. */

@@ -3,7 +3,7 @@ import Docker from 'dockerode';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { CONFIG_QUEUE, type ConfigJobData } from '#shared/jobs/config-job.js';
-import { agentToken } from './agent/agent-routes.js';
+import { clusterAgentToken, frontDoorAgentToken } from './agent/agent-routes.js';
 import { Coordinator } from './coordinator.js';
 import { DockerSwarmSource } from './docker/swarm-source.js';
 import { SwarmWatcher } from './docker/swarm-watcher.js';
@@ -26,10 +26,18 @@ export interface RunningCoordinator {
   stop: () => Promise<void>;
 }
 
-const dockerFromUrl = (url: string): Docker =>
+/**
+ * A Docker call that gets no answer for this long fails (the socket's idle timeout), so a dockerd that
+ * accepts a request and never answers costs one pass, which the next signal retries, instead of wedging
+ * every later pass and rollout watch behind it.
+ */
+const DOCKER_CALL_TIMEOUT_MS = 30_000;
+
+/** `timeout` 0: none, for the event stream, which is idle for as long as nothing changes. */
+const dockerFromUrl = (url: string, timeout: number): Docker =>
   url.startsWith('unix://')
-    ? new Docker({ socketPath: url.slice('unix://'.length) })
-    : new Docker({ host: url });
+    ? new Docker({ socketPath: url.slice('unix://'.length), timeout })
+    : new Docker({ host: url, timeout });
 
 /** Builds every part from settings and starts them; the one place that constructs I/O. */
 export async function startCoordinator(
@@ -38,7 +46,8 @@ export async function startCoordinator(
   options: { keyPrefix?: string; queuePrefix?: string; leaseTtlMs?: number; docker?: Docker } = {},
 ): Promise<RunningCoordinator> {
   const keyPrefix = options.keyPrefix ?? settings.keyPrefix;
-  const docker = options.docker ?? dockerFromUrl(settings.config.DockerURL);
+  const docker = options.docker ?? dockerFromUrl(settings.config.DockerURL, DOCKER_CALL_TIMEOUT_MS);
+  const events = options.docker ?? dockerFromUrl(settings.config.DockerURL, 0);
   if (settings.tokenSecret && !(await markSignalboxSecret(docker, settings.tokenSecret)))
     log.warn(
       { secret: settings.tokenSecret },
@@ -68,17 +77,20 @@ export async function startCoordinator(
   const coordinator: Coordinator = new Coordinator({
     docker,
     source: new DockerSwarmSource(docker),
-    proxies: new ProxyServiceManager(docker, log.child({ component: 'proxies' })),
+    proxies: new ProxyServiceManager(docker, log.child({ component: 'proxies' }), keyPrefix),
     jobs: new ConfigJobQueue(queue, redis, keyPrefix),
     lease,
     config: settings.config,
     metrics,
     instance: settings.instance,
-    agentToken: agentToken(settings.token),
+    agentTokens: {
+      frontDoor: frontDoorAgentToken(settings.token),
+      cluster: (cluster) => clusterAgentToken(settings.token, cluster),
+    },
     log: log.child({ component: 'reconciler' }),
   });
   const watcher = new SwarmWatcher(
-    docker,
+    { getEvents: events.getEvents.bind(events), listTasks: docker.listTasks.bind(docker) },
     (reason) => coordinator.trigger(reason),
     { taskPollMs: settings.taskPollMs, resyncMs: settings.resyncMs },
     log.child({ component: 'watcher' }),

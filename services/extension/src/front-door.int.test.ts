@@ -19,7 +19,7 @@ import {
   waitFor,
 } from '../../../testing/swarm.js';
 import { freePort } from '../../../testing/upstreams.js';
-import { agentToken } from '../../coordinator/src/agent/agent-routes.js';
+import { frontDoorAgentToken } from '../../coordinator/src/agent/agent-routes.js';
 import type { RunningCoordinator } from '../../coordinator/src/start-coordinator.js';
 
 /**
@@ -159,7 +159,7 @@ describe('front door on a real swarm', () => {
 
   it("holds the front door's host map request until a pass changes the map (long poll)", async () => {
     const url = `http://${frontDoor.agentHost}:${frontDoor.agentPort}/v1/front-door/hosts`;
-    const headers = { authorization: `Bearer ${agentToken(TEST_TOKEN)}` };
+    const headers = { authorization: `Bearer ${frontDoorAgentToken(TEST_TOKEN)}` };
     const current = await (await fetch(url, { headers })).text();
     // The wire format's first line: `signalbox_targets v1 <version>`.
     const version = current.split('\n')[0]?.split(' ')[2];

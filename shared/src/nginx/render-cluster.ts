@@ -3,7 +3,7 @@ import type { ClusterModel, Location, PassthroughHost, Pool, VirtualHost } from 
 import { byString } from '../util/compare.js';
 import { ConfigWriter } from './config-writer.js';
 import { hashSize } from './hash-size.js';
-import { LUA_BALANCER, type RuntimeTargets, renderLuaRuntime } from './runtime-targets.js';
+import { LUA_BALANCER, type RuntimeTargets, renderLuaRuntime, TARGETS_DICT } from './runtime-targets.js';
 import { cookieName, regexLiteral, token } from './safe-token.js';
 
 export interface ProxyPorts {
@@ -186,7 +186,15 @@ export function renderCluster(model: ClusterModel, options: RenderOptions): stri
   w.open(`location = ${HEALTH_PATH}`);
   w.line('access_log off;');
   w.line('default_type text/plain;');
-  w.line('return 200 "ok\\n";');
+  if (options.runtimeTargets) {
+    // A new task has no targets until its agent pushes them: unhealthy until then, so neither Swarm nor
+    // the front door sends it a request it could only answer 503.
+    w.line(
+      `content_by_lua_block { if ngx.shared.${TARGETS_DICT}:get("version") == nil then ngx.status = 503; ngx.say("no targets yet"); return end; ngx.say("ok") }`,
+    );
+  } else {
+    w.line('return 200 "ok\\n";');
+  }
   w.close();
   w.open('location = /nginx_status');
   w.line('stub_status;');

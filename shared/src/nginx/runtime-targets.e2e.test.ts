@@ -65,7 +65,8 @@ const first = cluster(['127.0.8.1', '127.0.8.2']);
 beforeAll(async () => {
   for (const ip of ['127.0.8.1', '127.0.8.2', '127.0.8.3', '127.0.9.1', '127.0.9.2', '127.0.9.3'])
     servers.push(await startEchoUpstream(ip, APP_PORT, ip));
-  nginx = await startNginx(first.config, {}, `http://127.0.0.1:${HTTP}/_signalbox/health`);
+  // The push endpoint answers from the start; the health check only once targets are in.
+  nginx = await startNginx(first.config, {}, `http://127.0.0.1:${runtime.pushPort}${TARGETS_PATH}`);
 }, 30_000);
 
 afterAll(async () => {
@@ -74,9 +75,10 @@ afterAll(async () => {
 });
 
 describe('run-time targets on real nginx', () => {
-  it('names no task in the config and answers 503 until targets arrive', async () => {
+  it('names no task in the config, answers 503 and reports unhealthy until targets arrive', async () => {
     expect(first.config).not.toContain('127.0.8.1');
     expect(await backend('web.test')).toBe('503');
+    expect((await fetch(`http://127.0.0.1:${HTTP}/_signalbox/health`)).status).toBe(503);
     const res = await fetch(`http://127.0.0.1:${runtime.pushPort}${TARGETS_PATH}`);
     expect((await res.text()).trim()).toBe('none');
   });
@@ -84,6 +86,7 @@ describe('run-time targets on real nginx', () => {
   it('round-robins over pushed targets and reports the version in force', async () => {
     const { version, text } = renderTargets(first.model);
     expect(await push(text)).toEqual({ status: 200, text: version });
+    expect((await fetch(`http://127.0.0.1:${HTTP}/_signalbox/health`)).status).toBe(200);
     expect(Object.fromEntries(await backends('web.test', 10))).toEqual({ '127.0.8.1': 5, '127.0.8.2': 5 });
     const res = await fetch(`http://127.0.0.1:${runtime.pushPort}${TARGETS_PATH}`);
     expect((await res.text()).trim()).toBe(version);

@@ -59,8 +59,9 @@ const standby = (res: Response): void => {
 };
 
 /**
- * Plain HTTP for what cannot speak gRPC: the front door's agent (a busybox shell polling with wget) fetches
- * its config here with the read-only agent token.
+ * Plain HTTP for what cannot speak gRPC: the agents (busybox shell scripts) of the front door and the cluster
+ * proxies. Each presents its own token, good for its own paths only: the front door's for the front door's,
+ * a cluster proxy's for its cluster's.
  */
 export function agentRoutes(backend: AgentBackend, apiToken: string, log: Logger): Router {
   const reported = new Map<string, string>();

@@ -39,6 +39,7 @@ export class SwarmWatcher {
   private stream: NodeJS.ReadableStream | undefined;
   private readonly timers: NodeJS.Timeout[] = [];
   private lastTasks: string | undefined;
+  private polling = false;
   private backoffMs: number;
   private reconnectTimer: NodeJS.Timeout | undefined;
   /** How many times the event stream was (re)opened; operators see it in logs, tests read it. */
@@ -100,12 +101,17 @@ export class SwarmWatcher {
   }
 
   private async pollTasks(): Promise<void> {
+    // A poll still waiting on a slow dockerd is not joined by another every interval.
+    if (this.polling) return;
+    this.polling = true;
     try {
       const fingerprint = taskFingerprint(await this.docker.listTasks());
       if (this.lastTasks !== undefined && fingerprint !== this.lastTasks) this.onChange('tasks');
       this.lastTasks = fingerprint;
     } catch (e) {
       this.log.warn({ [LogField.reason]: (e as Error).message }, 'task poll failed');
+    } finally {
+      this.polling = false;
     }
   }
 }

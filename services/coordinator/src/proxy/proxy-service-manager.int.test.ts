@@ -13,12 +13,14 @@ import {
 } from '../../../../testing/swarm.js';
 import { freePort } from '../../../../testing/upstreams.js';
 import { ProxyServiceManager } from './proxy-service-manager.js';
-import { CLUSTER_LABEL, MANAGED_LABEL, type ProxyInputs } from './proxy-service-spec.js';
+import { CLUSTER_LABEL, INSTALLATION_LABEL, MANAGED_LABEL, type ProxyInputs } from './proxy-service-spec.js';
 
 /** Against the real swarm; the proxy image is built by scripts/test.sh (deploy/images/build-proxy-image.sh). */
 const client = docker();
 const prefix = testPrefix();
-const manager = new ProxyServiceManager(client, pino({ level: 'silent' }));
+// Its own installation: `reconcile([])` removes this run's proxies only, whatever else runs on the swarm.
+const manager = new ProxyServiceManager(client, pino({ level: 'silent' }), prefix);
+const otherInstallation = new ProxyServiceManager(client, pino({ level: 'silent' }), `${prefix}-other`);
 let netA = '';
 let netB = '';
 let secret = { name: '', id: '' };
@@ -60,6 +62,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await manager.reconcile([]);
+  await otherInstallation.reconcile([]);
   await removeTestObjects(client, prefix);
   await client
     .getConfig(config.id)
@@ -140,9 +143,23 @@ describe('ProxyServiceManager on a real swarm', () => {
     expect(foreign.Spec.Labels[MANAGED_LABEL]).toBeUndefined();
   }, 60_000);
 
-  it('removes the proxy when its cluster goes away', async () => {
+  it("removes the proxy when its cluster goes away, and never another installation's", async () => {
+    const northExt = ExtensionConfig.parse({
+      ...ext,
+      ProxyServiceName: `${prefix}-proxy-north`,
+      WarmNetworks: false,
+      PublishedPort: await freePort(),
+      PublishedSSLPort: await freePort(),
+    });
+    const north = { cluster: `${prefix}-north`, ext: northExt, networkIds: [netA], secrets: [] };
+    expect((await otherInstallation.reconcile([north])).created).toEqual([`${prefix}-proxy-north`]);
     const result = await manager.reconcile([]);
     expect(result.removed.sort()).toEqual([`${prefix}-proxy-east`, `${prefix}-proxy-east-warm`]);
     await expect(inspectProxy()).rejects.toThrow();
+    const kept = await client.getService(`${prefix}-proxy-north`).inspect();
+    expect(kept.Spec.Labels[INSTALLATION_LABEL]).toBe(`${prefix}-other`);
+    // Nor does an installation update a service of another that has the name it wants.
+    expect((await manager.reconcile([north])).refused).toEqual([`${prefix}-proxy-north`]);
+    expect((await otherInstallation.reconcile([])).removed).toEqual([`${prefix}-proxy-north`]);
   }, 60_000);
 });

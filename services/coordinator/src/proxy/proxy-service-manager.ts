@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import { LogField } from '#shared/log/fields.js';
 import {
   CLUSTER_LABEL,
+  DEFAULT_INSTALLATION,
+  INSTALLATION_LABEL,
   MANAGED_LABEL,
   MANAGED_VALUE,
   type ProxyInputs,
@@ -50,7 +52,12 @@ export class ProxyServiceManager {
   constructor(
     private readonly docker: DockerServices,
     private readonly log: Logger,
+    private readonly installation = DEFAULT_INSTALLATION,
   ) {}
+
+  private owns(svc: Docker.Service): boolean {
+    return (svc.Spec?.Labels?.[INSTALLATION_LABEL] ?? DEFAULT_INSTALLATION) === this.installation;
+  }
 
   /** `others`: further managed services (the front door) to create or update with the proxies, and keep. */
   async reconcile(
@@ -70,7 +77,8 @@ export class ProxyServiceManager {
     const managed = await this.docker.listServices({
       filters: JSON.stringify({ label: [`${MANAGED_LABEL}=${MANAGED_VALUE}`] }),
     } as unknown as Parameters<DockerServices['listServices']>[0]);
-    const byName = new Map(managed.map((s) => [s.Spec?.Name ?? '', s]));
+    // Another installation's services are left alone, even one whose name one of ours would take.
+    const byName = new Map(managed.filter((s) => this.owns(s)).map((s) => [s.Spec?.Name ?? '', s]));
     const wanted = new Set<string>();
     for (const wantedInputs of desired) {
       const existingProxy = byName.get(proxyServiceName(wantedInputs.cluster, wantedInputs.ext));
@@ -130,6 +138,9 @@ export class ProxyServiceManager {
   ): Promise<boolean> {
     const name = spec.Name as string;
     const log = this.log.child({ [LogField.cluster]: cluster, [LogField.service]: name });
+    const labels = (spec.Labels ?? {}) as Record<string, string>;
+    labels[INSTALLATION_LABEL] = this.installation;
+    spec.Labels = labels;
     if (!existing) {
       if (await this.nameTaken(name)) {
         log.error('a service that Signalbox does not own has this name; not touching it');
@@ -143,7 +154,6 @@ export class ProxyServiceManager {
     }
     const updateState = existing.UpdateStatus?.State ?? '';
     if (updateState.startsWith('rollback')) result.rolledBack.push(cluster);
-    const labels = (spec.Labels ?? {}) as Record<string, string>;
     // During rollback_started Swarm is restoring the previous spec; writing ours now would fight it.
     if (updateState === 'rollback_started' || existing.Spec?.Labels?.[SPEC_LABEL] === labels[SPEC_LABEL]) {
       result.unchanged.push(name);

@@ -16,6 +16,12 @@ export const TASK_SPEC_LABEL = 'io.signalbox.task-spec';
 export const BAKED_CONFIG_PATH = '/etc/signalbox/baked-nginx.conf';
 /** What a managed service is for; absent on proxies. */
 export const ROLE_LABEL = 'io.signalbox.role';
+/**
+ * Which Signalbox installation owns a managed service (its SIGNALBOX_KEY_PREFIX): two installations on one
+ * swarm each keep and remove only their own. A service without it belongs to the default installation.
+ */
+export const INSTALLATION_LABEL = 'io.signalbox.installation';
+export const DEFAULT_INSTALLATION = 'signalbox';
 const DEFAULT_PROXY_IMAGE = 'signalbox/proxy:local';
 
 export interface ProxyInputs {
@@ -32,7 +38,7 @@ export interface ProxyInputs {
   behindFrontDoor?: boolean;
   /**
    * With run-time targets: the proxy's agent long-polls its targets and its config (applied in place with a
-   * graceful reload, when nothing else about the task changes) with the read-only agent token.
+   * graceful reload, when nothing else about the task changes) with its cluster's own agent token.
    */
   agent?: { targetsUrl: string; configUrl: string; tokenSecret: { name: string; id: string } };
   /** The config agents should run, when it differs from the one baked into the task template. */
@@ -148,6 +154,9 @@ export function proxyServiceSpec(p: ProxyInputs): Record<string, unknown> {
           Interval: ns('2s'),
           Timeout: ns('5s'),
           Retries: 3,
+          // With run-time targets a task is unhealthy until its agent pushed the first targets; a
+          // coordinator that answers a little late must not get it killed.
+          StartPeriod: ns('20s'),
         },
       },
       Placement: {
