@@ -3,13 +3,45 @@ import { createServer as createNetServer } from 'node:net';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 
 /** A free TCP port on 127.0.0.1, found by binding port 0 and releasing it. */
+/**
+ * Ports for test servers. A port the kernel hands out for `listen(0)` comes from the ephemeral range
+ * (32768–60999 on Debian), and once released, any outbound connection of a test file running in parallel
+ * may take it as its source port before our server binds it ("Address already in use"). So inside vitest
+ * the ports come from below that range, each worker (VITEST_POOL_ID) from its own block, and only a port
+ * that binds right now is handed out. Outside vitest (benchmarks, the demo: one process) the kernel picks.
+ */
+const PORT_BASE = 20_000;
+const PORT_BLOCK = 600;
+let nextInBlock = Math.floor(Math.random() * PORT_BLOCK);
+
 export async function freePort(): Promise<number> {
+  const pool = Number(process.env.VITEST_POOL_ID ?? Number.NaN);
+  if (!Number.isInteger(pool)) return kernelPort();
+  if (pool < 0 || PORT_BASE + (pool + 1) * PORT_BLOCK > 32_768)
+    throw new Error(`VITEST_POOL_ID ${pool} has no port block below the ephemeral range`);
+  for (let tried = 0; tried < PORT_BLOCK; tried++) {
+    const port = PORT_BASE + pool * PORT_BLOCK + (nextInBlock++ % PORT_BLOCK);
+    if (await binds(port)) return port;
+  }
+  throw new Error(`no free port in the block of vitest worker ${pool}`);
+}
+
+async function kernelPort(): Promise<number> {
   const server = createNetServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   if (address === null || typeof address === 'string') throw new Error('no port');
   return address.port;
+}
+
+/** Whether a server can listen on the port on every address (Docker publishes on 0.0.0.0). */
+function binds(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createNetServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '0.0.0.0', () => server.close(() => resolve(true)));
+  });
 }
 
 export interface EchoReply {

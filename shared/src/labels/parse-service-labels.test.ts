@@ -156,7 +156,11 @@ describe('parseServiceLabels', () => {
       'com.docker.lb.service_cluster',
       /cluster name/,
     ],
-    [{ hosts: `${'a'.repeat(5000)}.example`, port: '80' }, 'com.docker.lb.hosts', /longer than 4096/],
+    [
+      { hosts: `${'a'.repeat(5000)}.example`, port: '80' },
+      'com.docker.lb.hosts',
+      /5008 characters, more than the limit of 4096/,
+    ],
   ])('rejects %j naming the service, label and value', (l, label, reason) => {
     const errors = errorsOf(parse({ name: 'svc', labels: l }));
     const hit = errors.find((e) => e.label === label);

@@ -53,7 +53,7 @@ export function parseServiceLabels(service: SwarmService, ctx: LabelContext): Pa
   };
   const oversized = (label: string, raw: string): boolean => {
     if (raw.length <= limits.valueLength) return false;
-    bad(label, raw, `is longer than ${limits.valueLength} characters`);
+    overLimit(label, raw, 'characters', raw.length, limits.valueLength);
     return true;
   };
   const read = <T>(label: LabelKey, check: (raw: string) => Check<T>): T | undefined => {

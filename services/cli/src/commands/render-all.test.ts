@@ -58,7 +58,19 @@ describe('signalbox render --out', () => {
       ['evil_catchall', '(default backend)', 'default-backend', null],
     ]);
     expect(report.unplaced).toEqual([]);
-    expect(report.rejected).toEqual([]);
+    // Another tenant's TLS key, Signalbox's own token secret, a cookie the renderer could not write, and a
+    // hosts × paths flood: each rejects only the attacking service, naming the label.
+    expect(
+      report.rejected.map((r: { service: string; errors: { code: string; label: string }[] }) => [
+        r.service,
+        r.errors.map((e) => `${e.code} ${e.label}`),
+      ]),
+    ).toEqual([
+      ['evil_cookie', ['LABEL_INVALID com.docker.lb.sticky_session_cookie']],
+      ['evil_flood', ['LABEL_LIMIT com.docker.lb.hosts', 'LABEL_LIMIT com.docker.lb.websocket_endpoints']],
+      ['evil_steal', ['SECRET_FORBIDDEN com.docker.lb.ssl_cert', 'SECRET_FORBIDDEN com.docker.lb.ssl_key']],
+      ['evil_token', ['SECRET_FORBIDDEN com.docker.lb.ssl_cert', 'SECRET_FORBIDDEN com.docker.lb.ssl_key']],
+    ]);
     expect(report.tenancy.tenants.map((t: { tenant: string }) => t.tenant)).toEqual([
       'blog',
       'evil',
@@ -74,6 +86,7 @@ describe('signalbox render --out', () => {
       'blog_web',
       'evil_catchall',
       'evil_drag',
+      'evil_long',
       'evil_site',
       'evil_weld',
       'news_canary',
@@ -94,6 +107,11 @@ describe('signalbox render --out', () => {
     expect(withHost('news.example.com')).toEqual([report.plan.assignment.news_web]);
     expect(withHost('*.example.com')).toEqual([]);
     expect(withHost('checkout.shop.example.com')).toEqual([]);
+    // A valid 253-character name routes (the hash buckets are sized for it) and fails no cluster.
+    const longHost = report.tenancy.tenants
+      .find((t: { tenant: string }) => t.tenant === 'evil')
+      .hosts.find((h: string) => h.length === 253);
+    expect(withHost(longHost)).toEqual([report.plan.assignment.evil_long]);
   });
 
   it('exits 3 with --strict when something was refused, and is byte-identical for the same input', async () => {

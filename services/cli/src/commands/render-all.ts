@@ -84,7 +84,12 @@ export async function renderAll(
     tenancy,
     rejected: desired.routes.rejected.map((r) => ({
       service: r.service,
-      errors: r.errors.map((e) => ({ label: e.details.label, value: e.details.value, message: e.message })),
+      errors: r.errors.map((e) => ({
+        code: e.code,
+        label: e.details.label,
+        value: e.details.value,
+        message: e.message,
+      })),
     })),
     warnings: [...loaded.warnings, ...desired.routes.warnings],
     skipped,
