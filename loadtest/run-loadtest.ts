@@ -51,5 +51,14 @@ if (wanted('workers')) {
     clusters,
   );
 }
-if (wanted('faults')) report.faults(await runFaults({ quick }));
-process.exit(0);
+let failedFaults = 0;
+if (wanted('faults')) {
+  const faults = await runFaults({ quick });
+  report.faults(faults);
+  // The goal is no failed request under any fault, and the suite holds the product to it.
+  for (const f of faults.filter((x) => x.failed > 0)) {
+    failedFaults += 1;
+    console.error(`FAILED: ${f.fault}: ${f.failed} failed of ${f.requests} (${f.detail})`);
+  }
+}
+process.exit(failedFaults > 0 ? 1 : 0);

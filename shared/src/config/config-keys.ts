@@ -51,6 +51,7 @@ export const ROOT_KEYS: Readonly<Record<string, KeyMeaning>> = {
     'Signalbox: the edge service that publishes the ports and hands requests to cluster proxies',
   ),
   Tenancy: applied('Signalbox: tenant isolation of hosts and default backends'),
+  Limits: applied("Signalbox: how much routing one service's labels may ask for (hosts, paths, redirects)"),
 };
 
 export const EXTENSION_KEYS: Readonly<Record<string, KeyMeaning>> = {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LimitSettings } from './limits-schema.js';
 import { parseLogFormat } from './log-format.js';
 import { TenancySettings } from './tenancy-schema.js';
 
@@ -211,6 +212,7 @@ export const SignalboxConfig = z
     FrontDoor: FrontDoorSettings.default(() => FrontDoorSettings.parse({})),
     /** Signalbox: tenant isolation (see tenancy-schema.ts); absent, every service is one tenant, as in Interlock. */
     Tenancy: TenancySettings.optional(),
+    Limits: LimitSettings.default(() => LimitSettings.parse({})),
   })
   .strict();
 

@@ -11,6 +11,7 @@ export {
 } from './config-schema.js';
 export { type KeyReport, UNKNOWN_KEY } from './describe-keys.js';
 export { durationMs } from './duration.js';
+export { LimitSettings, labelLimits } from './limits-schema.js';
 export {
   type ConfigCheck,
   type ConfigIssue,

@@ -2,6 +2,7 @@ import {
   defaultExtension,
   durationMs,
   type ExtensionConfig,
+  labelLimits,
   publishedHttpsPort,
   type SignalboxConfig,
 } from '../config/index.js';
@@ -110,7 +111,7 @@ export function buildDesiredState(
   now?: () => number,
   keep?: ReadonlyMap<string, ReadonlySet<string>>,
 ): DesiredState {
-  const built = buildRoutes(snapshot, config.Tenancy?.TenantLabel);
+  const built = buildRoutes(snapshot, config.Tenancy?.TenantLabel, labelLimits(config.Limits));
   const claimed = config.Tenancy ? claimHosts(built.routes, config.Tenancy) : undefined;
   const routes: Routes = claimed ? { ...built, routes: claimed.routes } : built;
   const entries = clusterEntries(config);

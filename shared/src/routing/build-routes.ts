@@ -1,4 +1,4 @@
-import { type LabelContext, type LabelError, parseServiceLabels } from '../labels/index.js';
+import { type LabelContext, type LabelError, type LabelLimits, parseServiceLabels } from '../labels/index.js';
 import type { AppRoute } from '../model/index.js';
 import type { SwarmNetwork, SwarmSnapshot } from '../swarm/snapshot.js';
 import { readTenantLabels } from '../tenancy/index.js';
@@ -22,9 +22,10 @@ export const bySeniority = (a: AppRoute, b: AppRoute): number =>
   a.createdAt !== b.createdAt ? (a.createdAt < b.createdAt ? -1 : 1) : a.serviceId < b.serviceId ? -1 : 1;
 
 /** `tenantLabel` (from `[Tenancy]`) makes each route carry its tenant and the tenants it shares hosts with. */
-export function buildRoutes(snapshot: SwarmSnapshot, tenantLabel?: string): Routes {
+export function buildRoutes(snapshot: SwarmSnapshot, tenantLabel?: string, limits?: LabelLimits): Routes {
   const networksById = new Map<string, SwarmNetwork>(snapshot.networks.map((n) => [n.id, n]));
   const ctx: LabelContext = { networksById };
+  if (limits) ctx.limits = limits;
   if (snapshot.secrets) ctx.secrets = snapshot.secrets;
   if (snapshot.secretLabels) ctx.secretLabels = snapshot.secretLabels;
   if (tenantLabel !== undefined) ctx.tenantLabel = tenantLabel;
