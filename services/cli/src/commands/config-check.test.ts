@@ -1,9 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../main.js';
+import { runCli } from '../../../../testing/run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'signalbox-cli-config-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -16,21 +15,6 @@ const file = (name: string, text: string): string => {
 
 const docs = (name: string): string =>
   join(import.meta.dirname, '../../../../shared/src/config/testdata/interlock-docs', name);
-
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    readFile: (p) => readFile(p, 'utf8'),
-  });
-  return { code, stdout, stderr };
-}
 
 /** The table's rows as key → status. */
 const statuses = (stdout: string): Record<string, string> =>
@@ -47,7 +31,7 @@ const statuses = (stdout: string): Record<string, string> =>
 
 describe('signalbox config check', () => {
   it("prints every key of UCP 3.2.3's service-cluster config with its fate, exit 0", async () => {
-    const r = await run(['config', 'check', docs('service-clusters-ucp-3.2.3.toml')]);
+    const r = await runCli(['config', 'check', docs('service-clusters-ucp-3.2.3.toml')]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const rows = statuses(r.stdout);
@@ -72,7 +56,7 @@ describe('signalbox config check', () => {
   });
 
   it('reports a case-insensitive spelling under the schema name', async () => {
-    const r = await run(['config', 'check', docs('config-index-example.toml')]);
+    const r = await runCli(['config', 'check', docs('config-index-example.toml')]);
     expect(r.code).toBe(0);
     expect(statuses(r.stdout)).toMatchObject({
       'Extensions.default.Config.RLimitNoFile': 'applied',
@@ -82,7 +66,7 @@ describe('signalbox config check', () => {
 
   it('marks invalid and unknown keys, and exits 1 only for invalid ones', async () => {
     const unknownOnly = file('unknown.toml', 'Future = 1\n[Planner]\nBalance = 0.2\nNope = 1\n');
-    const u = await run(['config', 'check', unknownOnly]);
+    const u = await runCli(['config', 'check', unknownOnly]);
     expect(u.code).toBe(0);
     expect(statuses(u.stdout)).toEqual({
       Future: 'unknown',
@@ -94,7 +78,7 @@ describe('signalbox config check', () => {
       'bad.toml',
       `[Extensions.a]\nPublishMode = "bridge"\n[Extensions.a.Config]\nMainLogFormat = "'x'; } server { listen 1; }"\n`,
     );
-    const r = await run(['config', 'check', bad]);
+    const r = await runCli(['config', 'check', bad]);
     expect(r.code).toBe(1);
     expect(statuses(r.stdout)).toEqual({
       Extensions: 'applied',
@@ -107,7 +91,7 @@ describe('signalbox config check', () => {
   });
 
   it('prints JSON with --json', async () => {
-    const r = await run(['config', 'check', '--json', docs('deploy-production.toml')]);
+    const r = await runCli(['config', 'check', '--json', docs('deploy-production.toml')]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({
       file: docs('deploy-production.toml'),
@@ -127,13 +111,13 @@ describe('signalbox config check', () => {
     [['config', 'lint'], 2, /unknown command "config lint"/],
     [['config', 'check', '/nonexistent/config.toml'], 1, /cannot read \/nonexistent\/config\.toml: ENOENT/],
   ])('%j exits %i', async (args, code, message) => {
-    const r = await run(args);
+    const r = await runCli(args);
     expect(r.code).toBe(code);
     expect(r.stderr).toMatch(message);
   });
 
   it('exits 1 on unreadable TOML', async () => {
-    const r = await run(['config', 'check', file('broken.toml', 'ListenAddr = \n')]);
+    const r = await runCli(['config', 'check', file('broken.toml', 'ListenAddr = \n')]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^signalbox config check: config: invalid TOML at line 1/);
   });

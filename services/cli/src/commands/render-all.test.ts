@@ -1,10 +1,9 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { nginxTest } from '../../../../testing/nginx-process.js';
-import { main } from '../main.js';
+import { runCli } from '../../../../testing/run-cli.js';
 
 const TESTDATA = join(import.meta.dirname, 'testdata');
 const SNAPSHOT = join(TESTDATA, 'multi-tenant-snapshot.json');
@@ -12,25 +11,10 @@ const CONFIG = join(TESTDATA, 'multi-tenant.toml');
 const dir = mkdtempSync(join(tmpdir(), 'signalbox-render-out-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    readFile: (p) => readFile(p, 'utf8'),
-  });
-  return { code, stdout, stderr };
-}
-
 describe('signalbox render --out', () => {
   it('writes every cluster of a multi-tenant swarm, each passing nginx -t, and a report of every refusal', async () => {
     const out = join(dir, 'tenants');
-    const r = await run(['render', '--snapshot', SNAPSHOT, '--config', CONFIG, '--out', out]);
+    const r = await runCli(['render', '--snapshot', SNAPSHOT, '--config', CONFIG, '--out', out]);
     expect(r).toEqual({ code: 0, stdout: '', stderr: '' });
     expect(readdirSync(out).sort()).toEqual(['blue.conf', 'eu.conf', 'report.json']);
     for (const file of ['blue.conf', 'eu.conf']) {
@@ -117,15 +101,15 @@ describe('signalbox render --out', () => {
   it('exits 3 with --strict when something was refused, and is byte-identical for the same input', async () => {
     const [a, b] = [join(dir, 'a'), join(dir, 'b')];
     expect(
-      (await run(['render', '--snapshot', SNAPSHOT, '--config', CONFIG, '--out', a, '--strict'])).code,
+      (await runCli(['render', '--snapshot', SNAPSHOT, '--config', CONFIG, '--out', a, '--strict'])).code,
     ).toBe(3);
-    expect((await run(['render', '--snapshot', SNAPSHOT, '--config', CONFIG, '--out', b])).code).toBe(0);
+    expect((await runCli(['render', '--snapshot', SNAPSHOT, '--config', CONFIG, '--out', b])).code).toBe(0);
     for (const file of readdirSync(a))
       expect(readFileSync(join(b, file), 'utf8')).toBe(readFileSync(join(a, file), 'utf8'));
   });
 
   it('refuses --cluster with --out', async () => {
-    const r = await run(['render', '--snapshot', SNAPSHOT, '--out', dir, '--cluster', 'eu']);
+    const r = await runCli(['render', '--snapshot', SNAPSHOT, '--out', dir, '--cluster', 'eu']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--out writes every cluster/);
   });

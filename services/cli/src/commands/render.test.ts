@@ -1,11 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildEngineSnapshot } from '#shared/swarm/engine-fixtures.js';
 import { nginxTest } from '../../../../testing/nginx-process.js';
-import { main } from '../main.js';
+import { runCli } from '../../../../testing/run-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'signalbox-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -15,21 +14,6 @@ const file = (name: string, text: string): string => {
   writeFileSync(path, text);
   return path;
 };
-
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    readFile: (p) => readFile(p, 'utf8'),
-  });
-  return { code, stdout, stderr };
-}
 
 const snapshot = file(
   'snapshot.json',
@@ -61,7 +45,7 @@ const snapshot = file(
 
 describe('signalbox render', () => {
   it('prints nginx config on stdout and a JSON report on stderr, exit 0 despite a rejected service', async () => {
-    const r = await run(['render', '--snapshot', snapshot]);
+    const r = await runCli(['render', '--snapshot', snapshot]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('server_name web.example.org;');
     expect(r.stdout).not.toContain('east.example.org');
@@ -93,7 +77,7 @@ describe('signalbox render', () => {
       'config.toml',
       '[Extensions.us]\nServiceCluster = ""\n[Extensions.east]\nServiceCluster = "east"\nTargetPort = 8080\n',
     );
-    const r = await run(['render', '--snapshot', snapshot, '--config', config, '--cluster', 'east']);
+    const r = await runCli(['render', '--snapshot', snapshot, '--config', config, '--cluster', 'east']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('server_name east.example.org;');
     expect(r.stdout).toContain('listen 8080 default_server;');
@@ -101,13 +85,13 @@ describe('signalbox render', () => {
   });
 
   it('is byte-identical for the same input', async () => {
-    const a = await run(['render', '--snapshot', snapshot]);
-    const b = await run(['render', '--snapshot', snapshot]);
+    const a = await runCli(['render', '--snapshot', snapshot]);
+    const b = await runCli(['render', '--snapshot', snapshot]);
     expect(a.stdout).toBe(b.stdout);
   });
 
   it('exits 3 with --strict when a service was rejected', async () => {
-    expect((await run(['render', '--snapshot', snapshot, '--strict'])).code).toBe(3);
+    expect((await runCli(['render', '--snapshot', snapshot, '--strict'])).code).toBe(3);
   });
 
   it.each([
@@ -124,7 +108,7 @@ describe('signalbox render', () => {
     [['render', '--bogus'], 2, /Unknown option '--bogus'/],
     [['launch'], 2, /unknown command "launch"/],
   ])('%j exits %i with a one-line reason', async (args, code, message) => {
-    const r = await run(args);
+    const r = await runCli(args);
     expect(r.code).toBe(code);
     expect(r.stderr).toMatch(message);
     expect(r.stdout).toBe('');
