@@ -108,6 +108,23 @@ describe('loadConfig', () => {
     );
   });
 
+  it.each(['nginx:alpine', 'nginx', 'docker.io/library/nginx:1.25', 'nginx@sha256:00'])(
+    'warns that ProxyImage %j, a stock nginx, cannot run a Signalbox proxy, and keeps it',
+    (image) => {
+      const { config, warnings } = loadConfig(`[Extensions.a]\nProxyImage = "${image}"\n`);
+      expect(config.Extensions.a?.ProxyImage).toBe(image);
+      expect(warnings).toEqual([
+        expect.stringMatching(/^config: Extensions\.a: ProxyImage .* is a stock nginx image/),
+      ]);
+    },
+  );
+
+  it('does not take an image merely named like nginx for the stock one', () => {
+    expect(
+      loadConfig('[Extensions.a]\nProxyImage = "registry.example.org/team/nginx-signalbox:1"\n').warnings,
+    ).toEqual([]);
+  });
+
   it('warns about ignored and replaced keys with the reason, once per table and reason, unless empty', () => {
     const { warnings } = loadConfig(
       'TLSCACert = "/ca.pem"\nTLSCert = "/cert.pem"\nAllowInsecure = false\nEndpointOverride = ""\n' +

@@ -57,6 +57,22 @@ function replaceInterlockProxyImages(config: SignalboxConfig): void {
     if (isInterlockProxyImage(ext.ProxyImage)) ext.ProxyImage = undefined;
 }
 
+/** Docker Hub's official nginx image, by any of its spellings (`nginx:alpine`, `docker.io/library/nginx`). */
+const STOCK_NGINX = /^(?:(?:docker\.io\/)?library\/|docker\.io\/)?nginx(?:[:@].*)?$/;
+
+/**
+ * Interlock's docs run proxies on a stock nginx image, which Signalbox cannot replace for the user (it may be
+ * a deliberate choice) but which cannot work: no agent, no Lua module, no health endpoint.
+ */
+function stockNginxWarnings(config: SignalboxConfig): string[] {
+  return Object.entries(config.Extensions)
+    .filter(([, ext]) => ext.ProxyImage !== undefined && STOCK_NGINX.test(ext.ProxyImage))
+    .map(
+      ([name, ext]) =>
+        `config: Extensions.${name}: ProxyImage ${JSON.stringify(ext.ProxyImage)} is a stock nginx image without Signalbox's agent, Lua module and health endpoint; its proxies will not become healthy. Build it from deploy/docker/proxy.Dockerfile, or leave ProxyImage unset`,
+    );
+}
+
 /** Parses and checks a config.toml; throws only when the TOML is unreadable or sets one key twice. */
 export function checkConfig(tomlText: string): ConfigCheck {
   let parsed: unknown;
@@ -84,6 +100,7 @@ export function checkConfig(tomlText: string): ConfigCheck {
       issues: result.error.issues.map((i) => ({ path: keyPath(i.path), message: i.message })),
     };
   replaceInterlockProxyImages(result.data);
+  warnings.push(...stockNginxWarnings(result.data));
   return { keys, warnings, unknown, issues: [], config: result.data };
 }
 

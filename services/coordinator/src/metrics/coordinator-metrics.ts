@@ -77,6 +77,18 @@ export class CoordinatorMetrics {
     help: 'Services whose labels were rejected',
     registers: [this.registry],
   });
+  readonly tenantServices = new Gauge({
+    name: 'signalbox_tenant_services',
+    help: 'With [Tenancy]: services routed, per tenant',
+    labelNames: ['tenant'] as const,
+    registers: [this.registry],
+  });
+  readonly tenantRefusals = new Gauge({
+    name: 'signalbox_tenant_host_claims_refused',
+    help: 'With [Tenancy]: host claims refused because another tenant owns or reserves the host, per claiming tenant',
+    labelNames: ['tenant'] as const,
+    registers: [this.registry],
+  });
   readonly planMaxNetworks = new Gauge({
     name: 'signalbox_plan_max_networks_per_proxy',
     help: "The planner's objective: the most networks any one proxy joins",
@@ -108,6 +120,12 @@ export class CoordinatorMetrics {
       this.servicesPerCluster.set({ cluster: c.cluster }, c.model.services.length);
     }
     this.rejectedServices.set(desired.routes.rejected.length);
+    this.tenantServices.reset();
+    this.tenantRefusals.reset();
+    for (const t of desired.tenancy?.tenants ?? [])
+      this.tenantServices.set({ tenant: t.tenant }, t.services.length);
+    for (const r of desired.tenancy?.rejections ?? [])
+      this.tenantRefusals.inc({ tenant: String(r.details.tenant ?? '') });
     this.planMaxNetworks.set(desired.plan.metrics.maxNetworksPerProxy);
     this.planAttachments.set(desired.plan.metrics.totalAttachments);
     this.planMoves.inc(desired.plan.metrics.moves);
