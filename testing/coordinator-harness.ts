@@ -58,6 +58,8 @@ export async function writeCoordinatorConfig(
   prefix: string,
   clusters: TestCluster[],
   frontDoor?: TestFrontDoor,
+  /** Further top-level tables, e.g. `[Tenancy]`. */
+  tables = '',
 ): Promise<string> {
   const agentListen = frontDoor ? `${frontDoor.agentHost}:${frontDoor.agentPort}` : '127.0.0.1:0';
   let toml = `ListenAddr = "127.0.0.1:0"\nAgentListenAddr = "${agentListen}"\nPollInterval = "2s"\nTaskPollInterval = "200ms"\nRedisURL = "${REDIS_URL}"\n`;
@@ -81,6 +83,7 @@ Labels = { "${TEST_LABEL}" = "${prefix}" }
 ConfigURL = "http://${frontDoor.agentHost}:${frontDoor.agentPort}/v1/front-door/nginx.conf"
 `
     : '[FrontDoor]\nEnabled = false\n';
+  toml += tables;
   const file = join(tmpdir(), `${prefix}-${clusters.length}.toml`);
   writeFileSync(file, toml);
   return file;
@@ -93,8 +96,9 @@ export async function startTestCoordinator(
   clusters: TestCluster[],
   instance = prefix,
   frontDoor?: TestFrontDoor,
+  tables = '',
 ): Promise<RunningCoordinator> {
-  const file = await writeCoordinatorConfig(prefix, clusters, frontDoor);
+  const file = await writeCoordinatorConfig(prefix, clusters, frontDoor, tables);
   const settings = loadCoordinatorSettings({
     SIGNALBOX_CONFIG: file,
     SIGNALBOX_GRPC_TOKEN: TEST_TOKEN,
