@@ -177,10 +177,11 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
   private readonly policies = new Map<string, RolloutPolicy>();
   /** Paces in-place config changes replica by replica, from what the proxies' agents report. */
   private readonly gate = new InPlaceGate();
-  /** Config objects named by proxies' labels, by name (a new leader learns them from the labels). */
-  private readonly configRefs = new Map<string, { name: string; id: string }>();
-  /** Stored configs by name (content-named, so never stale), with their sha256 as agents report it. */
-  private readonly configTexts = new Map<string, { text: string; sha: string }>();
+  /**
+   * Stored configs by name, as one checked lookup found them (id, text, and the sha256 agents report).
+   * Content-named, so an entry is never stale.
+   */
+  private readonly storedConfigs = new Map<string, { name: string; id: string; text: string; sha: string }>();
   /** Each cluster's agent token secret, found or made once (again after an error). */
   private readonly agentSecrets = new Map<string, { name: string; id: string }>();
   /** Per cluster, the config its last rollout replaced and when that rollout started. */
@@ -693,7 +694,7 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
   }
 
   async startRollout(r: RolloutRequest): Promise<Rollout> {
-    const found = await findProxyConfig(this.deps.docker, r.cluster, r.configName);
+    const found = await this.configText(r.cluster, r.configName);
     if (!found) throw Object.assign(new Error(`no stored config ${r.configName}`), { grpcCode: 5 });
     const previous = this.live.get(r.cluster) ?? (await this.agentConfigRef(r.cluster));
     this.rollouts.set(r.cluster, { ...(previous ? { previous } : {}), startedAt: Date.now() });
@@ -735,27 +736,22 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
     const proxy = this.snapshot?.services.find((s) => s.name === proxyServiceName(cluster, ext));
     const name = proxy?.labels[CONFIG_LABEL];
     if (!name) return undefined;
-    // Content-named, so a name always means the same object: look it up once, not on every agent poll.
-    const cached = this.configRefs.get(name);
-    if (cached) return cached;
-    const found = await findProxyConfig(this.deps.docker, cluster, name);
-    if (!found) return undefined;
-    const known = { name: found.name, id: found.id };
-    this.configRefs.set(name, known);
-    return known;
+    const found = await this.configText(cluster, name);
+    return found ? { name: found.name, id: found.id } : undefined;
   }
 
+  /** A stored config, looked up (and checked) once, not on every agent poll. */
   private async configText(
     cluster: string,
     name: string,
-  ): Promise<{ text: string; sha: string } | undefined> {
-    const cached = this.configTexts.get(name);
+  ): Promise<{ name: string; id: string; text: string; sha: string } | undefined> {
+    const cached = this.storedConfigs.get(name);
     if (cached) return cached;
     const found = await findProxyConfig(this.deps.docker, cluster, name);
     if (found === undefined) return undefined;
-    const entry = { text: found.text, sha: sha256Hex(found.text) };
+    const entry = { ...found, sha: sha256Hex(found.text) };
     // Configs are content-named and pruned to a few per cluster; this bounds the cache the same way.
-    rememberAtMost(this.configTexts, 64, name, entry);
+    rememberAtMost(this.storedConfigs, 64, name, entry);
     return entry;
   }
 

@@ -30,7 +30,7 @@ export interface ProcessorDeps {
   lockRetryMs?: number;
 }
 
-/** `excluded` names the services left out because their routes failed `nginx -t`; status shows them. */
+/** `excluded` names the services left out because their routes failed `nginx -t` (the job's result and logs). */
 export type JobOutcome =
   | { outcome: 'superseded'; version: string }
   | { outcome: 'unchanged'; configName: string; excluded?: Excluded }
