@@ -58,11 +58,14 @@ docker build -q --build-arg "BASE=$NODE" -f deploy/docker/signalbox.Dockerfile -
 npx tsx -e "import('./shared/src/front-door/index.ts').then((m) => process.stdout.write(m.renderFrontDoor(m.defaultFrontDoorOptions())))" >"$work/front-door.conf"
 docker run --rm -v "$work/front-door.conf:/tmp/front-door.conf:ro" --entrypoint /bin/sh signalbox/proxy:public -c \
   'nginx -t -q && nginx -t -q -c /tmp/front-door.conf && test -x /usr/local/bin/signalbox-agent -a -x /usr/local/bin/signalbox-targets'
-# The Signalbox image: the CLI runs (usage, exit code 2) and a worker's tools are there.
+# The Signalbox image: the CLI runs (usage, exit code 2), a worker's tools are there, and it runs compiled
+# JavaScript with production packages only (no tsx, TypeScript or test runner).
 set +e
 docker run --rm --entrypoint node signalbox/signalbox:public bin/signalbox.js >/dev/null 2>&1
 code=$?
 set -e
 [ "$code" = 2 ] || { echo "signalbox/signalbox:public: the CLI exited $code, not 2 (usage)" >&2; exit 1; }
 docker run --rm --entrypoint /bin/sh signalbox/signalbox:public -c 'nginx -v 2>&1 && openssl version' >/dev/null
+docker run --rm --entrypoint /bin/sh signalbox/signalbox:public -c \
+  'test -f services/coordinator/src/main.js -a ! -e services/coordinator/src/main.ts -a ! -e node_modules/tsx -a ! -e node_modules/typescript -a ! -e node_modules/vitest'
 docker image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep ':public ' >&2
