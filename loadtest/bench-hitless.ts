@@ -35,14 +35,12 @@ import {
   createTestNetwork,
   createTestService,
   docker,
-  gwbridgeGateway,
   nginxWorkerPids,
   tasksMeantToRun,
   testPrefix,
   updateService,
   waitFor,
 } from '../testing/swarm.js';
-import { freePort } from '../testing/upstreams.js';
 
 const SCALES = Number(process.env.BENCH_SCALES ?? 100);
 const ROUTES = Number(process.env.BENCH_ROUTES ?? 100);

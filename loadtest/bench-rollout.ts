@@ -32,13 +32,11 @@ import {
   createTestNetwork,
   createTestService,
   docker,
-  gwbridgeGateway,
   tasksMeantToRun,
   testPrefix,
   updateService,
   waitFor,
 } from '../testing/swarm.js';
-import { freePort } from '../testing/upstreams.js';
 
 const ROLLOUTS = Number(process.env.BENCH_ROLLOUTS ?? 20);
 const NETWORK_ROLLOUTS = Number(process.env.BENCH_NETWORK_ROLLOUTS ?? 3);

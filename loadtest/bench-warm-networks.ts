@@ -6,6 +6,7 @@
  */
 import { type CoordinatorClient, coordinatorClient, unary } from '#coordinator-client/coordinator-client.js';
 import type { Rollout__Output } from '#shared/gen/signalbox/v1/Rollout.js';
+import { DEFAULT_STATUS_PORT, HEALTH_PATH } from '#shared/nginx/index.js';
 import { cleanUpRun, startTestCoordinator, TEST_TOKEN } from '../testing/coordinator-harness.js';
 import { redis, redisPrefix } from '../testing/redis.js';
 import {
@@ -99,7 +100,7 @@ try {
           const stored = await unary<object, { configName: string }>(api.StoreConfig.bind(api), {
             cluster,
             version: '',
-            nginxConf: `# rollout ${k}\nevents {}\nhttp { server { listen 80 default_server; location = /_signalbox/health { return 200; } } }\n`,
+            nginxConf: `# rollout ${k}\nevents {}\nhttp { server { listen 127.0.0.1:${DEFAULT_STATUS_PORT}; location = ${HEALTH_PATH} { return 200; } } }\n`,
           });
           const t0 = Date.now();
           await unary(api.StartRollout.bind(api), {

@@ -6,6 +6,7 @@
  */
 import type { Server } from 'node:http';
 import type { Server as TlsServer } from 'node:tls';
+import { healthUrl } from '#shared/nginx/index.js';
 import type { FixtureService } from '#shared/swarm/engine-fixtures.js';
 import { selfSignedCertificate } from '../testing/certificates.js';
 import { get, tlsGreeting, websocketEcho } from '../testing/http-client.js';
@@ -18,7 +19,12 @@ const step = (text: string): void => {
 };
 const L = 'com.docker.lb.';
 const appPort = await freePort();
-const ports = { http: await freePort(), https: await freePort(), internal: await freePort() };
+const ports = {
+  http: await freePort(),
+  https: await freePort(),
+  status: await freePort(),
+  internal: await freePort(),
+};
 
 const app = (name: string, net: string, ips: string[], labels: Record<string, string>): FixtureService => ({
   name,
@@ -87,6 +93,7 @@ try {
     services,
     settings: { InternalTLSPort: ports.internal, User: 'www-data' },
     ports: { http: ports.http, https: ports.https, publishedHttps: ports.https },
+    statusPort: ports.status,
   });
   for (const r of routes.rejected) for (const e of r.errors) step(`rejected: ${e.message}`);
 
@@ -94,7 +101,7 @@ try {
   const nginx = await startNginx(
     config,
     { 'bank.cert': bankPem.cert, 'bank.key': bankPem.key },
-    `http://127.0.0.1:${ports.http}/_signalbox/health`,
+    healthUrl(ports.status),
   );
   stopNginx = nginx.stop;
 

@@ -13,7 +13,13 @@ export function get(
   port: number,
   host: string,
   path: string,
-  opts: { headers?: Record<string, string>; tls?: { ca: string }; address?: string } = {},
+  opts: {
+    headers?: Record<string, string>;
+    tls?: { ca: string };
+    address?: string;
+    /** The client's own address, e.g. another 127.0.0.x, so a proxy's idea of the client can be checked. */
+    localAddress?: string;
+  } = {},
 ): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const common = {
@@ -23,6 +29,7 @@ export function get(
       headers: { host, ...opts.headers },
       agent: false as const,
       timeout: 5000,
+      ...(opts.localAddress ? { localAddress: opts.localAddress } : {}),
     };
     const req = opts.tls
       ? httpsRequest({ ...common, servername: host, ca: opts.tls.ca })

@@ -15,6 +15,8 @@ export interface FixtureInput {
   ports?: Partial<ProxyPorts>;
   trustedProxies?: string[];
   runtimeTargets?: RuntimeTargets;
+  /** The loopback status port; tests that start nginx pick a free one. */
+  statusPort?: number;
 }
 
 export interface Rendered {
@@ -39,6 +41,7 @@ export function renderFixture(input: FixtureInput): Rendered {
     serverInfo: 'signalbox/test',
     ...(input.trustedProxies ? { trustedProxies: input.trustedProxies } : {}),
     ...(input.runtimeTargets ? { runtimeTargets: input.runtimeTargets } : {}),
+    ...(input.statusPort ? { statusPort: input.statusPort } : {}),
   });
   return { config, model, routes };
 }

@@ -1,6 +1,11 @@
-import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
-import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
+import { createServer as createHttpServer, type IncomingMessage, Server } from 'node:http';
+import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
+import {
+  createSecureContext,
+  createServer as createTlsServer,
+  TLSSocket,
+  type Server as TlsServer,
+} from 'node:tls';
 
 /** A free TCP port on 127.0.0.1, found by binding port 0 and releasing it. */
 /**
@@ -68,10 +73,7 @@ export async function startEchoUpstream(ip: string, port: number, backend: strin
     );
     socket.pipe(socket);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, ip, resolve);
-  });
+  await listen(server, port, ip);
   return server;
 }
 
@@ -85,14 +87,65 @@ export async function startTlsUpstream(
   const server = createTlsServer({ cert: pem.cert, key: pem.key }, (socket) => {
     socket.end(`passthrough:${backend}\n`);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, ip, resolve);
-  });
+  await listen(server, port, ip);
   return server;
 }
 
-export const closeAll = async (servers: (Server | TlsServer)[]): Promise<void> => {
-  for (const s of servers) if ('closeAllConnections' in s) s.closeAllConnections();
+/**
+ * A cluster proxy's TLS listener as the front door sees it: PROXY protocol (v1) first, then TLS; it greets
+ * with its name and the client address the PROXY header named.
+ */
+export async function startProxyProtocolTlsUpstream(
+  ip: string,
+  port: number,
+  backend: string,
+  pem: { cert: string; key: string },
+): Promise<NetServer> {
+  const secureContext = createSecureContext({ cert: pem.cert, key: pem.key });
+  const server = createNetServer((raw) => {
+    readProxyHeader(raw, (client) => {
+      // Node feeds what is still buffered in `raw` (the ClientHello after the header) to the TLS socket.
+      const tls = new TLSSocket(raw, { isServer: true, secureContext });
+      tls.once('secure', () => tls.end(`passthrough:${backend} from ${client}\n`));
+      tls.on('error', () => tls.destroy());
+    });
+  });
+  await listen(server, port, ip);
+  return server;
+}
+
+/** Reads a PROXY protocol v1 line and hands on the source address, leaving the rest of the stream unread. */
+function readProxyHeader(raw: Socket, then: (client: string) => void): void {
+  let seen = Buffer.alloc(0);
+  const onData = (chunk: Buffer): void => {
+    seen = Buffer.concat([seen, chunk]);
+    const end = seen.indexOf('\r\n');
+    // A v1 header is at most 107 bytes; anything longer is no PROXY header.
+    if (end === -1) {
+      if (seen.length > 107) raw.destroy();
+      return;
+    }
+    raw.off('data', onData);
+    raw.pause();
+    const [proxy, , client = ''] = seen.subarray(0, end).toString().split(' ');
+    if (proxy !== 'PROXY') {
+      raw.destroy();
+      return;
+    }
+    raw.unshift(seen.subarray(end + 2));
+    then(client);
+  };
+  raw.on('data', onData);
+  raw.on('error', () => raw.destroy());
+}
+
+const listen = (server: NetServer, port: number, ip: string): Promise<void> =>
+  new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, ip, resolve);
+  });
+
+export const closeAll = async (servers: NetServer[]): Promise<void> => {
+  for (const s of servers) if (s instanceof Server) s.closeAllConnections();
   await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
 };

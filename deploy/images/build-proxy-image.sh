@@ -31,7 +31,7 @@ mkdir -p "$root/usr/share/lua" && cp -rL "$LUA_LIB" "$root/usr/share/lua/"
   [ -n "$lib" ] && cp -L --parents "$lib" "$root"
 done
 cp /bin/busybox "$root/bin/busybox"
-for applet in sh ls cat ps wget sleep kill nslookup cmp cp cut sha256sum timeout nc tr awk head hostname; do ln -s busybox "$root/bin/$applet"; done
+for applet in sh ls cat ps wget sleep kill nslookup cmp cp cut sha256sum timeout nc tr awk head hostname od zcat; do ln -s busybox "$root/bin/$applet"; done
 cp deploy/proxy/default-nginx.conf "$root/etc/nginx/nginx.conf"
 cp deploy/proxy/default-frontdoor-tls.conf "$root/etc/nginx/tls.conf"
 install -m 0755 deploy/proxy/signalbox-agent.sh "$root/usr/local/bin/signalbox-agent"

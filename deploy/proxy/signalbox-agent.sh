@@ -18,6 +18,9 @@ next=/tmp/signalbox-next-$(basename "$live")
 task=$(hostname)
 refused=""
 failures=0
+# The newest coordinator epoch a config came from: one from an older epoch is from a coordinator that lost
+# its lease without knowing it yet, and is not applied.
+epoch=0
 
 say() { echo "signalbox-agent: $*" >&2; }
 
@@ -42,10 +45,21 @@ accept() {
   return 1
 }
 
-if [ -n "${SIGNALBOX_BAKED_CONFIG:-}" ] && [ -s "$SIGNALBOX_BAKED_CONFIG" ]; then cp "$SIGNALBOX_BAKED_CONFIG" "$live"; fi
+if [ -n "${SIGNALBOX_BAKED_CONFIG:-}" ] && [ -s "$SIGNALBOX_BAKED_CONFIG" ]; then
+  # Stored gzipped when too large for a plain Docker config (the coordinator's proxy-configs.ts).
+  if [ "$(head -c 2 "$SIGNALBOX_BAKED_CONFIG" | od -An -tx1 | tr -d ' ')" = "1f8b" ]; then
+    zcat "$SIGNALBOX_BAKED_CONFIG" > "$live"
+  else
+    cp "$SIGNALBOX_BAKED_CONFIG" "$live"
+  fi
+fi
 # At start, ask without waiting and not for long: nginx must come up (and pass its health check) even when
 # the coordinator is away, on the baked or image config.
-if fetch 5 "" && [ -s "$next" ] && ! cmp -s "$next" "$live"; then accept || refused=$(sha256sum "$next" | cut -c1-64); fi
+if fetch 5 "" && [ -s "$next" ] && ! cmp -s "$next" "$live"; then
+  epoch=$(cat "$next.epoch" 2>/dev/null)
+  [ -n "$epoch" ] || epoch=0
+  accept || refused=$(sha256sum "$next" | cut -c1-64)
+fi
 nginx -c "$live" -g 'daemon off;' &
 nginx_pid=$!
 trap 'kill -QUIT "$nginx_pid" 2>/dev/null; wait "$nginx_pid"; exit 0' QUIT TERM INT
@@ -63,6 +77,13 @@ while kill -0 "$nginx_pid" 2>/dev/null; do
   fi
   failures=0
   [ -s "$next" ] || continue
+  from=$(cat "$next.epoch" 2>/dev/null)
+  [ -n "$from" ] || from=0
+  if [ "$from" -lt "$epoch" ]; then
+    say "ignored a config from epoch $from: epoch $epoch already gave one"
+    continue
+  fi
+  epoch=$from
   cmp -s "$next" "$live" && continue
   sum=$(sha256sum "$next" | cut -c1-64)
   [ "$sum" = "$refused" ] && continue

@@ -3,7 +3,8 @@
 # arguments (busybox wget takes headers only there, where every `ps` in the container shows them). `nc -e`
 # connects and runs this script again on the socket; the shell's builtin printf writes the token.
 #
-#   signalbox-fetch URL OUT [HEADER]...   http://host[:port]/path?query; the body goes to OUT
+#   signalbox-fetch URL OUT [HEADER]...   http://host[:port]/path?query; the body goes to OUT, and the
+#                                         coordinator's epoch (X-Signalbox-Epoch) to OUT.epoch
 #   SIGNALBOX_TOKEN_FILE                  file holding this proxy's agent token (a Docker secret)
 #
 # Exits 0 on 200 (OUT holds the body) and 204 (OUT empty), 1 otherwise, as `wget -q -O OUT` would.
@@ -18,7 +19,11 @@ if [ "${1:-}" = --on-socket ]; then
   printf '\r\n'
   cr=$(printf '\r')
   read -r _ code _ || exit 1
-  while read -r line; do [ -z "${line%"$cr"}" ] && break; done
+  while read -r line; do
+    line=${line%"$cr"}
+    [ -z "$line" ] && break
+    case $line in [Xx]-[Ss]ignalbox-[Ee]poch:*) echo "${line#*:}" | tr -dc 0-9 > "$out.epoch" ;; esac
+  done
   cat > "$out"
   case $code in
     200) exit 0 ;;
@@ -37,4 +42,5 @@ host=${authority%:*}
 port=${authority##*:}
 [ "$port" = "$authority" ] && port=80
 : > "$out"
+rm -f "$out.epoch"
 exec nc "$host" "$port" -e /usr/local/bin/signalbox-fetch --on-socket "$path" "$authority" "$out" "$@"

@@ -4,7 +4,7 @@
 # format, with the metric names of nginx-prometheus-exporter so its dashboards work unchanged; any other
 # path is 404. (`timeout`, not `wget -T`: the static busybox of Debian 12 crashes on -T.)
 #
-#   SIGNALBOX_STATUS_PORT  the port whose default server has `location = /nginx_status` (the proxy's HTTP port)
+#   SIGNALBOX_STATUS_PORT  nginx's loopback status port, whose server has `location = /nginx_status` (default 10081)
 set -u
 read -r -t 5 method path _ || exit 0
 while read -r -t 5 header; do
@@ -21,7 +21,7 @@ if [ "$method" != GET ] || [ "${path%%\?*}" != /metrics ]; then
   exit 0
 fi
 reply '200 OK' 'text/plain; version=0.0.4'
-if ! status=$(timeout 2 wget -q -O - "http://127.0.0.1:${SIGNALBOX_STATUS_PORT:-80}/nginx_status" 2>/dev/null); then
+if ! status=$(timeout 2 wget -q -O - "http://127.0.0.1:${SIGNALBOX_STATUS_PORT:-10081}/nginx_status" 2>/dev/null); then
   printf '# HELP nginx_up Whether nginx answered its status page.\n# TYPE nginx_up gauge\nnginx_up 0\n'
   exit 0
 fi

@@ -7,4 +7,10 @@
 nc -ll -p "${SIGNALBOX_METRICS_PORT:-9113}" -e /usr/local/bin/signalbox-metrics &
 [ -n "${SIGNALBOX_TARGETS_URL:-}" ] && /usr/local/bin/signalbox-targets &
 [ -n "${SIGNALBOX_CONFIG_URL:-}" ] && exec /usr/local/bin/signalbox-agent
-exec nginx -g 'daemon off;'
+# A cluster too large for a plain Docker config is stored gzipped (the coordinator's proxy-configs.ts).
+conf=/etc/nginx/nginx.conf
+if [ "$(head -c 2 "$conf" | od -An -tx1 | tr -d ' ')" = "1f8b" ]; then
+  zcat "$conf" > /tmp/nginx.conf
+  conf=/tmp/nginx.conf
+fi
+exec nginx -c "$conf" -g 'daemon off;'

@@ -11,8 +11,7 @@ import {
 } from '../../testing/coordinator-harness.js';
 import { get, type Reply } from '../../testing/http-client.js';
 import { redis, redisPrefix } from '../../testing/redis.js';
-import { docker, gwbridgeGateway, testPrefix, waitFor } from '../../testing/swarm.js';
-import { freePort } from '../../testing/upstreams.js';
+import { docker, testPrefix, waitFor } from '../../testing/swarm.js';
 
 /**
  * One load-test run's Signalbox: a coordinator and workers in this process (so their metrics can be read

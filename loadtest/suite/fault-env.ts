@@ -17,7 +17,7 @@ import {
   testFrontDoor,
   writeCoordinatorConfig,
 } from '../../testing/coordinator-harness.js';
-import { docker, gwbridgeGateway, testPrefix, waitFor } from '../../testing/swarm.js';
+import { docker, testPrefix, waitFor } from '../../testing/swarm.js';
 import { freePort } from '../../testing/upstreams.js';
 
 const LOCK_MS = 4_000;

@@ -56,6 +56,7 @@ export async function runFaults(options: { quick: boolean }): Promise<FaultResul
     const { client, prefix, cluster } = env;
     const appHost = `app.${prefix}.test`;
     const auxHost = `aux.${prefix}.test`;
+    const lateHost = `late.${prefix}.test`;
     await createTestNetwork(client, prefix, `${prefix}-net`);
     const labels = (host: string) => ({
       'com.docker.lb.hosts': host,
@@ -227,28 +228,39 @@ export async function runFaults(options: { quick: boolean }): Promise<FaultResul
       env.healDocker();
     });
 
-    let rolledBack = '';
+    let refused = '';
     await fault(
-      'proxy task fails its health check (bad certificate): rolled back',
+      'a service names a secret that is no certificate: only it is refused, its cluster goes on changing',
       async () => {
-        const failedBefore = new Set(((await queue?.getFailed()) ?? []).map((j) => j.id));
         await changeAux({
           'com.docker.lb.ssl_cert': `${prefix}.bad-cert`,
           'com.docker.lb.ssl_key': `${prefix}.bad-cert`,
         });
-        const badPath = auxPath;
-        const failed = await waitFor(
-          'the rolled-back job',
-          async () => (await queue?.getFailed())?.find((j) => !failedBefore.has(j.id)),
-          240_000,
+        const rejection = await waitFor(
+          'aux refused by the certificate check',
+          async () =>
+            (await env.leaderStatus())?.status.rejections.find(
+              (r) => r.service === `${prefix}-aux` && r.code === 'CERTIFICATE_UNUSABLE',
+            ),
+          120_000,
         );
-        rolledBack = failed.failedReason;
-        // The broken route never went live: the old config still serves the previous aux path.
-        if (await answers(auxHost, badPath))
-          throw new Error(`${auxHost}${badPath} answers: the failed config went live`);
+        refused = rejection.message;
+        // Before certificates were checked, every later config of the cluster held the bad pair and was
+        // refused by the proxies: a new service of the same cluster never went live while aux kept it.
+        await createTestService(client, prefix, {
+          name: `${prefix}-late`,
+          networks: [`${prefix}-net`],
+          replicas: 1,
+          labels: labels(lateHost),
+        });
+        await waitFor(
+          'the new service answers beside the refused one',
+          async () => ((await answers(lateHost, '/')) ? true : undefined),
+          120_000,
+        );
         await changeAux();
       },
-      async () => `the job failed with "${rolledBack.slice(0, 90)}"`,
+      async () => `aux refused ("${refused.slice(0, 120)}"); ${lateHost} went live meanwhile`,
     );
 
     await fault(

@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { AUTH_METADATA, NOT_LEADER } from '#shared/grpc-contract.js';
+import { AUTH_METADATA, GRPC_MAX_MESSAGE_BYTES, NOT_LEADER } from '#shared/grpc-contract.js';
 import { loadCoordinatorProto } from './load-coordinator-proto.js';
 
 export type CoordinatorClient = InstanceType<
@@ -23,6 +23,8 @@ export function coordinatorClient(address: string, token: string): CoordinatorCl
   // `ipv4:a:p,b:p`), so a call a standby refuses can be repeated on another coordinator.
   return new proto.signalbox.v1.Coordinator(address, grpc.credentials.createInsecure(), {
     interceptors: [withToken],
+    'grpc.max_receive_message_length': GRPC_MAX_MESSAGE_BYTES,
+    'grpc.max_send_message_length': GRPC_MAX_MESSAGE_BYTES,
     'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),
   });
 }
@@ -52,22 +54,30 @@ export const unary = <Req, Res>(
   });
 
 /**
+ * How long a call that only the leader answers keeps asking while every coordinator says it is a standby:
+ * two lease TTLs, the longest an election takes (the old leader's lease runs out, a standby takes it).
+ */
+export const ELECTION_WAIT_MS = 15_000;
+
+/**
  * A unary call that only the leader answers: a standby's UNAVAILABLE (NOT_LEADER) is repeated, and round
- * robin sends the repeat to the next coordinator. Other errors are the caller's.
+ * robin sends the repeat to the next coordinator, for as long as an election may take. Other errors are
+ * the caller's.
  */
 export async function leaderUnary<Req, Res>(
   method: UnaryMethod<Req, Res>,
   request: Req,
-  attempts = 8,
+  waitMs = ELECTION_WAIT_MS,
 ): Promise<Res> {
+  const until = Date.now() + waitMs;
   for (let i = 1; ; i++) {
     try {
       return await unary(method, request);
     } catch (e) {
       const err = e as grpc.ServiceError;
-      if (i >= attempts || err.code !== grpc.status.UNAVAILABLE || !err.details?.includes(NOT_LEADER))
+      if (Date.now() >= until || err.code !== grpc.status.UNAVAILABLE || !err.details?.includes(NOT_LEADER))
         throw e;
-      await new Promise((r) => setTimeout(r, 100 * i));
+      await new Promise((r) => setTimeout(r, Math.min(1_000, 100 * i)));
     }
   }
 }

@@ -7,7 +7,15 @@ import {
   publishedHttpsPort,
   type SignalboxConfig,
 } from '#shared/config/index.js';
-import { buildDesiredState, type DesiredCluster, type DesiredState } from '#shared/desired/index.js';
+import {
+  buildDesiredState,
+  type CertificateVerdicts,
+  certificatePairKey,
+  type DesiredCluster,
+  type DesiredState,
+  type Rejection,
+  renderDesiredCluster,
+} from '#shared/desired/index.js';
 import {
   defaultFrontDoorOptions,
   type FrontDoorView,
@@ -27,7 +35,7 @@ import type { StatusReport } from '#shared/gen/signalbox/v1/StatusReport.js';
 import type { LiveVersion } from '#shared/jobs/config-job.js';
 import { LogField } from '#shared/log/fields.js';
 import { routeCount } from '#shared/model/index.js';
-import { renderCluster, renderTargets } from '#shared/nginx/index.js';
+import { renderTargets } from '#shared/nginx/index.js';
 import type { Assignment, PlanMetrics } from '#shared/planner/index.js';
 import type { SwarmSnapshot } from '#shared/swarm/index.js';
 import { rememberAtMost } from '#shared/util/bounded-map.js';
@@ -38,6 +46,7 @@ import type { SwarmSource } from './docker/swarm-source.js';
 import type { ChangeReason } from './docker/swarm-watcher.js';
 import type { CoordinatorBackend, RolloutRequest } from './grpc/coordinator-handlers.js';
 import type { CoordinatorMetrics } from './metrics/coordinator-metrics.js';
+import type { CertificateChecks } from './proxy/certificate-checks.js';
 import {
   type EdgePrerequisites,
   ensureAgentTokenSecret,
@@ -45,7 +54,11 @@ import {
 } from './proxy/edge-prerequisites.js';
 import { FRONT_DOOR_CLUSTER, frontDoorServiceSpec } from './proxy/front-door-spec.js';
 import { findProxyConfig, pruneProxyConfigs, storeProxyConfig } from './proxy/proxy-configs.js';
-import type { ProxyReconcileResult, ProxyServiceManager } from './proxy/proxy-service-manager.js';
+import {
+  epochOf,
+  type ProxyReconcileResult,
+  type ProxyServiceManager,
+} from './proxy/proxy-service-manager.js';
 import {
   CLUSTER_LABEL,
   CONFIG_LABEL,
@@ -57,6 +70,8 @@ import {
   type RolloutPolicy,
 } from './proxy/proxy-service-spec.js';
 import type { ConfigJobQueue } from './queue/config-job-queue.js';
+import { StaleLeaderError } from './queue/leader-lease.js';
+import { RejectionLog } from './views/rejection-log.js';
 import { explainHost } from './views/route-views.js';
 
 export interface CoordinatorDeps {
@@ -75,7 +90,12 @@ export interface CoordinatorDeps {
   source: SwarmSource;
   proxies: ProxyServiceManager;
   jobs: ConfigJobQueue;
-  lease: { readonly isLeader: boolean; readonly epoch: number };
+  lease: {
+    readonly isLeader: boolean;
+    readonly epoch: number;
+    raiseFloor(epoch: number): void;
+    stepDown(reason: string): void;
+  };
   config: SignalboxConfig;
   metrics: CoordinatorMetrics;
   /** This coordinator's name in status reports (the Swarm task name in the stack). */
@@ -85,6 +105,10 @@ export interface CoordinatorDeps {
    * its own proxy service mounts.
    */
   agentTokens: { frontDoor: string; cluster: (cluster: string) => string };
+  /** Keys the names of stored proxy configs, so nobody else can predict them (see proxy-configs.ts). */
+  configNameKey: string;
+  /** Verdicts on TLS secret pairs; without it certificates are taken as they are (tests of other parts). */
+  certificates?: CertificateChecks;
   log: Logger;
   /** Changes arriving within this window are handled by one pass. */
   debounceMs?: number;
@@ -119,7 +143,14 @@ function stuckReason(tasks: ProxyTask[], now: number): string {
   return '';
 }
 
-export type TriggerReason = ChangeReason | 'start' | 'leadership' | 'plan' | 'agent' | 'moving';
+export type TriggerReason =
+  | ChangeReason
+  | 'start'
+  | 'leadership'
+  | 'plan'
+  | 'agent'
+  | 'moving'
+  | 'certificate';
 
 /** A front door replica's report counts this long; its agent asks again at least every 25 s. */
 const DOOR_REPORT_TTL_MS = 60_000;
@@ -193,6 +224,13 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
   private readonly taskSpecAt = new Map<string, number>();
   /** Per cluster, its proxy tasks' hostnames and creation times, read at most once a second. */
   private readonly proxyTaskTimes = new Map<string, { at: number; created: Map<string, number> }>();
+  /** The epoch this coordinator has written on Docker (its term is marked; see servesAgents). */
+  private markedEpoch = -1;
+  /** Per cluster, the highest cluster-lock token a rollout came with, in this leader's term (epoch). */
+  private readonly lockTokens = new Map<string, { epoch: number; token: number }>();
+  /** Per cluster, the services a worker left out of the config of a version (nginx -t failed with them). */
+  private readonly excluded = new Map<string, { version: string; services: string[]; reason: string }>();
+  private readonly rejectionLog: RejectionLog;
   /** A config an agent refused (nginx -t failed in the proxy): the rollout is over, reverted. */
   private readonly refusals = new Map<string, { config: string; message: string }>();
   /** When the oldest change signal not yet read by a pass arrived; the jobs of that pass carry it. */
@@ -212,7 +250,9 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
   private timer: NodeJS.Timeout | undefined;
   readonly stats: CoordinatorStats = { passes: 0, jobsEnqueued: 0, jobsUnchanged: 0, lastPassMs: 0 };
 
-  constructor(private readonly deps: CoordinatorDeps) {}
+  constructor(private readonly deps: CoordinatorDeps) {
+    this.rejectionLog = new RejectionLog(deps.log);
+  }
 
   trigger(reason: TriggerReason): void {
     this.deps.log.debug({ [LogField.reason]: reason }, 'change signalled');
@@ -262,23 +302,22 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
     // trusted range) and the first rollout is not followed by a second one that only adds them.
     if (this.deps.lease.isLeader) await this.edgePrerequisites();
     const { snapshot } = await this.deps.source.readSnapshot();
+    // Earlier leaders' epochs outlive Redis on the services they wrote: the next leader's must be higher.
+    for (const svc of snapshot.services) this.deps.lease.raiseFloor(epochOf(svc.labels));
     const previous = this.forcedAssignment ?? this.latest?.plan.assignment;
     this.forcedAssignment = undefined;
     const desired = await this.desiredWhileMoving(snapshot, previous);
     this.snapshot = snapshot;
     this.latest = desired;
     this.deps.metrics.observeDesired(desired);
+    const rejections = this.rejections();
+    this.deps.metrics.observeRejections(rejections);
+    this.rejectionLog.update(rejections);
     this.deps.metrics.leader.set(this.deps.lease.isLeader ? 1 : 0);
     for (const c of desired.clusters) {
       if (this.versionSince.get(c.cluster)?.version !== c.version)
         this.versionSince.set(c.cluster, { version: c.version, since: changedAt });
     }
-    for (const u of desired.unplaced) this.deps.log.warn({ [LogField.service]: u.service }, u.reason);
-    for (const r of desired.tenancy?.rejections ?? [])
-      this.deps.log.warn(
-        { [LogField.service]: r.details.service, [LogField.tenant]: r.details.tenant, code: r.code },
-        r.message,
-      );
     this.stats.passes += 1;
     if (this.deps.lease.isLeader) {
       await this.reconcileProxies(desired, snapshot);
@@ -303,11 +342,64 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
   }
 
   /**
+   * Verdicts for this pass. A pair nginx has not checked yet holds back a service the cluster does not route
+   * with it yet; one the last desired state routed keeps its routes while it is checked, and so does every
+   * pair on a standby and on a coordinator's first pass, so a new leader never drops TLS routes to check them.
+   */
+  private certificateVerdicts(): CertificateVerdicts | undefined {
+    const checks = this.deps.certificates;
+    if (!checks) return undefined;
+    const leader = this.deps.lease.isLeader;
+    const ids = this.snapshot?.secrets;
+    const served = new Set(
+      (this.latest?.routes.routes ?? []).flatMap((r) =>
+        r.tls
+          ? [
+              certificatePairKey({
+                certId: ids?.get(r.tls.cert) ?? '',
+                keyId: ids?.get(r.tls.key ?? r.tls.cert) ?? '',
+              }),
+            ]
+          : [],
+      ),
+    );
+    const assumeUsable = !leader || this.latest === undefined;
+    return (pair) => {
+      const verdict = checks.verdict(pair);
+      if (verdict) return verdict;
+      if (leader) checks.request(pair);
+      return assumeUsable || served.has(certificatePairKey(pair)) ? { usable: true } : undefined;
+    };
+  }
+
+  /** Every rejection in force: the desired state's, and the services workers left out of desired versions. */
+  rejections(): Rejection[] {
+    const out = [...(this.latest?.rejections ?? [])];
+    const tenants = new Map((this.latest?.routes.routes ?? []).map((r) => [r.service, r.tenant]));
+    for (const c of this.latest?.clusters ?? []) {
+      const left = this.excluded.get(c.cluster);
+      if (left?.version !== c.version) continue;
+      for (const service of left.services) {
+        const tenant = tenants.get(service);
+        out.push({
+          service,
+          ...(tenant !== undefined ? { tenant } : {}),
+          stage: 'nginx',
+          code: 'NGINX_REJECTED',
+          message: `service ${service}: left out of cluster ${c.cluster}'s config, which nginx -t fails with its routes: ${left.reason}`,
+        });
+      }
+    }
+    return out;
+  }
+
+  /**
    * The desired state, with the routes of apps that move between clusters kept in the cluster they leave
    * until the front door sends their hosts to the new one, and the front door's choice for every host.
    */
   private async desiredWhileMoving(snapshot: SwarmSnapshot, previous?: Assignment): Promise<DesiredState> {
-    const planned = buildDesiredState(snapshot, this.deps.config, previous);
+    const certificates = this.certificateVerdicts();
+    const planned = buildDesiredState(snapshot, this.deps.config, { previous, certificates });
     const views = this.doorViews();
     // A service stays only where it was planned before, or kept while it moves.
     const wasIn = (service: string, cluster: string) =>
@@ -315,7 +407,11 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
     const keep = keepWhileMoving(planned, views, wasIn);
     const desired =
       keep.size > 0
-        ? buildDesiredState(snapshot, this.deps.config, planned.plan.assignment, undefined, keep)
+        ? buildDesiredState(snapshot, this.deps.config, {
+            previous: planned.plan.assignment,
+            keep,
+            certificates,
+          })
         : planned;
     for (const c of desired.clusters) this.rememberHosts(c);
     // What workers recorded as live matters only while something moves: no Redis read on other passes.
@@ -501,12 +597,16 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
     const inputs: ProxyInputs[] = [];
     for (const c of desired.clusters)
       inputs.push(this.proxyInputs(c, snapshot, edge, await this.agentSecret(c, edge)));
-    const result = await this.deps.proxies.reconcile(inputs, others).catch((e: unknown) => {
-      // The edge network or a token secret may have been removed behind our back; look again next pass.
-      this.edge = undefined;
-      this.agentSecrets.clear();
-      throw e;
-    });
+    const result = await this.deps.proxies
+      .reconcile(inputs, others, this.deps.lease.epoch)
+      .catch((e: unknown) => {
+        if (e instanceof StaleLeaderError) this.deps.lease.stepDown(e.message);
+        // The edge network or a token secret may have been removed behind our back; look again next pass.
+        this.edge = undefined;
+        this.agentSecrets.clear();
+        throw e;
+      });
+    if (result.termMarked) this.markedEpoch = this.deps.lease.epoch;
     for (const cluster of result.replaced) this.taskSpecAt.set(cluster, updatedFrom);
     for (const cluster of result.rolledBack) {
       // The config Swarm rolled back failed on the proxy; from now on the proxy's own (previous) config is live.
@@ -598,6 +698,14 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
     return this.deps.lease.isLeader;
   }
 
+  servesAgents(): boolean {
+    return this.deps.lease.isLeader && this.markedEpoch === this.deps.lease.epoch;
+  }
+
+  epoch(): number {
+    return this.deps.lease.epoch;
+  }
+
   clusterTargets(cluster: string): { version: string; text: string } | undefined {
     const c = this.latest?.clusters.find((x) => x.cluster === cluster);
     if (!c) return undefined;
@@ -683,8 +791,15 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
     };
   }
 
-  async storeConfig(cluster: string, _version: string, nginxConf: string) {
-    const stored = await storeProxyConfig(this.deps.docker, cluster, nginxConf);
+  async storeConfig(
+    cluster: string,
+    version: string,
+    nginxConf: string,
+    excluded: { services: string[]; reason: string } = { services: [], reason: '' },
+  ) {
+    if (excluded.services.length > 0) this.excluded.set(cluster, { version, ...excluded });
+    else this.excluded.delete(cluster);
+    const stored = await storeProxyConfig(this.deps.docker, cluster, nginxConf, this.deps.configNameKey);
     if (stored.created) {
       const removed = await pruneProxyConfigs(this.deps.docker, cluster);
       if (removed.length > 0)
@@ -694,6 +809,7 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
   }
 
   async startRollout(r: RolloutRequest): Promise<Rollout> {
+    this.fenceLockHolder(r.cluster, r.lockToken);
     const found = await this.configText(r.cluster, r.configName);
     if (!found) throw Object.assign(new Error(`no stored config ${r.configName}`), { grpcCode: 5 });
     const previous = this.live.get(r.cluster) ?? (await this.agentConfigRef(r.cluster));
@@ -747,7 +863,7 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
   ): Promise<{ name: string; id: string; text: string; sha: string } | undefined> {
     const cached = this.storedConfigs.get(name);
     if (cached) return cached;
-    const found = await findProxyConfig(this.deps.docker, cluster, name);
+    const found = await findProxyConfig(this.deps.docker, cluster, name, this.deps.configNameKey);
     if (found === undefined) return undefined;
     const entry = { ...found, sha: sha256Hex(found.text) };
     // Configs are content-named and pruned to a few per cluster; this bounds the cache the same way.
@@ -842,6 +958,26 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
     this.trigger('agent');
   }
 
+  /**
+   * A worker whose cluster lock expired (a long pause, a partition) may still be running the job; another
+   * worker has taken the lock since, with a higher token. Its rollout is refused, so the two never
+   * interleave. Tokens count from Redis, which may restart empty: they are compared within a leader's term
+   * only (a new term starts with every token).
+   */
+  private fenceLockHolder(cluster: string, token: number): void {
+    if (token === 0) return;
+    const epoch = this.deps.lease.epoch;
+    const seen = this.lockTokens.get(cluster);
+    if (seen && seen.epoch === epoch && token < seen.token)
+      throw Object.assign(
+        new Error(
+          `cluster ${cluster}: a rollout under lock token ${seen.token} started after this one's ${token}; its lock has expired`,
+        ),
+        { grpcCode: 9 },
+      );
+    this.lockTokens.set(cluster, { epoch, token });
+  }
+
   async rolloutStatus(cluster: string): Promise<Rollout> {
     const ext = this.extensionOf(cluster) ?? this.defaultExt();
     const name = proxyServiceName(cluster, ext);
@@ -925,19 +1061,14 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
   }
 
   explain(host: string, path: string): ExplainHostResponse {
-    return explainHost(this.latest, this.snapshot, host, path, (c) => {
-      const ext = this.extensionOf(c.cluster) ?? this.defaultExt();
-      return renderCluster(c.model, {
-        settings: ext.Config,
-        ports: {
-          http: ext.TargetPort,
-          https: ext.TargetSSLPort,
-          publishedHttps: publishedHttpsPort(this.deps.config, ext),
-        },
-        serverInfo: 'signalbox',
-        trustedProxies: c.trustedProxies,
-      });
-    });
+    return explainHost(
+      this.latest,
+      this.snapshot,
+      host,
+      path,
+      (c) => renderDesiredCluster(c, this.deps.config, 'signalbox'),
+      this.rejections(),
+    );
   }
 
   /** What `signalbox status` and the dashboard show: per cluster, how far the proxy is from the desired state. */
@@ -949,15 +1080,15 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
       (desired?.clusters ?? []).map((c) => this.clusterStatus(c, live, retries.get(c.cluster) ?? '')),
     );
     const queue = await this.deps.jobs.counts();
+    const rejections = this.rejections();
     return {
       instance: this.deps.instance,
       leader: this.deps.lease.isLeader,
       clusters,
       queue,
       // A service refused a host by tenancy keeps its other hosts, yet it asked for something it may not have.
-      rejectedServices:
-        (desired?.routes.rejected.length ?? 0) +
-        new Set((desired?.tenancy?.rejections ?? []).map((r) => r.details.service)).size,
+      rejectedServices: new Set(rejections.map((r) => r.service)).size,
+      rejections: rejections.map((r) => ({ ...r, tenant: r.tenant ?? '' })),
       unplacedServices: desired?.unplaced.length ?? 0,
       lastPassMillis: this.stats.lastPassMs,
       lastPassAt: this.lastPassAt?.toISOString() ?? '',

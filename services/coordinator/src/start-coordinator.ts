@@ -5,12 +5,15 @@ import type { Logger } from 'pino';
 import { CONFIG_QUEUE, type ConfigJobData } from '#shared/jobs/config-job.js';
 import { clusterAgentToken, frontDoorAgentToken } from './agent/agent-routes.js';
 import { Coordinator } from './coordinator.js';
+import { runCertificateCheck } from './docker/certificate-check-job.js';
 import { DockerSwarmSource } from './docker/swarm-source.js';
 import { SwarmWatcher } from './docker/swarm-watcher.js';
 import { startGrpcServer } from './grpc/grpc-server.js';
 import { startHttpServer } from './http/http-server.js';
 import { CoordinatorMetrics } from './metrics/coordinator-metrics.js';
+import { CertificateChecks, certificateCheckSite, redisVerdictStore } from './proxy/certificate-checks.js';
 import { markSignalboxSecret } from './proxy/edge-prerequisites.js';
+import { configNameKey } from './proxy/proxy-configs.js';
 import { ProxyServiceManager } from './proxy/proxy-service-manager.js';
 import { ConfigJobQueue } from './queue/config-job-queue.js';
 import { LeaderLease } from './queue/leader-lease.js';
@@ -87,6 +90,13 @@ export async function startCoordinator(
       frontDoor: frontDoorAgentToken(settings.token),
       cluster: (cluster) => clusterAgentToken(settings.token, cluster),
     },
+    configNameKey: configNameKey(settings.token),
+    certificates: new CertificateChecks(
+      (pair) => runCertificateCheck(docker, pair, certificateCheckSite(settings.config, keyPrefix)),
+      redisVerdictStore(redis, `${keyPrefix}:certificates`),
+      () => coordinator.trigger('certificate'),
+      log.child({ component: 'certificates' }),
+    ),
     log: log.child({ component: 'reconciler' }),
   });
   const watcher = new SwarmWatcher(

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selfSignedCertificate } from '../../../testing/certificates.js';
 import {
   cleanUpRun,
   startTestCoordinator,
@@ -13,12 +14,11 @@ import {
   createTestNetwork,
   createTestService,
   docker,
-  gwbridgeGateway,
+  TEST_LABEL,
   tasksMeantToRun,
   testPrefix,
   waitFor,
 } from '../../../testing/swarm.js';
-import { freePort } from '../../../testing/upstreams.js';
 import { frontDoorAgentToken } from '../../coordinator/src/agent/agent-routes.js';
 import type { RunningCoordinator } from '../../coordinator/src/start-coordinator.js';
 
@@ -35,9 +35,11 @@ const cluster = `${prefix}-c`;
 const hostA = `a.${prefix}.test`;
 const hostB = `b.${prefix}.test`;
 const hostC = `c.${prefix}.test`;
+const hostT = `t.${prefix}.test`;
 let frontDoor: TestFrontDoor;
 let coordinator: RunningCoordinator | undefined;
 let worker: { stop: () => Promise<void> } | undefined;
+let tlsPem: { cert: string; key: string };
 
 const appLabels = (host: string) => ({
   'com.docker.lb.hosts': host,
@@ -64,6 +66,20 @@ beforeAll(async () => {
       ? true
       : undefined,
   );
+  // Before the coordinator's first pass, whose TLS routes count as served (their certificate check runs
+  // beside them), so this one does not wait on a check job.
+  tlsPem = await selfSignedCertificate(hostT);
+  await client.createSecret({
+    Name: `${prefix}-t.pem`,
+    Labels: { [TEST_LABEL]: prefix },
+    Data: Buffer.from(`${tlsPem.cert}${tlsPem.key}`).toString('base64'),
+  });
+  await createTestService(client, prefix, {
+    name: `${prefix}-t`,
+    networks: [`${prefix}-net`],
+    replicas: 1,
+    labels: { ...appLabels(hostT), 'com.docker.lb.ssl_cert': `${prefix}-t.pem` },
+  });
   frontDoor = await testFrontDoor(client);
   coordinator = await startTestCoordinator(
     prefix,
@@ -155,6 +171,39 @@ describe('front door on a real swarm', () => {
     expect(coordinator?.coordinator.frontDoorConfig()?.sha).toBe(doorConfigBefore);
     expect(requests).toBeGreaterThan(10);
     expect(failures).toEqual([]);
+  }, 150_000);
+
+  it("gives the proxy a TLS client's address (the front door's PROXY protocol header), never a header the client wrote", async () => {
+    // The app answers `/` only; the query tells this request apart in the proxy's log.
+    const probe = `/?client-address-${prefix}`;
+    const spoof = { 'x-forwarded-for': '127.0.0.1', 'x-real-ip': '127.0.0.1' };
+    const tls = () =>
+      get(frontDoor.httpsPort, hostT, probe, { tls: { ca: tlsPem.cert }, headers: spoof }).catch(
+        () => undefined,
+      );
+    await waitFor(
+      `${hostT} over TLS through the front door`,
+      async () => ((await tls())?.status === 200 ? true : undefined),
+      120_000,
+    );
+    // The proxy's access log starts with $remote_addr: the client as the front door saw it (this host,
+    // through docker_gwbridge), not the front door's edge address and not the spoofed 127.0.0.1.
+    const logged = await waitFor('the TLS request in the proxy log', async () => {
+      const logs = (await client
+        .getService(`${cluster}-proxy`)
+        .logs({ stdout: true, stderr: true })) as unknown as Buffer;
+      const line = logs
+        .toString('latin1')
+        .split('\n')
+        .find((l) => l.includes(`"GET ${probe} `));
+      return line ? /(\d+\.\d+\.\d+\.\d+) - /.exec(line)?.[1] : undefined;
+    });
+    expect(logged).toBe(frontDoor.agentHost);
+    const statusPage = await get(frontDoor.httpsPort, hostT, '/nginx_status', {
+      tls: { ca: tlsPem.cert },
+      headers: spoof,
+    });
+    expect(statusPage.body).not.toContain('Active connections');
   }, 150_000);
 
   it("holds the front door's host map request until a pass changes the map (long poll)", async () => {

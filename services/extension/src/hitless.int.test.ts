@@ -17,14 +17,12 @@ import {
   createTestNetwork,
   createTestService,
   docker,
-  gwbridgeGateway,
   nginxWorkerPids,
   tasksMeantToRun,
   testPrefix,
   updateService,
   waitFor,
 } from '../../../testing/swarm.js';
-import { freePort } from '../../../testing/upstreams.js';
 import { CONFIG_LABEL } from '../../coordinator/src/proxy/proxy-service-spec.js';
 import type { RunningCoordinator } from '../../coordinator/src/start-coordinator.js';
 

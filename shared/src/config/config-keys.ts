@@ -51,7 +51,20 @@ export const ROOT_KEYS: Readonly<Record<string, KeyMeaning>> = {
     'Signalbox: the edge service that publishes the ports and hands requests to cluster proxies',
   ),
   Tenancy: applied('Signalbox: tenant isolation of hosts and default backends'),
-  Limits: applied("Signalbox: how much routing one service's labels may ask for (hosts, paths, redirects)"),
+  Limits: applied(
+    "Signalbox: how much routing one service's labels may ask for (hosts, paths, redirects), services per tenant, locations per cluster",
+  ),
+};
+
+export const PLANNER_KEYS: Readonly<Record<string, KeyMeaning>> = {
+  Balance: applied('Signalbox: slack over an even split of app weight between auto-assigned clusters'),
+  TimeBudget: applied('Signalbox: wall-clock budget of one plan'),
+  Seed: applied("Signalbox: seeds the planner's random choices, so equal input gives an equal plan"),
+  MoveCost: applied('Signalbox: attachments a move must save to be worth making'),
+  MaxMoves: applied('Signalbox: voluntary moves per plan'),
+  ChooseNetworks: applied(
+    'Signalbox: an app on several networks without com.docker.lb.network is routed on the one the planner picks for its proxy (fewest networks per proxy, then fewest attachments); false: rejected, as in Interlock (default true)',
+  ),
 };
 
 export const EXTENSION_KEYS: Readonly<Record<string, KeyMeaning>> = {
@@ -117,8 +130,16 @@ export const NGINX_KEYS: Readonly<Record<string, KeyMeaning>> = {
   SSLVerify: ignored('Signalbox terminates TLS without verifying client certificates'),
   WorkerProcesses: applied('worker_processes'),
   RLimitNoFile: applied('worker_rlimit_nofile'),
-  SSLCiphers: applied('ssl_ciphers'),
-  SSLProtocols: applied('ssl_protocols'),
+  SSLCiphers: applied(
+    "ssl_ciphers; set, it replaces TLSProfile's TLS 1.2 cipher list and turns ssl_prefer_server_ciphers on",
+  ),
+  SSLProtocols: applied("ssl_protocols; set, it replaces TLSProfile's protocols"),
+  TLSProfile: applied(
+    "Signalbox: Mozilla's modern, intermediate (default) or old TLS profile: protocols, ciphers, session cache, OCSP stapling",
+  ),
+  HSTS: applied(
+    'Signalbox: Strict-Transport-Security value (max-age=N[; includeSubDomains][; preload]) for TLS hosts without an io.signalbox.hsts label',
+  ),
   HideInfoHeaders: applied('leave out the x-request-id, x-proxy-id, x-server-info and x-upstream-* headers'),
   KeepaliveTimeout: applied('keepalive_timeout'),
   ClientMaxBodySize: applied('client_max_body_size'),

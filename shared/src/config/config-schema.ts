@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkHsts } from '../labels/hsts.js';
 import { LimitSettings } from './limits-schema.js';
 import { parseLogFormat } from './log-format.js';
 import { TenancySettings } from './tenancy-schema.js';
@@ -40,14 +41,25 @@ export const NginxSettings = z
       .union([z.number().int().min(1).max(1024), z.literal('auto'), z.string().regex(/^[0-9]+$/)])
       .default(1),
     RLimitNoFile: z.number().int().min(1).default(65535),
+    // No defaults: unset, TLSProfile decides (Interlock's defaults, HIGH:!aNULL:!MD5 and TLSv1.2, would mask it).
     SSLCiphers: z
       .string()
-      .regex(/^[A-Za-z0-9:!+@_.-]+$/, 'must be an OpenSSL cipher list')
-      .default('HIGH:!aNULL:!MD5'),
+      .regex(/^[A-Za-z0-9:!+@=_.-]+$/, 'must be an OpenSSL cipher list')
+      .optional(),
     SSLProtocols: z
       .string()
       .regex(/^(SSLv3|TLSv1(\.[0-3])?)( (SSLv3|TLSv1(\.[0-3])?))*$/, 'must list SSLv3 or TLSv1…TLSv1.3')
-      .default('TLSv1.2'),
+      .optional(),
+    /** Signalbox: Mozilla's TLS configuration (see nginx/tls-policy.ts); SSLCiphers and SSLProtocols override it. */
+    TLSProfile: z.enum(['modern', 'intermediate', 'old']).default('intermediate'),
+    /** Signalbox: Strict-Transport-Security for TLS hosts without an io.signalbox.hsts label; unset, none. */
+    HSTS: z
+      .string()
+      .superRefine((v, ctx) => {
+        const checked = checkHsts(v);
+        if (!checked.ok) ctx.addIssue({ code: 'custom', message: checked.reason });
+      })
+      .optional(),
     HideInfoHeaders: z.boolean().default(false),
     KeepaliveTimeout: duration.default('75s'),
     ClientMaxBodySize: size.default('32m'),
@@ -153,6 +165,11 @@ export const PlannerSettings = z
     MoveCost: z.number().min(0).optional(),
     /** Voluntary moves per plan. */
     MaxMoves: z.number().int().nonnegative().optional(),
+    /**
+     * An app on several networks without a com.docker.lb.network label is routed on the one the planner
+     * chooses for its proxy; false: such an app is rejected and asked for the label, as Interlock did.
+     */
+    ChooseNetworks: z.boolean().default(true),
   })
   .strict();
 

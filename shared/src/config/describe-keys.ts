@@ -1,4 +1,11 @@
-import { EXTENSION_KEYS, type KeyFate, type KeyMeaning, NGINX_KEYS, ROOT_KEYS } from './config-keys.js';
+import {
+  EXTENSION_KEYS,
+  type KeyFate,
+  type KeyMeaning,
+  NGINX_KEYS,
+  PLANNER_KEYS,
+  ROOT_KEYS,
+} from './config-keys.js';
 
 export interface KeyReport {
   /** Dotted path in the schema's spelling, e.g. `Extensions.east.Config.RLimitNoFile`. */
@@ -33,13 +40,17 @@ const lookup = (keys: Readonly<Record<string, KeyMeaning>>, key: string): KeyMea
 
 /**
  * Every key a parsed config.toml sets, in file order, with what it does in Signalbox. Expects keys already
- * in the schema's spelling (see key-case.ts). Signalbox's own tables (Planner, FrontDoor, Tenancy) and
- * label maps are reported as one key each; the schema checks what is inside them.
+ * in the schema's spelling (see key-case.ts). `[Planner]` is reported key by key; Signalbox's other own
+ * tables (FrontDoor, Tenancy, Limits) and label maps as one key each, and the schema checks what is inside
+ * them.
  */
 export function describeKeys(raw: Readonly<Record<string, unknown>>): KeyReport[] {
   const out: KeyReport[] = [];
   for (const [key, value] of Object.entries(raw)) {
     out.push(report('', key, value, lookup(ROOT_KEYS, key)));
+    if (key === 'Planner' && isTable(value))
+      for (const [plannerKey, plannerValue] of Object.entries(value))
+        out.push(report('Planner', plannerKey, plannerValue, lookup(PLANNER_KEYS, plannerKey)));
     if (key !== 'Extensions' || !isTable(value)) continue;
     for (const [name, ext] of Object.entries(value)) {
       if (!isTable(ext)) continue;

@@ -11,12 +11,15 @@ const ucp = readFileSync(join(import.meta.dirname, 'testdata', 'interlock-ucp-3.
 describe('loadConfig', () => {
   it("loads UCP 3.2's Interlock config unchanged, and its settings render a config nginx accepts", async () => {
     const { config, warnings } = loadConfig(ucp);
-    // Only the extension service's settings, Interlock's proxy image and SSLVerify are not applied as written.
+    // Only the extension service's settings, Interlock's proxy image and SSLVerify are not applied as written,
+    // and UCP's SSLCiphers and SSLProtocols replace the TLS profile (kept, but said).
     expect(warnings.map((w) => w.split(':')[1]?.trim())).toEqual([
       'Extensions.default',
       'Extensions.default',
       'Extensions.default.Config',
+      'Extensions.default.Config',
     ]);
+    expect(warnings.at(-1)).toContain('SSLCiphers "HIGH:!aNULL:!MD5", SSLProtocols "TLSv1.2" replace');
     const ext = config.Extensions.default;
     expect(ext).toMatchObject({
       ProxyServiceName: 'ucp-interlock-proxy',
@@ -162,7 +165,38 @@ describe('loadConfig', () => {
       `[Extensions.east.Config]\nTraceLogFormat = "'x' } server {"`,
       /^config: Extensions\.east\.Config\.TraceLogFormat: "}" is only allowed inside quotes/,
     ],
+    ['[Extensions.east.Config]\nTLSProfile = "strict"', /^config: Extensions\.east\.Config\.TLSProfile: /],
+    [
+      '[Extensions.east.Config]\nHSTS = "max-age=1\\" always; add_header X 1; #"',
+      /^config: Extensions\.east\.Config\.HSTS: must be "max-age=<seconds>"/,
+    ],
+    [
+      '[Extensions.east.Config]\nHSTS = "max-age=100; preload"',
+      /^config: Extensions\.east\.Config\.HSTS: asks for preload/,
+    ],
   ])('refuses %j with the key path', (toml, message) => {
     expect(() => loadConfig(toml)).toThrow(message);
+  });
+
+  it('uses the intermediate TLS profile unless told otherwise: no Interlock cipher or protocol default masks it', () => {
+    const nginx = loadConfig('[Extensions.a]\nServiceCluster = "a"\n').config.Extensions.a?.Config;
+    expect(nginx).toMatchObject({ TLSProfile: 'intermediate' });
+    expect(nginx?.SSLCiphers).toBeUndefined();
+    expect(nginx?.SSLProtocols).toBeUndefined();
+    expect(nginx?.HSTS).toBeUndefined();
+  });
+
+  it('keeps an explicit SSLCiphers or SSLProtocols and says what it replaces', () => {
+    const { config, warnings } = loadConfig(
+      '[Extensions.a.Config]\nTLSProfile = "modern"\nSSLProtocols = "TLSv1.2 TLSv1.3"\nHSTS = "max-age=600"\n',
+    );
+    expect(config.Extensions.a?.Config).toMatchObject({
+      TLSProfile: 'modern',
+      SSLProtocols: 'TLSv1.2 TLSv1.3',
+      HSTS: 'max-age=600',
+    });
+    expect(warnings).toEqual([
+      'config: Extensions.a.Config: SSLProtocols "TLSv1.2 TLSv1.3" replaces what TLSProfile "modern" sets (UCP writes HIGH:!aNULL:!MD5 and TLSv1.2 into its config.toml by default; remove it to use the profile)',
+    ]);
   });
 });

@@ -5,6 +5,7 @@ import { isInterlockProxyImage } from './config-keys.js';
 import { SignalboxConfig } from './config-schema.js';
 import { describeKeys, type KeyReport, keyWarnings, UNKNOWN_KEY } from './describe-keys.js';
 import { matchKeyCase } from './key-case.js';
+import { tlsOverrideWarnings } from './tls-warnings.js';
 
 export interface LoadedConfig {
   config: SignalboxConfig;
@@ -100,7 +101,7 @@ export function checkConfig(tomlText: string): ConfigCheck {
       issues: result.error.issues.map((i) => ({ path: keyPath(i.path), message: i.message })),
     };
   replaceInterlockProxyImages(result.data);
-  warnings.push(...stockNginxWarnings(result.data));
+  warnings.push(...stockNginxWarnings(result.data), ...tlsOverrideWarnings(result.data));
   return { keys, warnings, unknown, issues: [], config: result.data };
 }
 

@@ -249,7 +249,8 @@ export function admitApps(
 export const appSpecs = (routes: readonly AppRoute[]): Topology['apps'] =>
   routes.map((r) => ({
     id: r.service,
-    networks: [r.network.name],
+    networks: r.networkChoices ? [] : [r.network.name],
+    networkChoices: r.networkChoices?.map((n) => n.name),
     cluster: r.pinnedCluster,
     hosts: r.hosts,
   }));

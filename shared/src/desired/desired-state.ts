@@ -10,12 +10,27 @@ import { isSignalboxError } from '../errors/index.js';
 import { LabelKey } from '../labels/index.js';
 import type { AppRoute, ClusterModel } from '../model/index.js';
 import { type Assignment, type Plan, type PlanOptions, plan, type Topology } from '../planner/index.js';
-import { assembleCluster, buildRoutes, type Routes, routesForCluster } from '../routing/index.js';
+import {
+  applyNetworkChoices,
+  assembleCluster,
+  buildRoutes,
+  keptOnJoinedNetworks,
+  type Routes,
+  routesForCluster,
+} from '../routing/index.js';
 import type { SwarmSnapshot } from '../swarm/index.js';
 import { claimHosts, type HostClaimError, type TenantSummary } from '../tenancy/index.js';
 import { byKey } from '../util/compare.js';
 import { shortHash } from '../util/stable-hash.js';
 import { admitApps, appSpecs, type UnplacedApp } from './admit-apps.js';
+import {
+  admitCertificates,
+  type CertificatePair,
+  type CertificateVerdicts,
+} from './certificate-admission.js';
+import { limitClusterLocations } from './cluster-size.js';
+import type { Rejection } from './rejections.js';
+import { limitServicesPerTenant } from './tenant-quota.js';
 
 export interface DesiredCluster {
   /** The ServiceCluster value apps name in their label. */
@@ -38,13 +53,30 @@ export interface TenancyReport {
 }
 
 export interface DesiredState {
-  /** With tenancy, each route narrowed to the hosts its tenant may have. */
+  /**
+   * With tenancy, each route narrowed to the hosts its tenant may have; without the services over a tenant's
+   * quota or with a certificate nginx refuses (or has not checked yet).
+   */
   routes: Routes;
   clusters: DesiredCluster[];
   plan: Plan;
   unplaced: UnplacedApp[];
+  /** Every service turned away, whole or in part, by any stage: what status, explain, logs and metrics show. */
+  rejections: Rejection[];
+  /** TLS secret pairs the routes name that have no verdict yet (only when verdicts were asked for). */
+  uncheckedCertificates: CertificatePair[];
   /** Only with `[Tenancy]`. */
   tenancy?: TenancyReport;
+}
+
+export interface DesiredOptions {
+  /** The assignment in force: the planner moves as few apps from it as it can. */
+  previous?: Assignment | undefined;
+  now?: () => number;
+  /** service → clusters that keep a moving app's routes until it is served anew. */
+  keep?: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Which TLS secret pairs nginx accepts; without it certificates are not checked (offline rendering). */
+  certificates?: CertificateVerdicts;
 }
 
 interface ClusterEntry {
@@ -107,13 +139,21 @@ const edgeSubnets = (snapshot: SwarmSnapshot, config: SignalboxConfig): string[]
 export function buildDesiredState(
   snapshot: SwarmSnapshot,
   config: SignalboxConfig,
-  previous?: Assignment,
-  now?: () => number,
-  keep?: ReadonlyMap<string, ReadonlySet<string>>,
+  options: DesiredOptions = {},
 ): DesiredState {
-  const built = buildRoutes(snapshot, config.Tenancy?.TenantLabel, labelLimits(config.Limits));
+  const { previous, now, keep } = options;
+  const built = buildRoutes(
+    snapshot,
+    config.Tenancy?.TenantLabel,
+    labelLimits(config.Limits),
+    config.Planner.ChooseNetworks,
+  );
   const claimed = config.Tenancy ? claimHosts(built.routes, config.Tenancy) : undefined;
-  const routes: Routes = claimed ? { ...built, routes: claimed.routes } : built;
+  const quota = limitServicesPerTenant(claimed?.routes ?? built.routes, config.Limits.ServicesPerTenant);
+  const certified = options.certificates
+    ? admitCertificates(quota.routes, snapshot.secrets, options.certificates)
+    : { routes: quota.routes, rejections: [], unchecked: [] };
+  const routes: Routes = { ...built, routes: certified.routes };
   const entries = clusterEntries(config);
   const known = new Set(entries.map((e) => e.cluster));
   const auto = entries.filter((e) => e.ext.AutoAssign ?? e.cluster === '');
@@ -162,24 +202,80 @@ export function buildDesiredState(
       ...(now ? { now } : {}),
     },
   );
+  routes.routes = applyNetworkChoices(routes.routes, result.networks);
   const assignment = new Map(Object.entries(result.assignment));
   const placed = routes.routes.filter((r) => assignment.has(r.service));
   const trustedProxies = edgeSubnets(snapshot, config);
   // Proxies reach the coordinator for their targets over the front door's edge network.
   const runtimeTargets = config.RuntimeTargets && config.FrontDoor.Enabled;
+  const oversize: Rejection[] = [];
   const clusters = entries.map(({ cluster, extension, ext }) => {
     // An app moving between clusters stays in the one the front door still sends its hosts to (`keep`)
     // until the front door sends them to the new one: make before break.
     const mine = new Set(routesForCluster(placed, cluster, assignment));
     // In seniority order, as assembleCluster resolves conflicts by it.
-    const routes = placed.filter((r) => mine.has(r) || keep?.get(r.service)?.has(cluster));
-    const model = assembleCluster(cluster, routes, ext.Config.IPHash);
+    const sized = limitClusterLocations(
+      keptOnJoinedNetworks(
+        placed.filter((r) => mine.has(r) || keep?.get(r.service)?.has(cluster)),
+        mine,
+      ),
+      cluster,
+      config.Limits.LocationsPerCluster,
+    );
+    oversize.push(...sized.rejections);
+    const model = assembleCluster(cluster, sized.routes, ext.Config.IPHash);
     const version = versionOf(model, ext, publishedHttpsPort(config, ext), trustedProxies, runtimeTargets);
     return { cluster, extension, model, trustedProxies, runtimeTargets, version };
   });
-  const state: DesiredState = { routes, clusters, plan: result, unplaced };
+  const tenantOf = tenantOfService(snapshot, config.Tenancy?.TenantLabel);
+  const rejections: Rejection[] = [
+    ...built.rejected.flatMap((r) =>
+      r.errors.map((e) => ({
+        service: r.service,
+        ...tenantOf(r.service),
+        stage: 'labels' as const,
+        code: e.code,
+        message: e.message,
+      })),
+    ),
+    ...(claimed?.rejections ?? []).map((r) => ({
+      service: r.details.service as string,
+      tenant: r.details.tenant as string,
+      stage: 'tenancy' as const,
+      code: r.code,
+      message: r.message,
+    })),
+    ...quota.rejections,
+    ...certified.rejections,
+    ...unplaced.map((u) => ({
+      service: u.service,
+      ...tenantOf(u.service),
+      stage: 'placement' as const,
+      code: 'SERVICE_UNPLACED' as const,
+      message: u.reason,
+    })),
+    ...oversize,
+  ];
+  const state: DesiredState = {
+    routes,
+    clusters,
+    plan: result,
+    unplaced,
+    rejections,
+    uncheckedCertificates: certified.unchecked,
+  };
   if (claimed) state.tenancy = { rejections: claimed.rejections, tenants: claimed.tenants };
   return state;
+}
+
+/** The tenant field of a rejection, for a service that may not have reached the routes. */
+function tenantOfService(
+  snapshot: SwarmSnapshot,
+  tenantLabel: string | undefined,
+): (service: string) => { tenant?: string } {
+  if (tenantLabel === undefined) return () => ({});
+  const labels = new Map(snapshot.services.map((s) => [s.name, s.labels]));
+  return (service) => ({ tenant: (labels.get(service)?.[tenantLabel] ?? '').trim() });
 }
 
 /** Packing attempts after the capacity checks passed: the last one leaves out every app it names. */

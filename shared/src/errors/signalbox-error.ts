@@ -13,7 +13,13 @@ export type ErrorCode =
   | 'PLAN_INPUT_INVALID'
   | 'HOST_CLAIM_REJECTED'
   | 'SECRET_FORBIDDEN'
-  | 'PROXY_CONFIG_CONFLICT';
+  | 'PROXY_CONFIG_CONFLICT'
+  | 'TENANT_LIMIT'
+  | 'CLUSTER_LIMIT'
+  | 'CERTIFICATE_UNUSABLE'
+  | 'CERTIFICATE_PENDING'
+  | 'SERVICE_UNPLACED'
+  | 'NGINX_REJECTED';
 
 export interface ErrorDetails {
   service?: string;

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { Server } from 'node:http';
-import type { Server as TlsServer } from 'node:tls';
+import type { Server as NetServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selfSignedCertificate } from '../../../testing/certificates.js';
 import { startTestDns, type TestDns } from '../../../testing/dns-server.js';
@@ -13,8 +12,9 @@ import {
   type EchoReply,
   freePort,
   startEchoUpstream,
-  startTlsUpstream,
+  startProxyProtocolTlsUpstream,
 } from '../../../testing/upstreams.js';
+import { healthUrl } from '../nginx/internal-endpoints.js';
 import {
   defaultFrontDoorOptions,
   type FrontDoorCluster,
@@ -35,6 +35,7 @@ const ports = {
   https: await freePort(),
   push: await freePort(),
   noProxy: await freePort(),
+  status: await freePort(),
 };
 
 /** 127.0.9.3 is an east task that is gone (nothing listens): connections to it are refused. */
@@ -73,7 +74,7 @@ async function pushHosts(map: { version: string; text: string }): Promise<void> 
 let dns: TestDns;
 let nginx: RunningNginx | undefined;
 let nginxTls: RunningNginx | undefined;
-const servers: (Server | TlsServer)[] = [];
+const servers: NetServer[] = [];
 let vaultCa = '';
 let healthBeforeMap = 0;
 
@@ -88,7 +89,7 @@ beforeAll(async () => {
   vaultCa = vaultPem.cert;
   servers.push(await startEchoUpstream('127.0.9.1', PROXY_HTTP, 'east.1'));
   servers.push(await startEchoUpstream('127.0.9.2', PROXY_HTTP, 'west.1'));
-  servers.push(await startTlsUpstream('127.0.9.2', PROXY_TLS, 'west.1', vaultPem));
+  servers.push(await startProxyProtocolTlsUpstream('127.0.9.2', PROXY_TLS, 'west.1', vaultPem));
   dns.records.set('tasks.west-proxy', ['127.0.9.2']);
   const options = {
     ...defaultFrontDoorOptions(),
@@ -96,12 +97,13 @@ beforeAll(async () => {
     httpsPort: ports.https,
     pushPort: ports.push,
     noProxyPort: ports.noProxy,
+    statusPort: ports.status,
     resolver: dns.address,
   };
   // The push endpoint answers from the start; the health check only once a host map is in.
   nginx = await startNginx(renderFrontDoor(options), {}, `http://127.0.0.1:${ports.push}/_signalbox/targets`);
   nginxTls = await startNginx(renderFrontDoorTls(clusters, options), {}, { tcpPort: ports.https });
-  healthBeforeMap = (await fetch(`http://127.0.0.1:${ports.http}/_signalbox/health`)).status;
+  healthBeforeMap = (await fetch(healthUrl(ports.status))).status;
   await pushHosts(renderFrontDoorHosts(clusters));
 });
 
@@ -155,7 +157,7 @@ describe('front door config', () => {
 describe('front door on real nginx', () => {
   it('is unhealthy until its first host map is in, healthy after', async () => {
     expect(healthBeforeMap).toBe(503);
-    expect((await fetch(`http://127.0.0.1:${ports.http}/_signalbox/health`)).status).toBe(200);
+    expect((await fetch(healthUrl(ports.status))).status).toBe(200);
   });
 
   it('routes each host to the proxy of the cluster that owns it, wildcards included', async () => {
@@ -252,13 +254,13 @@ describe('front door on real nginx', () => {
     expect((await readFile(`/proc/${master}/task/${master}/children`, 'utf8')).trim()).toBe(httpWorkers);
     expect(await tlsGreeting(ports.https, 'vault.test', vaultCa)).toEqual({
       cn: 'vault.test',
-      line: 'passthrough:west.1',
+      line: 'passthrough:west.1 from 127.0.0.1',
     });
   });
 
-  it('passes TLS through by SNI to the owning cluster, and refuses names no cluster owns', async () => {
+  it('passes TLS through by SNI to the owning cluster, after a PROXY protocol header naming the client, and refuses names no cluster owns', async () => {
     const greeting = await tlsGreeting(ports.https, 'vault.test', vaultCa);
-    expect(greeting).toEqual({ cn: 'vault.test', line: 'passthrough:west.1' });
+    expect(greeting).toEqual({ cn: 'vault.test', line: 'passthrough:west.1 from 127.0.0.1' });
     await expect(tlsGreeting(ports.https, 'nobody.test', vaultCa)).rejects.toThrow();
   });
 });
@@ -271,6 +273,7 @@ describe('a cluster proxy behind the front door', () => {
     try {
       for (const trusted of [true, false]) {
         const port = await freePort();
+        const status = await freePort();
         const { config } = renderFixture({
           services: [
             {
@@ -283,10 +286,11 @@ describe('a cluster proxy behind the front door', () => {
           ],
           settings: { WorkerProcesses: 1, ErrorLogPath: '/dev/stderr' },
           ports: { http: port },
+          statusPort: status,
           ...(trusted ? { trustedProxies: ['127.0.0.0/8'] } : {}),
         });
         expect(await nginxTest(config)).toMatchObject({ ok: true });
-        const proxy = await startNginx(config, {}, `http://127.0.0.1:${port}/_signalbox/health`);
+        const proxy = await startNginx(config, {}, healthUrl(status));
         try {
           const reply = await get(port, 'app.test', '/', { headers: { 'x-forwarded-for': '203.0.113.9' } });
           seen[String(trusted)] = (JSON.parse(reply.body) as EchoReply).headers['x-real-ip'] as string;

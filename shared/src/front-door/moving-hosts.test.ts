@@ -37,7 +37,7 @@ function desiredWith(shopCluster: string, keep?: Map<string, Set<string>>) {
     },
   ]);
   const { snapshot } = parseSnapshot(JSON.parse(JSON.stringify(json)));
-  return buildDesiredState(snapshot, CONFIG, undefined, undefined, keep);
+  return buildDesiredState(snapshot, CONFIG, { keep });
 }
 
 const hostsOf = (d: ReturnType<typeof desiredWith>, cluster: string) =>

@@ -1,7 +1,7 @@
 import type { ClusterModel } from '../model/index.js';
 import { hashSize } from '../nginx/hash-size.js';
 import { ConfigWriter, token } from '../nginx/index.js';
-import { HEALTH_PATH } from '../nginx/render-cluster.js';
+import { DEFAULT_STATUS_PORT, renderStatusServer } from '../nginx/internal-endpoints.js';
 import { LUA_BALANCER, renderLuaRuntime, toWire } from '../nginx/runtime-targets.js';
 import { byKey, byString } from '../util/compare.js';
 
@@ -41,6 +41,8 @@ export interface FrontDoorOptions {
   pushPort: number;
   /** A local server answering 503 "no proxy … running": where requests for a cluster without proxy tasks go. */
   noProxyPort: number;
+  /** Where the health check answers, on 127.0.0.1 only (internal-endpoints.ts). */
+  statusPort: number;
 }
 
 export const defaultFrontDoorOptions = (): FrontDoorOptions => ({
@@ -53,6 +55,7 @@ export const defaultFrontDoorOptions = (): FrontDoorOptions => ({
   luaPackagePath: '/usr/share/lua/5.1/?.lua;;',
   pushPort: 10080,
   noProxyPort: 10503,
+  statusPort: DEFAULT_STATUS_PORT,
 });
 
 const NO_PROXY = `return 503 "no proxy of this host's service cluster is running\\n";`;
@@ -192,13 +195,14 @@ export function renderFrontDoor(options: FrontDoorOptions): string {
   w.line('default_type text/plain;');
   w.line(NO_PROXY);
   w.close();
+  renderStatusServer(w, {
+    port: options.statusPort,
+    health: ['content_by_lua_block { signalbox.health() }'],
+    stubStatus: false,
+  });
   w.open('server');
   w.line(`listen ${options.httpPort} default_server reuseport;`);
   w.line('server_name _;');
-  w.open(`location = ${HEALTH_PATH}`);
-  w.line('default_type text/plain;');
-  w.line('content_by_lua_block { signalbox.health() }');
-  w.close();
   w.open('location /');
   w.line('rewrite_by_lua_block { signalbox.route() }');
   w.line('proxy_pass http://sb_proxies;');
@@ -261,6 +265,9 @@ export function renderFrontDoorTls(clusters: readonly FrontDoorCluster[], option
   w.line(`listen ${options.httpsPort} reuseport;`);
   w.line('ssl_preread on;');
   w.line('proxy_pass $sb_cluster_tls;');
+  // The proxies read the client's address from it (they believe it from the edge network only): the TLS
+  // passes through untouched, so no header inside it could carry the address.
+  w.line('proxy_protocol on;');
   w.line('proxy_connect_timeout 2s;');
   w.line('proxy_next_upstream on;');
   w.line('proxy_next_upstream_tries 4;');

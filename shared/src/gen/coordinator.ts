@@ -21,6 +21,7 @@ import type { PlanMove as _signalbox_v1_PlanMove, PlanMove__Output as _signalbox
 import type { PlanSummary as _signalbox_v1_PlanSummary, PlanSummary__Output as _signalbox_v1_PlanSummary__Output } from './signalbox/v1/PlanSummary.js';
 import type { ProxyPorts as _signalbox_v1_ProxyPorts, ProxyPorts__Output as _signalbox_v1_ProxyPorts__Output } from './signalbox/v1/ProxyPorts.js';
 import type { QueueCounts as _signalbox_v1_QueueCounts, QueueCounts__Output as _signalbox_v1_QueueCounts__Output } from './signalbox/v1/QueueCounts.js';
+import type { Rejection as _signalbox_v1_Rejection, Rejection__Output as _signalbox_v1_Rejection__Output } from './signalbox/v1/Rejection.js';
 import type { RollbackRequest as _signalbox_v1_RollbackRequest, RollbackRequest__Output as _signalbox_v1_RollbackRequest__Output } from './signalbox/v1/RollbackRequest.js';
 import type { Rollout as _signalbox_v1_Rollout, Rollout__Output as _signalbox_v1_Rollout__Output } from './signalbox/v1/Rollout.js';
 import type { RouteInfo as _signalbox_v1_RouteInfo, RouteInfo__Output as _signalbox_v1_RouteInfo__Output } from './signalbox/v1/RouteInfo.js';
@@ -58,6 +59,7 @@ export interface ProtoGrpcType {
       PlanSummary: MessageTypeDefinition<_signalbox_v1_PlanSummary, _signalbox_v1_PlanSummary__Output>
       ProxyPorts: MessageTypeDefinition<_signalbox_v1_ProxyPorts, _signalbox_v1_ProxyPorts__Output>
       QueueCounts: MessageTypeDefinition<_signalbox_v1_QueueCounts, _signalbox_v1_QueueCounts__Output>
+      Rejection: MessageTypeDefinition<_signalbox_v1_Rejection, _signalbox_v1_Rejection__Output>
       RollbackRequest: MessageTypeDefinition<_signalbox_v1_RollbackRequest, _signalbox_v1_RollbackRequest__Output>
       Rollout: MessageTypeDefinition<_signalbox_v1_Rollout, _signalbox_v1_Rollout__Output>
       RouteInfo: MessageTypeDefinition<_signalbox_v1_RouteInfo, _signalbox_v1_RouteInfo__Output>

@@ -18,6 +18,8 @@ export const LabelKey = {
   redirects: 'com.docker.lb.redirects',
   backendMode: 'com.docker.lb.backend_mode',
   defaultBackend: 'com.docker.lb.default_backend',
+  /** Signalbox's own (Interlock had no HSTS): the Strict-Transport-Security header of the service's TLS hosts. */
+  hsts: 'io.signalbox.hsts',
 } as const;
 
 export type LabelKey = (typeof LabelKey)[keyof typeof LabelKey];

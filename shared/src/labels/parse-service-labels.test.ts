@@ -5,7 +5,9 @@ import { parseServiceLabels } from './parse-service-labels.js';
 
 const L = 'com.docker.lb.';
 const labels = (o: Record<string, string>): Record<string, string> =>
-  Object.fromEntries(Object.entries(o).map(([k, v]) => [k.startsWith('com.') ? k : L + k, v]));
+  Object.fromEntries(
+    Object.entries(o).map(([k, v]) => [k.startsWith('com.') || k.startsWith('io.') ? k : L + k, v]),
+  );
 
 function parse(svc: Omit<FixtureService, 'labels'> & { labels: Record<string, string> }, secrets?: string[]) {
   const { snapshot } = parseSnapshot(
@@ -161,11 +163,43 @@ describe('parseServiceLabels', () => {
       'com.docker.lb.hosts',
       /5008 characters, more than the limit of 4096/,
     ],
+    [
+      { hosts: 'a.example', port: '80', ssl_cert: 'c', 'io.signalbox.hsts': 'max-age=1; add_header X 1' },
+      'io.signalbox.hsts',
+      /must be "max-age=<seconds>"/,
+    ],
+    [
+      { hosts: 'a.example', port: '80', 'io.signalbox.hsts': 'max-age=600' },
+      'io.signalbox.hsts',
+      /needs com\.docker\.lb\.ssl_cert: the proxy adds the header only to TLS it terminates/,
+    ],
+    [
+      { hosts: 'a.example', port: '80', ssl_passthrough: 'true', 'io.signalbox.hsts': 'max-age=600' },
+      'io.signalbox.hsts',
+      /needs com\.docker\.lb\.ssl_cert/,
+    ],
   ])('rejects %j naming the service, label and value', (l, label, reason) => {
     const errors = errorsOf(parse({ name: 'svc', labels: l }));
     const hit = errors.find((e) => e.label === label);
     expect(hit?.message).toMatch(reason);
     expect(hit?.message).toMatch(/^service svc: label /);
+  });
+
+  it('reads io.signalbox.hsts into the route of a service that terminates TLS', () => {
+    const r = parse({
+      name: 'svc',
+      labels: {
+        hosts: 'a.example',
+        port: '80',
+        ssl_cert: 'c',
+        'io.signalbox.hsts': 'max-age=600; includeSubDomains',
+      },
+    });
+    expect(r.kind === 'route' && r.spec.hsts).toEqual({
+      maxAge: 600,
+      includeSubDomains: true,
+      preload: false,
+    });
   });
 
   it('reports every bad label of a service at once', () => {

@@ -1,5 +1,6 @@
 import type { Redirect, RouteSpec } from '../model/index.js';
 import type { SwarmNetwork, SwarmService } from '../swarm/snapshot.js';
+import { checkHsts } from './hsts.js';
 import { LabelError, LabelLimitError, SecretForbiddenError } from './label-error.js';
 import { isKnownLabel, isRetiredLabel, LABEL_PREFIX, LabelKey, STACK_NAMESPACE_LABEL } from './label-keys.js';
 import { DEFAULT_LABEL_LIMITS, type LabelLimits } from './limits.js';
@@ -29,6 +30,11 @@ export interface LabelContext {
   tenantLabel?: string;
   /** What one service may ask for; DEFAULT_LABEL_LIMITS when absent. */
   limits?: LabelLimits;
+  /**
+   * `[Planner] ChooseNetworks`: a service on several networks without a network label is routed, and the
+   * planner chooses the network (`RouteSpec.networkChoices`); absent or false, it is rejected, as Interlock did.
+   */
+  chooseNetworks?: boolean;
 }
 
 export type ParsedLabels =
@@ -122,13 +128,15 @@ export function parseServiceLabels(service: SwarmService, ctx: LabelContext): Pa
   const port = read(LabelKey.port, checkPort);
   if (portRaw === undefined) bad(LabelKey.port, '', 'is required: the port the service listens on');
 
-  const network = resolveNetwork(service, ctx, bad);
+  const networkChoices: { id: string; name: string }[] = [];
+  const network = resolveNetwork(service, ctx, bad, networkChoices);
   const contextRoot = read(LabelKey.contextRoot, checkPath) ?? '/';
   const contextRootRewrite = read(LabelKey.contextRootRewrite, checkBool) ?? false;
   const certName = read(LabelKey.sslCert, checkSecretName);
   const keyName = read(LabelKey.sslKey, checkSecretName);
   const sslPassthrough = read(LabelKey.sslPassthrough, checkBool) ?? false;
   const sslOnly = read(LabelKey.sslOnly, checkBool) ?? false;
+  const hsts = read(LabelKey.hsts, checkHsts);
   // The context root is one of the service's paths, so it uses up one of the allowed paths.
   const websocketEndpoints = [
     ...new Set(
@@ -190,6 +198,13 @@ export function parseServiceLabels(service: SwarmService, ctx: LabelContext): Pa
       if (refusal)
         errors.push(new SecretForbiddenError({ service: service.name, label, value: name, reason: refusal }));
     }
+  }
+  if (hsts !== undefined && certName === undefined) {
+    bad(
+      LabelKey.hsts,
+      labels[LabelKey.hsts] ?? '',
+      `needs ${LabelKey.sslCert}: the proxy adds the header only to TLS it terminates`,
+    );
   }
   if (sslPassthrough && certName !== undefined) {
     bad(
@@ -276,14 +291,18 @@ export function parseServiceLabels(service: SwarmService, ctx: LabelContext): Pa
   };
   if (certName !== undefined)
     spec.tls = keyName === undefined ? { cert: certName } : { cert: certName, key: keyName };
+  if (hsts !== undefined) spec.hsts = hsts;
+  if (networkChoices.length > 1) spec.networkChoices = networkChoices;
   if (stickyCookie !== undefined) spec.stickyCookie = stickyCookie;
   return { kind: 'route', spec, warnings };
 }
 
+/** The network to reach the service on; with `ctx.chooseNetworks`, `choices` gets the networks to pick from. */
 function resolveNetwork(
   service: SwarmService,
   ctx: LabelContext,
   bad: (label: string, value: string, reason: string) => void,
+  choices: { id: string; name: string }[],
 ): { id: string; name: string } | undefined {
   const attached = service.networkIds
     .map((id) => ctx.networksById.get(id) ?? { id, name: id, driver: '' })
@@ -302,11 +321,15 @@ function resolveNetwork(
   }
   const [only, ...more] = attached;
   if (only && more.length === 0) return { id: only.id, name: only.name };
+  if (only && ctx.chooseNetworks) {
+    choices.push(...attached.map((n) => ({ id: n.id, name: n.name })));
+    return { id: only.id, name: only.name };
+  }
   bad(
     LabelKey.network,
     '',
     only
-      ? `is required because the service is attached to ${attached.length} networks (${names})`
+      ? `is required because the service is attached to ${attached.length} networks (${names}); or let the planner choose with [Planner] ChooseNetworks = true`
       : 'is required: the service is attached to no network the proxy could join',
   );
   return undefined;

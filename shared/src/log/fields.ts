@@ -11,4 +11,9 @@ export const LogField = {
   reason: 'reason',
   /** The Docker config object a rollout puts on a proxy: the rollout's id. */
   config: 'config',
+  /** Docker secrets a service names (ssl_cert, ssl_key). */
+  secret: 'secret',
+  /** The pipeline stage that turned a service away (see desired/rejections.ts). */
+  stage: 'stage',
+  code: 'code',
 } as const;

@@ -1,4 +1,4 @@
-import type { TlsSecrets } from './route-spec.js';
+import type { Hsts, TlsSecrets } from './route-spec.js';
 
 /** How a pool spreads requests over its targets. */
 export type Balance = { kind: 'round-robin' } | { kind: 'ip-hash' } | { kind: 'cookie'; cookie: string };
@@ -24,6 +24,8 @@ export interface Location {
 export interface VirtualHost {
   host: string;
   tls?: TlsSecrets;
+  /** The host's own header (its `io.signalbox.hsts` label); without it the cluster's `HSTS` setting applies. */
+  hsts?: Hsts;
   sslOnly: boolean;
   redirects: { http?: string; https?: string };
   locations: Location[];

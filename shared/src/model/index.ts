@@ -9,4 +9,4 @@ export type {
   VirtualHost,
 } from './cluster-model.js';
 export { routeCount } from './cluster-model.js';
-export type { AppRoute, BackendMode, Redirect, RouteSpec, TlsSecrets } from './route-spec.js';
+export type { AppRoute, BackendMode, Hsts, Redirect, RouteSpec, TlsSecrets } from './route-spec.js';

@@ -14,6 +14,14 @@ export interface TlsSecrets {
   key?: string;
 }
 
+/** A Strict-Transport-Security header, from `io.signalbox.hsts` or the cluster's `HSTS` setting. */
+export interface Hsts {
+  /** Seconds browsers keep to HTTPS; 0 withdraws an earlier header. */
+  maxAge: number;
+  includeSubDomains: boolean;
+  preload: boolean;
+}
+
 export interface RouteSpec {
   service: string;
   serviceId: string;
@@ -21,10 +29,17 @@ export interface RouteSpec {
   hosts: string[];
   port: number;
   network: { id: string; name: string };
+  /**
+   * With `[Planner] ChooseNetworks`, a service on several networks and no `com.docker.lb.network` label: every
+   * network it is on, by name. The planner picks `network` from them; until then it is the first.
+   */
+  networkChoices?: { id: string; name: string }[];
   /** `/` when the service has no context root; otherwise without a trailing slash. */
   contextRoot: string;
   contextRootRewrite: boolean;
   tls?: TlsSecrets;
+  /** Only with `tls`: the proxy adds the header to the TLS it terminates. */
+  hsts?: Hsts;
   sslPassthrough: boolean;
   sslOnly: boolean;
   websocketEndpoints: string[];
@@ -40,6 +55,8 @@ export interface RouteSpec {
 /** A route plus where the proxy sends its traffic, as `ip:port` strings. */
 export interface AppRoute extends RouteSpec {
   targets: string[];
+  /** With `networkChoices`: the targets on each of them, by network ID, for when the planner has chosen. */
+  targetsByNetwork?: Record<string, string[]>;
   /** With `[Tenancy]`: the service's tenant label value, '' when it has none (those services form one tenant). */
   tenant?: string;
   /** With `[Tenancy]`: tenants that may pool on the hosts this service owns (`io.signalbox.share_with`). */

@@ -13,6 +13,7 @@ import {
   startTlsUpstream,
 } from '../../../testing/upstreams.js';
 import type { FixtureService } from '../swarm/engine-fixtures.js';
+import { healthUrl } from './internal-endpoints.js';
 
 /**
  * Real nginx on loopback, running a config rendered from Engine API JSON, in front of small local apps whose
@@ -20,7 +21,13 @@ import type { FixtureService } from '../swarm/engine-fixtures.js';
  */
 const L = 'com.docker.lb.';
 const APP_PORT = await freePort();
-const ports = { http: await freePort(), https: await freePort(), internal: await freePort() };
+// The passthrough hop listens on internal + 1, so nothing is allocated after `internal`.
+const ports = {
+  http: await freePort(),
+  https: await freePort(),
+  status: await freePort(),
+  internal: await freePort(),
+};
 
 let nginx: RunningNginx | undefined;
 const servers: (Server | TlsServer)[] = [];
@@ -97,13 +104,14 @@ beforeAll(async () => {
     services,
     settings: { InternalTLSPort: ports.internal, WorkerProcesses: 1, ErrorLogPath: '/dev/stderr' },
     ports: { http: ports.http, https: ports.https, publishedHttps: ports.https },
+    statusPort: ports.status,
   });
   expect(routes.rejected).toEqual([]);
   expect(model.conflicts).toEqual([]);
   nginx = await startNginx(
     config,
     { 'secure.cert': webPem.cert, 'secure.key': webPem.key },
-    `http://127.0.0.1:${ports.http}/_signalbox/health`,
+    healthUrl(ports.status),
   );
 }, 60_000);
 

@@ -5,6 +5,7 @@ import { type RunningNginx, startNginx } from '../../../testing/nginx-process.js
 import { renderFixture } from '../../../testing/render-fixture.js';
 import { closeAll, type EchoReply, freePort, startEchoUpstream } from '../../../testing/upstreams.js';
 import type { FixtureService } from '../swarm/engine-fixtures.js';
+import { healthUrl } from './internal-endpoints.js';
 import { type RuntimeTargets, renderTargets, TARGETS_PATH } from './runtime-targets.js';
 
 /**
@@ -13,6 +14,7 @@ import { type RuntimeTargets, renderTargets, TARGETS_PATH } from './runtime-targ
  */
 const APP_PORT = await freePort();
 const HTTP = await freePort();
+const STATUS = await freePort();
 const runtime: RuntimeTargets = { pushPort: await freePort(), noTargetsPort: await freePort() };
 const servers: Server[] = [];
 let nginx: RunningNginx | undefined;
@@ -36,6 +38,7 @@ function cluster(web: string[], sticky: string[] = ['127.0.9.1', '127.0.9.2', '1
     settings: { WorkerProcesses: 1, ErrorLogPath: '/dev/stderr' },
     ports: { http: HTTP, https: await0(), publishedHttps: 443 },
     runtimeTargets: runtime,
+    statusPort: STATUS,
   });
 }
 // The HTTPS port is unused (no TLS host); any number nginx will not bind.
@@ -78,7 +81,7 @@ describe('run-time targets on real nginx', () => {
   it('names no task in the config, answers 503 and reports unhealthy until targets arrive', async () => {
     expect(first.config).not.toContain('127.0.8.1');
     expect(await backend('web.test')).toBe('503');
-    expect((await fetch(`http://127.0.0.1:${HTTP}/_signalbox/health`)).status).toBe(503);
+    expect((await fetch(healthUrl(STATUS))).status).toBe(503);
     const res = await fetch(`http://127.0.0.1:${runtime.pushPort}${TARGETS_PATH}`);
     expect((await res.text()).trim()).toBe('none');
   });
@@ -86,7 +89,7 @@ describe('run-time targets on real nginx', () => {
   it('round-robins over pushed targets and reports the version in force', async () => {
     const { version, text } = renderTargets(first.model);
     expect(await push(text)).toEqual({ status: 200, text: version });
-    expect((await fetch(`http://127.0.0.1:${HTTP}/_signalbox/health`)).status).toBe(200);
+    expect((await fetch(healthUrl(STATUS))).status).toBe(200);
     expect(Object.fromEntries(await backends('web.test', 10))).toEqual({ '127.0.8.1': 5, '127.0.8.2': 5 });
     const res = await fetch(`http://127.0.0.1:${runtime.pushPort}${TARGETS_PATH}`);
     expect((await res.text()).trim()).toBe(version);

@@ -16,6 +16,8 @@ const ClusterInput = z.strictObject({
 const AppInput = z.strictObject({
   id: name,
   networks: z.array(name),
+  /** On several networks with none named: the planner chooses the one its proxy joins. */
+  networkChoices: z.array(name).optional(),
   cluster: clusterName.nullable().optional(),
   weight: positive.optional(),
   hosts: z.array(name).optional(),

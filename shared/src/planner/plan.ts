@@ -1,4 +1,5 @@
 import { SignalboxError } from '../errors/index.js';
+import { readNetworkOptions } from './choose-networks.js';
 import { type Deadline, deadlineAfter } from './deadline.js';
 import { solveExactly } from './exact.js';
 import { explain } from './explain.js';
@@ -7,6 +8,7 @@ import { type Hypergraph, unitHypergraph } from './hypergraph.js';
 import { type Blocks, greedyPlace, type PlacementBias } from './initial-partition.js';
 import { evaluate, maxFloor } from './metrics.js';
 import { type MultilevelOptions, partitionFresh, vCycle } from './multilevel.js';
+import { planChoosingNetworks } from './network-rounds.js';
 import { PartitionState } from './partition-state.js';
 import { buildProblem, listNames, type Problem, unitAppIds } from './problem.js';
 import { DEFAULT_MOVE_COST, defaultMaxMoves, type WarmStart, warmStart } from './stability.js';
@@ -117,12 +119,58 @@ function packingError(problem: Problem, hg: Hypergraph, part?: Int32Array): Sign
 /**
  * Assigns apps to service clusters: pins and host groups always hold, capacities hold, and then, in this
  * order, the busiest proxy joins as few networks as possible, the total number of attachments is as low as
- * possible, and as few apps as possible move away from `previous` (each move must save `moveCost`). Pure: the
- * only outside input is the clock in `options.now`, read for the time budget.
+ * possible, and as few apps as possible move away from `previous` (each move must save `moveCost`). Apps with
+ * `networkChoices` are reached on the one of them the plan chooses (`Plan.networks`, see network-rounds.ts).
+ * Pure: the only outside input is the clock in `options.now`, read for the time budget.
  */
 export function plan(topology: Topology, previous?: Assignment, options: PlanOptions = {}): Plan {
+  const networkOptions = readNetworkOptions(topology);
+  if (!networkOptions) return planFixed(topology, previous, options);
+  const budget = options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS;
+  const placeApps = (t: Topology, p: Assignment | undefined, o: PlanOptions): Assignment => {
+    const { problem, clusterOfApp } = placeFixed(t, p, o);
+    return assignmentOf(problem, clusterOfApp);
+  };
+  return planChoosingNetworks(topology, networkOptions, previous, options, budget, placeApps);
+}
+
+const assignmentOf = (problem: Problem, clusterOfApp: Int32Array): Record<string, string> =>
+  Object.fromEntries(
+    problem.topology.apps.map((app, a) => [
+      app.id,
+      problem.clusterNames[clusterOfApp[a] as number] as string,
+    ]),
+  );
+
+/** The plan with every app's networks fixed (`networkChoices` not read). */
+function planFixed(topology: Topology, previous: Assignment | undefined, options: PlanOptions): Plan {
   const now = options.now ?? (() => performance.now());
   const started = now();
+  const { problem, clusterOfApp } = placeFixed(topology, previous, options);
+  const evaluation = evaluate(problem, clusterOfApp, previous);
+  return {
+    assignment: assignmentOf(problem, clusterOfApp),
+    metrics: {
+      maxNetworksPerProxy: evaluation.maxNetworksPerProxy,
+      totalAttachments: evaluation.totalAttachments,
+      lowerBoundMax: evaluation.lowerBoundMax,
+      lowerBoundTotal: evaluation.lowerBoundTotal,
+      moves: evaluation.moves,
+      millis: Math.round(now() - started),
+      perCluster: evaluation.perCluster,
+    },
+    explanations: explain(problem, clusterOfApp, previous),
+    networks: {},
+  };
+}
+
+/** Where every app goes with its networks fixed: the search within the budget, then the capacity check. */
+function placeFixed(
+  topology: Topology,
+  previous: Assignment | undefined,
+  options: PlanOptions,
+): { problem: Problem; clusterOfApp: Int32Array } {
+  const now = options.now ?? (() => performance.now());
   const problem = buildProblem(topology);
   checkFeasible(problem);
   const ctx: Context = {
@@ -145,21 +193,5 @@ export function plan(topology: Topology, previous?: Assignment, options: PlanOpt
   const hg = unitHypergraph(problem);
   if (new PartitionState(hg, ctx.blocks.k, problem.capacity, problem.auto, unitPart).overload() > 1e-9)
     throw packingError(problem, hg, unitPart);
-  const clusterOfApp = Int32Array.from(problem.appUnit, (u) => unitPart[u] as number);
-  const evaluation = evaluate(problem, clusterOfApp, previous);
-  return {
-    assignment: Object.fromEntries(
-      topology.apps.map((app, a) => [app.id, problem.clusterNames[clusterOfApp[a] as number] as string]),
-    ),
-    metrics: {
-      maxNetworksPerProxy: evaluation.maxNetworksPerProxy,
-      totalAttachments: evaluation.totalAttachments,
-      lowerBoundMax: evaluation.lowerBoundMax,
-      lowerBoundTotal: evaluation.lowerBoundTotal,
-      moves: evaluation.moves,
-      millis: Math.round(now() - started),
-      perCluster: evaluation.perCluster,
-    },
-    explanations: explain(problem, clusterOfApp, previous),
-  };
+  return { problem, clusterOfApp: Int32Array.from(problem.appUnit, (u) => unitPart[u] as number) };
 }

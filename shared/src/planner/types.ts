@@ -15,6 +15,12 @@ export interface AppSpec {
   readonly id: string;
   /** Overlay networks the proxy must join to reach this app. */
   readonly networks: readonly string[];
+  /**
+   * Networks the app is on when nothing names the one to reach it by (no com.docker.lb.network label and
+   * `[Planner] ChooseNetworks`): its proxy joins one of them, which the planner chooses. Absent or empty: the
+   * proxy joins `networks` and nothing else.
+   */
+  readonly networkChoices?: readonly string[] | undefined;
   /** The com.docker.lb.service_cluster label: a pin that the planner never overrides. */
   readonly cluster?: string | null | undefined;
   readonly weight?: number | undefined;
@@ -57,8 +63,10 @@ export interface PlanMetrics {
 export interface Plan {
   assignment: Record<string, string>;
   metrics: PlanMetrics;
-  /** App id → one short sentence on why the app is in its cluster. */
+  /** App id → one short sentence on why the app is in its cluster (and, with a choice, on its network). */
   explanations: Record<string, string>;
+  /** App id → the network its proxy reaches it on, for every app with `networkChoices`; empty without. */
+  networks: Record<string, string>;
 }
 
 export interface PlanOptions {

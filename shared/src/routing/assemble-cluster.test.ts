@@ -97,6 +97,20 @@ describe('assembleCluster', () => {
     expect(assemble(services, '').services).toEqual(['any']);
   });
 
+  it('gives a host the HSTS of its owner, and leaves out a newer service that asks for another', () => {
+    const tls = { hosts: 'x.test', ssl_cert: 'x.pem' };
+    const owner = svc('owner', '2026-01-01', tls);
+    owner.labels = { ...owner.labels, 'io.signalbox.hsts': 'max-age=600' };
+    const m = assemble([owner, svc('other', '2026-02-01', tls)]);
+    expect(m.virtualHosts.map((v) => v.hsts)).toEqual([
+      { maxAge: 600, includeSubDomains: false, preload: false },
+    ]);
+    expect(m.conflicts.map((c) => [c.kind, c.host, c.kept, c.dropped])).toEqual([
+      ['host', 'x.test', 'owner', 'other'],
+    ]);
+    expect(m.conflicts[0]?.reason).toMatch(/other TLS, HSTS, ssl_only or redirect settings/);
+  });
+
   it('lists the TLS secrets the proxy must mount', () => {
     const m = assemble([svc('s', '2026-01-01', { hosts: 's.test', ssl_cert: 's.crt', ssl_key: 's.key' })]);
     expect(m.secrets).toEqual(['s.crt', 's.key']);

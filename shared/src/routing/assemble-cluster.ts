@@ -4,6 +4,7 @@ import type {
   ClusterModel,
   Conflict,
   DefaultBackend,
+  Hsts,
   Location,
   PassthroughHost,
   Pool,
@@ -17,6 +18,7 @@ interface HostEntry {
   owner: string;
   passthrough: boolean;
   tls?: TlsSecrets;
+  hsts?: Hsts;
   sslOnly: boolean;
   redirects: { http?: string; https?: string };
   /** path → location; keyed by path because nginx allows one prefix location per path in a server. */
@@ -33,6 +35,8 @@ interface PoolEntry {
 }
 
 const sameTls = (a?: TlsSecrets, b?: TlsSecrets): boolean => a?.cert === b?.cert && a?.key === b?.key;
+const sameHsts = (a?: Hsts, b?: Hsts): boolean =>
+  a?.maxAge === b?.maxAge && a?.includeSubDomains === b?.includeSubDomains && a?.preload === b?.preload;
 
 const hostRedirects = (route: AppRoute, host: string): HostEntry['redirects'] => {
   const out: HostEntry['redirects'] = {};
@@ -40,10 +44,11 @@ const hostRedirects = (route: AppRoute, host: string): HostEntry['redirects'] =>
   return out;
 };
 
-const describeHost = (e: Pick<HostEntry, 'passthrough' | 'tls' | 'sslOnly' | 'redirects'>): string =>
+const describeHost = (e: Pick<HostEntry, 'passthrough' | 'tls' | 'hsts' | 'sslOnly' | 'redirects'>): string =>
   JSON.stringify({
     passthrough: e.passthrough,
     tls: e.tls ?? null,
+    hsts: e.hsts ?? null,
     sslOnly: e.sslOnly,
     redirects: e.redirects,
   });
@@ -163,6 +168,7 @@ export function assembleCluster(
         sslOnly: route.sslOnly,
         redirects: hostRedirects(route, host),
         ...(route.tls ? { tls: route.tls } : {}),
+        ...(route.hsts ? { hsts: route.hsts } : {}),
       };
       let entry = hosts.get(host);
       if (!entry) {
@@ -171,6 +177,7 @@ export function assembleCluster(
       } else if (
         entry.passthrough !== wanted.passthrough ||
         !sameTls(entry.tls, wanted.tls) ||
+        !sameHsts(entry.hsts, wanted.hsts) ||
         entry.sslOnly !== wanted.sslOnly ||
         JSON.stringify(entry.redirects) !== JSON.stringify(wanted.redirects)
       ) {
@@ -182,7 +189,7 @@ export function assembleCluster(
           reason:
             entry.passthrough !== wanted.passthrough
               ? `${host} is ${entry.passthrough ? 'TLS passthrough' : 'terminated by the proxy'} for ${entry.owner}`
-              : `${host} has other TLS, ssl_only or redirect settings for ${entry.owner}: ${describeHost(entry)}`,
+              : `${host} has other TLS, HSTS, ssl_only or redirect settings for ${entry.owner}: ${describeHost(entry)}`,
         });
         continue;
       }
@@ -235,6 +242,7 @@ export function assembleCluster(
     }
     const vh: VirtualHost = { host, sslOnly: entry.sslOnly, redirects: entry.redirects, locations };
     if (entry.tls) vh.tls = entry.tls;
+    if (entry.hsts) vh.hsts = entry.hsts;
     virtualHosts.push(vh);
   }
 

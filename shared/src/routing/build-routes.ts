@@ -21,10 +21,19 @@ export interface Routes {
 export const bySeniority = (a: AppRoute, b: AppRoute): number =>
   a.createdAt !== b.createdAt ? (a.createdAt < b.createdAt ? -1 : 1) : a.serviceId < b.serviceId ? -1 : 1;
 
-/** `tenantLabel` (from `[Tenancy]`) makes each route carry its tenant and the tenants it shares hosts with. */
-export function buildRoutes(snapshot: SwarmSnapshot, tenantLabel?: string, limits?: LabelLimits): Routes {
+/**
+ * `tenantLabel` (from `[Tenancy]`) makes each route carry its tenant and the tenants it shares hosts with.
+ * `chooseNetworks` (`[Planner] ChooseNetworks`) routes services on several networks without a network label,
+ * with their targets on each (`targetsByNetwork`) until the planner picks one (`withChosenNetworks`).
+ */
+export function buildRoutes(
+  snapshot: SwarmSnapshot,
+  tenantLabel?: string,
+  limits?: LabelLimits,
+  chooseNetworks = false,
+): Routes {
   const networksById = new Map<string, SwarmNetwork>(snapshot.networks.map((n) => [n.id, n]));
-  const ctx: LabelContext = { networksById };
+  const ctx: LabelContext = { networksById, chooseNetworks };
   if (limits) ctx.limits = limits;
   if (snapshot.secrets) ctx.secrets = snapshot.secrets;
   if (snapshot.secretLabels) ctx.secretLabels = snapshot.secretLabels;
@@ -39,21 +48,24 @@ export function buildRoutes(snapshot: SwarmSnapshot, tenantLabel?: string, limit
     if (parsed.kind === 'rejected') rejected.push({ service: service.name, errors: parsed.errors });
     if (parsed.kind !== 'route') continue;
     const { spec } = parsed;
-    const found = targetsFor(
-      service,
-      serving.get(service.id) ?? [],
-      spec.network.id,
-      spec.port,
-      spec.backendMode,
-    );
+    const tasks = serving.get(service.id) ?? [];
+    const found = targetsFor(service, tasks, spec.network.id, spec.port, spec.backendMode);
     if (found.warning) warnings.push(found.warning);
+    const route: AppRoute = { ...spec, targets: found.targets };
+    if (spec.networkChoices)
+      route.targetsByNetwork = Object.fromEntries(
+        spec.networkChoices.map((n) => [
+          n.id,
+          targetsFor(service, tasks, n.id, spec.port, spec.backendMode).targets,
+        ]),
+      );
     if (tenantLabel === undefined) {
-      routes.push({ ...spec, targets: found.targets });
+      routes.push(route);
       continue;
     }
     const { tenant, shareWith, warning } = readTenantLabels(service.name, service.labels, tenantLabel);
     if (warning) warnings.push(warning);
-    routes.push({ ...spec, targets: found.targets, tenant, shareWith });
+    routes.push({ ...route, tenant, shareWith });
   }
   return { routes: routes.sort(bySeniority), rejected, warnings };
 }

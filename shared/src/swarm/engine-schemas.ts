@@ -63,7 +63,15 @@ export const EngineSecret = z.object({
   Spec: z.object({ Name: z.string().min(1), Labels: z.record(z.string(), z.string()).nullish() }),
 });
 
+/** `GET /nodes`: the node's address (Status.Addr) is where its host-mode published ports answer. */
+export const EngineNode = z.object({
+  ID: z.string().min(1),
+  Description: z.object({ Hostname: z.string().nullish() }).nullish(),
+  Status: z.object({ State: z.string().nullish(), Addr: z.string().nullish() }).nullish(),
+});
+
 export type EngineService = z.infer<typeof EngineService>;
 export type EngineTask = z.infer<typeof EngineTask>;
 export type EngineNetwork = z.infer<typeof EngineNetwork>;
 export type EngineSecret = z.infer<typeof EngineSecret>;
+export type EngineNode = z.infer<typeof EngineNode>;

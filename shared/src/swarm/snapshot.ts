@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SignalboxError } from '../errors/index.js';
-import { EngineNetwork, EngineSecret, EngineService, EngineTask } from './engine-schemas.js';
+import { EngineNetwork, EngineNode, EngineSecret, EngineService, EngineTask } from './engine-schemas.js';
 
 /** Docker objects converted to the few fields routing needs; Docker's JSON stops here. */
 export interface SwarmService {
@@ -33,6 +33,14 @@ export interface SwarmNetwork {
   subnets?: string[];
 }
 
+export interface SwarmNode {
+  id: string;
+  hostname: string;
+  /** The address the node's host-mode published ports answer on ('' when the Engine gave none). */
+  address: string;
+  state: string;
+}
+
 export interface SwarmSnapshot {
   services: SwarmService[];
   tasks: SwarmTask[];
@@ -41,6 +49,8 @@ export interface SwarmSnapshot {
   secrets?: ReadonlyMap<string, string>;
   /** Secret name → its labels (who may mount it); listed with `secrets`. */
   secretLabels?: ReadonlyMap<string, Readonly<Record<string, string>>>;
+  /** The swarm's nodes, when the snapshot lists them (`GET /nodes`). */
+  nodes?: SwarmNode[];
 }
 
 const RawSnapshot = z.object({
@@ -48,11 +58,12 @@ const RawSnapshot = z.object({
   tasks: z.array(z.unknown()).default([]),
   networks: z.array(z.unknown()).default([]),
   secrets: z.array(z.unknown()).optional(),
+  nodes: z.array(z.unknown()).optional(),
 });
 
 /** A Docker object the snapshot held but that could not be read; the rest of the snapshot still routes. */
 export interface SkippedObject {
-  kind: 'service' | 'task' | 'network' | 'secret';
+  kind: 'service' | 'task' | 'network' | 'secret' | 'node';
   index: number;
   id?: string;
   reason: string;
@@ -123,7 +134,8 @@ function parseEach<S extends z.ZodType, T>(
 }
 
 /**
- * Reads `{"services": [...], "tasks": [...], "networks": [...], "secrets"?: [...]}`. A malformed object is
+ * Reads `{"services": [...], "tasks": [...], "networks": [...], "secrets"?: [...], "nodes"?: [...]}`, each as
+ * the Engine API lists them. A malformed object is
  * skipped and reported; only a snapshot without a services array is unusable.
  */
 export function parseSnapshot(input: unknown): { snapshot: SwarmSnapshot; skipped: SkippedObject[] } {
@@ -155,6 +167,20 @@ export function parseSnapshot(input: unknown): { snapshot: SwarmSnapshot; skippe
     const secrets = parseEach(top.data.secrets, EngineSecret, 'secret', (s) => s, skipped);
     snapshot.secrets = new Map(secrets.map((s) => [s.Spec.Name, s.ID]));
     snapshot.secretLabels = new Map(secrets.map((s) => [s.Spec.Name, s.Spec.Labels ?? {}]));
+  }
+  if (top.data.nodes) {
+    snapshot.nodes = parseEach(
+      top.data.nodes,
+      EngineNode,
+      'node',
+      (n) => ({
+        id: n.ID,
+        hostname: n.Description?.Hostname ?? '',
+        address: n.Status?.Addr ?? '',
+        state: n.Status?.State ?? 'unknown',
+      }),
+      skipped,
+    );
   }
   return { snapshot, skipped };
 }

@@ -57,7 +57,7 @@ function desired(
   previous?: DesiredState,
 ): DesiredState {
   const { snapshot } = parseSnapshot(JSON.parse(JSON.stringify(buildEngineSnapshot([...base, ...extra]))));
-  return buildDesiredState(snapshot, config, previous?.plan.assignment);
+  return buildDesiredState(snapshot, config, { previous: previous?.plan.assignment });
 }
 
 /**

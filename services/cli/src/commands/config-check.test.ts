@@ -71,6 +71,7 @@ describe('signalbox config check', () => {
     expect(statuses(u.stdout)).toEqual({
       Future: 'unknown',
       Planner: 'applied',
+      'Planner.Balance': 'applied',
       'Planner.Nope': 'unknown',
     });
 

@@ -51,7 +51,8 @@ describe('signalbox plan', () => {
     expect(stderr).toBe('');
     expect(code).toBe(0);
     const plan = JSON.parse(stdout);
-    expect(Object.keys(plan)).toEqual(['assignment', 'metrics', 'explanations']);
+    expect(Object.keys(plan)).toEqual(['assignment', 'metrics', 'explanations', 'networks']);
+    expect(plan.networks).toEqual({});
     expect(plan.assignment['card-vault']).toBe('pci');
     expect(plan.assignment['shop-canary']).toBe(plan.assignment['shop-web']);
     expect(plan.metrics).toMatchObject({
@@ -62,6 +63,24 @@ describe('signalbox plan', () => {
     });
     expect(plan.metrics.perCluster.map((c: { name: string }) => c.name)).toEqual(['east', 'west', 'pci']);
     expect(typeof plan.explanations['shop-api']).toBe('string');
+  });
+
+  it('chooses the network of an app with networkChoices, and keeps it on a re-plan', async () => {
+    const input = {
+      ...INPUT,
+      apps: [...INPUT.apps, { id: 'blog-worker', networks: [], networkChoices: ['other-net', 'blog-net'] }],
+    };
+    const files: Record<string, string> = { 'in.json': JSON.stringify(input) };
+    const first = await run(['--input', 'in.json'], files);
+    expect(first.code).toBe(0);
+    const plan = JSON.parse(first.stdout);
+    expect(plan.networks).toEqual({ 'blog-worker': 'blog-net' });
+    expect(plan.assignment['blog-worker']).toBe(plan.assignment.blog);
+    expect(plan.explanations['blog-worker']).toMatch(/reached on blog-net \(of blog-net, other-net\)/);
+    files['prev.json'] = first.stdout;
+    const again = JSON.parse((await run(['--input', 'in.json', '--previous', 'prev.json'], files)).stdout);
+    expect(again.metrics.moves).toBe(0);
+    expect(again.networks).toEqual(plan.networks);
   });
 
   it('re-plans from a previous plan without moving anything when nothing changed', async () => {

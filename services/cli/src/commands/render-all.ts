@@ -1,8 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { defaultExtension, type LoadedConfig, publishedHttpsPort } from '#shared/config/index.js';
-import { buildDesiredState } from '#shared/desired/index.js';
-import { renderCluster } from '#shared/nginx/index.js';
+import type { LoadedConfig } from '#shared/config/index.js';
+import { buildDesiredState, renderDesiredCluster } from '#shared/desired/index.js';
 import type { SkippedObject, SwarmSnapshot } from '#shared/swarm/index.js';
 import { sha256Hex } from '#shared/util/stable-hash.js';
 import { SIGNALBOX_VERSION } from '../version.js';
@@ -44,17 +43,7 @@ export async function renderAll(
   await mkdir(outDir, { recursive: true });
   const clusters = [];
   for (const { cluster: c, file } of files) {
-    const ext = config.Extensions[c.extension] ?? defaultExtension();
-    const text = renderCluster(c.model, {
-      settings: ext.Config,
-      ports: {
-        http: ext.TargetPort,
-        https: ext.TargetSSLPort,
-        publishedHttps: publishedHttpsPort(config, ext),
-      },
-      serverInfo: `signalbox/${SIGNALBOX_VERSION}`,
-      trustedProxies: c.trustedProxies,
-    });
+    const text = renderDesiredCluster(c, config, `signalbox/${SIGNALBOX_VERSION}`);
     await writeFile(join(outDir, file), text);
     clusters.push({
       cluster: c.cluster,
@@ -82,6 +71,12 @@ export async function renderAll(
     plan: { assignment: desired.plan.assignment, explanations: desired.plan.explanations, metrics },
     unplaced: desired.unplaced,
     tenancy,
+    // Every stage's refusals in one list, as `signalbox status` shows them.
+    rejections: desired.rejections,
+    // A snapshot holds no secret's contents: whether nginx accepts each certificate is checked only by a
+    // running coordinator (see the README's Tenancy section).
+    certificates: 'not checked offline',
+    nodes: (snapshot.nodes ?? []).map((n) => ({ hostname: n.hostname, address: n.address, state: n.state })),
     rejected: desired.routes.rejected.map((r) => ({
       service: r.service,
       errors: r.errors.map((e) => ({
@@ -97,6 +92,7 @@ export async function renderAll(
   await writeFile(join(outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
   return {
     refused:
+      desired.rejections.length > 0 ||
       desired.routes.rejected.length > 0 ||
       desired.unplaced.length > 0 ||
       (desired.tenancy?.rejections.length ?? 0) > 0 ||

@@ -4,7 +4,10 @@ import type { CliIo } from '../cli-io.js';
 import { printJson, runRemote } from '../remote.js';
 import { formatTable } from '../table.js';
 
-/** `signalbox status`: clusters, their proxies, desired and live config versions, rollouts, the job queue. */
+/**
+ * `signalbox status`: clusters, their proxies, desired and live config versions, rollouts, the job queue, and
+ * every service turned away with its stage and reason.
+ */
 export function runStatusCommand(args: string[], io: CliIo, env: NodeJS.ProcessEnv = process.env) {
   return runRemote('status', args, io, env, {}, async ({ client, values }) => {
     const s = await unary<object, StatusReport__Output>(client.GetStatus.bind(client), {});
@@ -38,5 +41,14 @@ export function runStatusCommand(args: string[], io: CliIo, env: NodeJS.ProcessE
         ]),
       ),
     );
+    if (s.rejections.length > 0) {
+      io.stdout('\nrejected:\n');
+      io.stdout(
+        formatTable(
+          ['SERVICE', 'TENANT', 'STAGE', 'CODE', 'REASON'],
+          s.rejections.map((r) => [r.service, r.tenant || '-', r.stage, r.code, r.message]),
+        ),
+      );
+    }
   });
 }

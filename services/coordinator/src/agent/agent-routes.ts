@@ -36,10 +36,17 @@ export interface AgentBackend {
   ): Promise<{ text: string; sha: string } | 'wait' | undefined>;
   /** Resolves after the next reconcile pass, or after `ms`, or when `signal` aborts. */
   nextPass(ms: number, signal: AbortSignal): Promise<void>;
-  /** A standby's plan may differ from the leader's, so only the leader hands out config. */
-  isLeader(): boolean;
+  /**
+   * A standby's plan may differ from the leader's, so only the leader hands out config, and only once its
+   * term is marked on Docker (see ProxyServiceManager.markTerm).
+   */
+  servesAgents(): boolean;
+  /** The leader's epoch, sent with every answer: agents take no config from an older one. */
+  epoch(): number;
 }
 
+/** On every answer to an agent: the epoch of the coordinator that gave it. */
+export const EPOCH_HEADER = 'X-Signalbox-Epoch';
 export const FRONT_DOOR_CONFIG_PATH = '/v1/front-door/nginx.conf';
 export const FRONT_DOOR_TLS_CONFIG_PATH = '/v1/front-door/tls.conf';
 export const FRONT_DOOR_HOSTS_PATH = '/v1/front-door/hosts';
@@ -66,6 +73,10 @@ const standby = (res: Response): void => {
 export function agentRoutes(backend: AgentBackend, apiToken: string, log: Logger): Router {
   const reported = new Map<string, string>();
   const router = Router();
+  router.use((_req, res, next) => {
+    res.set(EPOCH_HEADER, String(backend.epoch()));
+    next();
+  });
   const frontDoorOnly = requireToken(frontDoorAgentToken(apiToken), 'signalbox agent');
   const clusterAgentsOnly = (req: Request, res: Response, next: NextFunction): void =>
     requireToken(clusterAgentToken(apiToken, clusterParam(req)), 'signalbox agent')(req, res, next);
@@ -85,7 +96,7 @@ export function agentRoutes(backend: AgentBackend, apiToken: string, log: Logger
     current: () => { version: string; text: string } | undefined,
     missing: { status: number; text: string },
   ): Promise<void> => {
-    if (!backend.isLeader()) {
+    if (!backend.servesAgents()) {
       standby(res);
       return;
     }
@@ -97,7 +108,7 @@ export function agentRoutes(backend: AgentBackend, apiToken: string, log: Logger
     while (
       answer !== undefined &&
       answer.version === after &&
-      backend.isLeader() &&
+      backend.servesAgents() &&
       Date.now() < deadline &&
       !gone.signal.aborted
     ) {
@@ -106,7 +117,7 @@ export function agentRoutes(backend: AgentBackend, apiToken: string, log: Logger
     }
     if (gone.signal.aborted) return;
     // Leadership lost while holding the request: the agent asks again and reaches the new leader.
-    if (!backend.isLeader()) {
+    if (!backend.servesAgents()) {
       standby(res);
       return;
     }
@@ -125,7 +136,7 @@ export function agentRoutes(backend: AgentBackend, apiToken: string, log: Logger
   });
   // The front door's host map: the agent's `after` is also its report of the map it runs.
   router.get(FRONT_DOOR_HOSTS_PATH, frontDoorOnly, async (req, res) => {
-    if (backend.isLeader())
+    if (backend.servesAgents())
       backend.frontDoorReport(req.socket.remoteAddress ?? '', 'hosts', String(req.query.after ?? ''));
     await serveTargets(req, res, () => backend.frontDoorHosts(), {
       status: 503,
@@ -142,7 +153,7 @@ export function agentRoutes(backend: AgentBackend, apiToken: string, log: Logger
     reports: boolean,
   ): Promise<void> => {
     // The agent keeps its config and asks again; DNS round robin soon brings it to the leader.
-    if (!backend.isLeader()) {
+    if (!backend.servesAgents()) {
       standby(res);
       return;
     }
@@ -159,12 +170,12 @@ export function agentRoutes(backend: AgentBackend, apiToken: string, log: Logger
     res.on('close', () => gone.abort());
     const deadline = Date.now() + LONG_POLL_MS;
     let config = current();
-    while (config?.sha === after && backend.isLeader() && Date.now() < deadline && !gone.signal.aborted) {
+    while (config?.sha === after && backend.servesAgents() && Date.now() < deadline && !gone.signal.aborted) {
       await backend.nextPass(deadline - Date.now(), gone.signal);
       config = current();
     }
     if (gone.signal.aborted) return;
-    if (!backend.isLeader()) {
+    if (!backend.servesAgents()) {
       standby(res);
       return;
     }
@@ -181,7 +192,7 @@ export function agentRoutes(backend: AgentBackend, apiToken: string, log: Logger
   // Long poll: `?after=<sha256 of the live config>` waits until this task should run another config. The
   // agent says who it is and what it runs (and refused) in headers; 204 when nothing changed in time.
   router.get('/v1/clusters/:cluster/nginx.conf', clusterAgentsOnly, async (req, res) => {
-    if (!backend.isLeader()) {
+    if (!backend.servesAgents()) {
       standby(res);
       return;
     }
@@ -194,7 +205,7 @@ export function agentRoutes(backend: AgentBackend, apiToken: string, log: Logger
     res.on('close', () => gone.abort());
     const deadline = Date.now() + LONG_POLL_MS;
     while (!gone.signal.aborted && Date.now() < deadline) {
-      if (!backend.isLeader()) {
+      if (!backend.servesAgents()) {
         standby(res);
         return;
       }

@@ -1,4 +1,5 @@
 import type { StatusReport } from '#shared/gen/signalbox/v1/StatusReport.js';
+import type { TenantSummary } from '#shared/tenancy/index.js';
 
 const escapeHtml = (text: string): string =>
   text.replace(
@@ -20,6 +21,24 @@ function clusterRows(status: StatusReport): string {
     .join('');
 }
 
+/** Every service turned away, as `signalbox status` lists them; the script rebuilds the rows the same way. */
+const rejectionRows = (status: StatusReport): string =>
+  (status.rejections ?? [])
+    .map(
+      (r) =>
+        `<tr><td>${escapeHtml(r.service ?? '')}</td><td>${escapeHtml(r.tenant || '–')}</td><td>${escapeHtml(r.stage ?? '')}</td><td>${escapeHtml(r.code ?? '')}</td><td>${escapeHtml(r.message ?? '')}</td></tr>`,
+    )
+    .join('');
+
+/** With [Tenancy]: each tenant, how many services it routes and the hosts it owns. */
+const tenantRows = (tenants: readonly TenantSummary[]): string =>
+  tenants
+    .map(
+      (t) =>
+        `<tr><td>${escapeHtml(t.tenant || '(no tenant)')}</td><td>${t.services.length}</td><td>${escapeHtml(t.hosts.join(', '))}</td></tr>`,
+    )
+    .join('');
+
 const queueLine = (s: StatusReport): string => {
   const q = s.queue;
   return q
@@ -32,7 +51,11 @@ const queueLine = (s: StatusReport): string => {
  * refreshes the cluster table every two seconds and redraws the topology when a desired version moves.
  * Relative URLs, so it works under whatever path the coordinator is reached at.
  */
-export function renderDashboardPage(status: StatusReport, topologySvg: string): string {
+export function renderDashboardPage(
+  status: StatusReport,
+  topologySvg: string,
+  tenants: readonly TenantSummary[] = [],
+): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Signalbox</title>
 <style>
@@ -51,7 +74,17 @@ header{display:flex;gap:24px;align-items:baseline}
 <table id="clusters"><thead><tr><th>cluster</th><th>proxy</th><th>desired</th><th>live</th><th>sync</th><th>rollout</th><th>networks</th><th>routes</th><th>services</th></tr></thead>
 <tbody>${clusterRows(status)}</tbody></table>
 <p>Jobs: <span id="queue">${escapeHtml(queueLine(status))}</span></p>
-<h2>Topology</h2>
+<h2>Rejected services</h2>
+<table id="rejections"><thead><tr><th>service</th><th>tenant</th><th>stage</th><th>code</th><th>reason</th></tr></thead>
+<tbody>${rejectionRows(status)}</tbody></table>
+${
+  tenants.length > 0
+    ? `<h2>Tenants</h2>
+<table id="tenants"><thead><tr><th>tenant</th><th>services</th><th>hosts owned</th></tr></thead>
+<tbody>${tenantRows(tenants)}</tbody></table>
+`
+    : ''
+}<h2>Topology</h2>
 <div id="topology">${topologySvg}</div>
 <script>
 const esc = (t) => String(t ?? '').replace(/[<>&"']/g, (c) => ({'<':'&lt;','>':'&gt;','&':'&amp;','"':'&quot;',"'":'&#39;'})[c]);
@@ -69,6 +102,9 @@ async function refresh() {
       (c.inSync ? 'ok' : 'behind') + '">' + sync + '</td><td>' + esc(rollout) + '</td><td>' + (c.networks ?? 0) + '</td><td>' +
       (c.routes ?? 0) + '</td><td>' + (c.services ?? 0) + '</td></tr>';
   }).join('');
+  document.querySelector('#rejections tbody').innerHTML = (s.rejections ?? []).map((r) =>
+    '<tr><td>' + esc(r.service) + '</td><td>' + esc(r.tenant || '–') + '</td><td>' + esc(r.stage) + '</td><td>' +
+      esc(r.code) + '</td><td>' + esc(r.message) + '</td></tr>').join('');
   const q = s.queue ?? {};
   document.getElementById('queue').textContent = 'waiting ' + (q.waiting ?? 0) + ' · active ' + (q.active ?? 0) +
     ' · delayed ' + (q.delayed ?? 0) + ' · failed ' + (q.failed ?? 0) + ' · completed ' + (q.completed ?? 0);

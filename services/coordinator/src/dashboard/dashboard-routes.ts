@@ -32,7 +32,10 @@ export function dashboardRoutes(backend: DashboardBackend, queue: Queue, apiToke
   router.use(requireToken(apiToken, 'signalbox dashboard'));
   router.get('/', async (_req: Request, res: Response) => {
     const status = await backend.status();
-    res.type('html').send(renderDashboardPage(status, renderTopologySvg(backend.desired())));
+    const desired = backend.desired();
+    res
+      .type('html')
+      .send(renderDashboardPage(status, renderTopologySvg(desired), desired?.tenancy?.tenants ?? []));
   });
   router.get('/api/status', async (_req: Request, res: Response) => {
     res.json(await backend.status());

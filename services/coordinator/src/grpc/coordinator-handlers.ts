@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import type { DesiredCluster, DesiredState } from '#shared/desired/index.js';
+import type { DesiredCluster, DesiredState, Rejection } from '#shared/desired/index.js';
 import type { ClusterInfo } from '#shared/gen/signalbox/v1/ClusterInfo.js';
 import type { CoordinatorHandlers } from '#shared/gen/signalbox/v1/Coordinator.js';
 import type { ExplainHostResponse } from '#shared/gen/signalbox/v1/ExplainHostResponse.js';
@@ -8,7 +8,7 @@ import type { PlanChange } from '#shared/gen/signalbox/v1/PlanChange.js';
 import type { Rollout } from '#shared/gen/signalbox/v1/Rollout.js';
 import type { StatusReport } from '#shared/gen/signalbox/v1/StatusReport.js';
 import { NOT_LEADER } from '#shared/grpc-contract.js';
-import { rejectionMessages, routesOf, tenantsByService } from '../views/route-views.js';
+import { routesOf, tenantsByService } from '../views/route-views.js';
 import { isAuthorized, unauthenticated } from './auth.js';
 
 export interface RolloutRequest {
@@ -19,11 +19,15 @@ export interface RolloutRequest {
   delayMs: number;
   parallelism: number;
   monitorMs: number;
+  /** The worker's cluster lock token; 0 when the caller holds none (tools, tests). */
+  lockToken: number;
 }
 
 /** What the handlers need from the running coordinator; the composition root wires the real parts in. */
 export interface CoordinatorBackend {
   desired(): DesiredState | undefined;
+  /** Every service turned away in the desired state, and those workers left out of its configs. */
+  rejections(): Rejection[];
   settingsOf(cluster: string):
     | {
         extension: string;
@@ -36,6 +40,7 @@ export interface CoordinatorBackend {
     cluster: string,
     version: string,
     nginxConf: string,
+    excluded?: { services: string[]; reason: string },
   ): Promise<{ name: string; id: string; created: boolean }>;
   startRollout(request: RolloutRequest): Promise<Rollout>;
   rolloutStatus(cluster: string): Promise<Rollout>;
@@ -139,7 +144,10 @@ export function coordinatorHandlers(
     }),
     StoreConfig: guard('StoreConfig', async (req) => {
       const c = clusterOrThrow(req.cluster ?? '');
-      const stored = await backend.storeConfig(c.cluster, req.version ?? '', req.nginxConf ?? '');
+      const stored = await backend.storeConfig(c.cluster, req.version ?? '', req.nginxConf ?? '', {
+        services: req.excludedServices ?? [],
+        reason: req.excludedReason ?? '',
+      });
       return { configName: stored.name, configId: stored.id, created: stored.created };
     }),
     StartRollout: guard('StartRollout', (req) => {
@@ -152,6 +160,7 @@ export function coordinatorHandlers(
         delayMs: req.delayMs ?? 0,
         parallelism: req.parallelism ?? 1,
         monitorMs: req.monitorMs ?? 5_000,
+        lockToken: Number(req.lockToken ?? 0),
       });
     }),
     // Rollout status counts what proxies' agents reported, and agents report to the leader only.
@@ -217,7 +226,7 @@ export function coordinatorHandlers(
       const tenants = tenantsByService(state);
       return {
         routes: clusters.flatMap((c) => routesOf(c, tenants)),
-        rejected: rejectionMessages(state),
+        rejected: backend.rejections().map((r) => r.message),
       };
     }),
     ExplainHost: guard('ExplainHost', (req) => backend.explain(req.host ?? '', req.path ?? '')),

@@ -1,10 +1,8 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { loadCoordinatorProto } from '#coordinator-client/load-coordinator-proto.js';
+import { GRPC_MAX_MESSAGE_BYTES } from '#shared/grpc-contract.js';
 import { type CallObserver, type CoordinatorBackend, coordinatorHandlers } from './coordinator-handlers.js';
-
-/** Largest message accepted: a rendered config of a few thousand services, well under Swarm's config limit. */
-const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
 /** Starts the Coordinator gRPC service on `address` (`host:port`; port 0 picks a free one). */
 export async function startGrpcServer(
@@ -13,8 +11,8 @@ export async function startGrpcServer(
 ): Promise<{ port: number; stop: () => Promise<void> }> {
   const proto = loadCoordinatorProto();
   const server = new grpc.Server({
-    'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
-    'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
+    'grpc.max_receive_message_length': GRPC_MAX_MESSAGE_BYTES,
+    'grpc.max_send_message_length': GRPC_MAX_MESSAGE_BYTES,
   });
   server.addService(
     proto.signalbox.v1.Coordinator.service,

@@ -1,5 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import type { DesiredState } from '#shared/desired/index.js';
+import type { DesiredState, Rejection } from '#shared/desired/index.js';
 import { routeCount } from '#shared/model/index.js';
 
 /**
@@ -77,6 +77,12 @@ export class CoordinatorMetrics {
     help: 'Services whose labels were rejected',
     registers: [this.registry],
   });
+  readonly rejections = new Gauge({
+    name: 'signalbox_rejections',
+    help: 'Services turned away, whole or in part, by pipeline stage, error code and tenant',
+    labelNames: ['stage', 'code', 'tenant'] as const,
+    registers: [this.registry],
+  });
   readonly tenantServices = new Gauge({
     name: 'signalbox_tenant_services',
     help: 'With [Tenancy]: services routed, per tenant',
@@ -107,6 +113,12 @@ export class CoordinatorMetrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Every rejection in force, from the desired state and from the workers; gone ones lose their series. */
+  observeRejections(rejections: readonly Rejection[]): void {
+    this.rejections.reset();
+    for (const r of rejections) this.rejections.inc({ stage: r.stage, code: r.code, tenant: r.tenant ?? '' });
   }
 
   /** Gauges follow the newest desired state; clusters that disappeared lose their series. */

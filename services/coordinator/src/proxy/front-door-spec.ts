@@ -1,4 +1,6 @@
 import { durationMs, type FrontDoorSettings } from '#shared/config/index.js';
+import { defaultFrontDoorOptions } from '#shared/front-door/index.js';
+import { healthUrl } from '#shared/nginx/index.js';
 import { shortHash } from '#shared/util/stable-hash.js';
 import { FRONT_DOOR_HOSTS_PATH, FRONT_DOOR_TLS_CONFIG_PATH } from '../agent/agent-routes.js';
 import { CLUSTER_LABEL, MANAGED_LABEL, MANAGED_VALUE, ROLE_LABEL, SPEC_LABEL } from './proxy-service-spec.js';
@@ -53,7 +55,14 @@ export function frontDoorServiceSpec(p: FrontDoorInputs): Record<string, unknown
           },
         ],
         Healthcheck: {
-          Test: ['CMD', '/bin/wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:80/_signalbox/health'],
+          Test: [
+            'CMD',
+            '/bin/wget',
+            '-q',
+            '-O',
+            '/dev/null',
+            healthUrl(defaultFrontDoorOptions().statusPort),
+          ],
           // As for the cluster proxies: a late exec on a busy node is not a dead front door.
           Interval: 2_000_000_000,
           Timeout: 5_000_000_000,

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { docker, removeTestObjects, TEST_LABEL, testPrefix } from '../../../../testing/swarm.js';
 import {
+  configNameKey,
   ProxyConfigConflictError,
   proxyConfigName,
   pruneProxyConfigs,
@@ -13,6 +14,7 @@ const client = docker();
 const prefix = testPrefix();
 // As long as Docker allows a name to be: the config's name must still fit.
 const cluster = `${prefix}-${'x'.repeat(64 - prefix.length - 1)}`;
+const KEY = configNameKey(`${prefix}-api-token`);
 
 afterAll(async () => {
   const filters = JSON.stringify({ label: [`${CLUSTER_LABEL}=${cluster}`] });
@@ -25,22 +27,22 @@ afterAll(async () => {
 }, 60_000);
 
 describe('stored proxy configs on a real swarm', () => {
-  it('refuses a config a tenant created under the predicted name, stores and prunes its own', async () => {
+  it('refuses a config someone created under the name, stores and prunes its own', async () => {
     const text = `# ${prefix}\nevents {}\n`;
-    const name = proxyConfigName(cluster, text);
+    const name = proxyConfigName(cluster, text, KEY);
     await client.createConfig({
       Name: name,
       Labels: { [TEST_LABEL]: prefix },
       Data: Buffer.from('# foreign\n').toString('base64'),
     });
-    const error = await storeProxyConfig(client, cluster, text).catch((e: unknown) => e);
+    const error = await storeProxyConfig(client, cluster, text, KEY).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProxyConfigConflictError);
     expect((error as ProxyConfigConflictError).code).toBe('PROXY_CONFIG_CONFLICT');
 
     const stored = [];
-    for (const n of [1, 2, 3]) stored.push(await storeProxyConfig(client, cluster, `${text}# ${n}\n`));
+    for (const n of [1, 2, 3]) stored.push(await storeProxyConfig(client, cluster, `${text}# ${n}\n`, KEY));
     expect(stored.map((s) => s.created)).toEqual([true, true, true]);
-    expect((await storeProxyConfig(client, cluster, `${text}# 3\n`)).created).toBe(false);
+    expect((await storeProxyConfig(client, cluster, `${text}# 3\n`, KEY)).created).toBe(false);
     const removed = await pruneProxyConfigs(client, cluster, 1);
     expect(removed.sort()).toEqual([stored[0]?.name, stored[1]?.name].sort());
   }, 60_000);

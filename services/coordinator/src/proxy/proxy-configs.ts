@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import type Docker from 'dockerode';
 import { SignalboxError } from '#shared/errors/index.js';
 
@@ -7,14 +8,22 @@ import { CLUSTER_LABEL, MANAGED_LABEL, MANAGED_VALUE } from './proxy-service-spe
 /** Swarm refuses config objects above 1000 KiB (swarmkit's MaxConfigSize). */
 const MAX_CONFIG_BYTES = 1000 * 1024;
 
+/** On a stored config: its data is the config text gzipped (a cluster too large for Swarm as plain text). */
+export const ENCODING_LABEL = 'io.signalbox.encoding';
+
 /**
- * The config object for a cluster's config text: `signalbox-` and the sha256 of cluster and text in base32
- * (52 characters; 62 in all). Docker names hold at most 64 characters, too few for the cluster's name and
- * 64 hex digits, so the cluster is hashed in (two clusters never share, and so never prune, one object)
- * and named by the object's label instead.
+ * The config object for a cluster's config text: `signalbox-` and an HMAC-SHA256 of cluster and text in
+ * base32 (52 characters; 62 in all). Keyed with a secret only the coordinator knows (derived from the API
+ * token), so nobody can predict the name of a config a worker will store and create an impostor under it
+ * first. Docker names hold at most 64 characters, too few for the cluster's name and 64 hex digits, so the
+ * cluster is hashed in (two clusters never share, and so never prune, one object) and named by a label.
  */
-export const proxyConfigName = (cluster: string, nginxConf: string): string =>
-  `signalbox-${base32(createHash('sha256').update(`${cluster}\n`).update(nginxConf).digest())}`;
+export const proxyConfigName = (cluster: string, nginxConf: string, key: string): string =>
+  `signalbox-${base32(createHmac('sha256', key).update(`${cluster}\n`).update(nginxConf).digest())}`;
+
+/** The key config names are made with, from the API token: the same for every coordinator replica. */
+export const configNameKey = (apiToken: string): string =>
+  createHmac('sha256', apiToken).update('signalbox proxy config names').digest('hex');
 
 /** RFC 4648 base32, lower case and unpadded: Docker names allow [a-z0-9], not base64's `+/=`. */
 function base32(bytes: Buffer): string {
@@ -35,8 +44,8 @@ function base32(bytes: Buffer): string {
 }
 
 /**
- * A config object under one of our names that is not ours: anyone who may create configs can create one
- * under a name they predict. It is never rolled out; the cluster's rollouts stop until it is removed.
+ * A config object under one of our names that is not ours. Names are keyed (see proxyConfigName), so this
+ * takes the key or a copy of the swarm's configs; it is never rolled out either way.
  */
 export class ProxyConfigConflictError extends SignalboxError {
   readonly grpcCode = 9; // FAILED_PRECONDITION: the worker cannot fix it by retrying.
@@ -57,6 +66,7 @@ export async function findProxyConfig(
   docker: Pick<Docker, 'listConfigs' | 'getConfig'>,
   cluster: string,
   name: string,
+  key: string,
 ): Promise<{ name: string; id: string; text: string } | undefined> {
   // Docker's name filter also matches prefixes.
   const configs = await docker.listConfigs({ filters: JSON.stringify({ name: [name] }) } as object);
@@ -70,45 +80,64 @@ export async function findProxyConfig(
       name,
       `lacks the labels ${MANAGED_LABEL} and ${CLUSTER_LABEL}=${cluster}`,
     );
-  const text = Buffer.from(spec?.Data ?? '', 'base64').toString('utf8');
-  if (proxyConfigName(cluster, text) !== name)
+  const data = Buffer.from(spec?.Data ?? '', 'base64');
+  const text = (labels[ENCODING_LABEL] === 'gzip' ? gunzipOrEmpty(data) : data).toString('utf8');
+  if (proxyConfigName(cluster, text, key) !== name)
     throw new ProxyConfigConflictError(cluster, name, 'holds other text than its name says');
   return { name, id: exact.ID, text };
 }
 
+/** Corrupt data reads as empty text, which then fails the name check like any other impostor. */
+function gunzipOrEmpty(data: Buffer): Buffer {
+  try {
+    return gunzipSync(data);
+  } catch {
+    return Buffer.alloc(0);
+  }
+}
+
 /**
  * Stores a rendered nginx.conf as a content-named Docker config: the same text always maps to the same
- * object, so storing twice is harmless and a rollout names exactly the bytes that were validated.
+ * object, so storing twice is harmless and a rollout names exactly the bytes that were validated. Text over
+ * Swarm's limit is stored gzipped (nginx configs shrink about tenfold; the proxies unpack it), so a large
+ * cluster is compressed rather than cut; only one still too large compressed is refused.
  */
 export async function storeProxyConfig(
   docker: Pick<Docker, 'listConfigs' | 'getConfig' | 'createConfig'>,
   cluster: string,
   nginxConf: string,
+  key: string,
 ): Promise<{ name: string; id: string; created: boolean }> {
-  const bytes = Buffer.byteLength(nginxConf);
-  if (bytes > MAX_CONFIG_BYTES) {
+  const plain = Buffer.from(nginxConf);
+  const gzipped = plain.length > MAX_CONFIG_BYTES ? gzipSync(plain, { level: 9 }) : undefined;
+  const data = gzipped ?? plain;
+  if (data.length > MAX_CONFIG_BYTES) {
     throw Object.assign(
       new SignalboxError(
         'CONFIG_INVALID',
-        `config for cluster ${cluster} is ${bytes} bytes; Swarm configs hold at most ${MAX_CONFIG_BYTES}`,
+        `config for cluster ${cluster} is ${plain.length} bytes, ${data.length} gzipped; Swarm configs hold at most ${MAX_CONFIG_BYTES} (lower [Limits] LocationsPerCluster)`,
         { cluster },
       ),
       { grpcCode: 8 },
     );
   }
-  const name = proxyConfigName(cluster, nginxConf);
-  const existing = await findProxyConfig(docker, cluster, name);
+  const name = proxyConfigName(cluster, nginxConf, key);
+  const existing = await findProxyConfig(docker, cluster, name, key);
   if (existing) return { name, id: existing.id, created: false };
   try {
     const created = (await docker.createConfig({
       Name: name,
-      Labels: { [MANAGED_LABEL]: MANAGED_VALUE, [CLUSTER_LABEL]: cluster },
-      Data: Buffer.from(nginxConf).toString('base64'),
+      Labels: {
+        [MANAGED_LABEL]: MANAGED_VALUE,
+        [CLUSTER_LABEL]: cluster,
+        ...(gzipped ? { [ENCODING_LABEL]: 'gzip' } : {}),
+      },
+      Data: data.toString('base64'),
     })) as unknown as { id: string };
     return { name, id: created.id, created: true };
   } catch (e) {
     // Another worker stored the same text first (409), or someone else took the name: check which.
-    const raced = await findProxyConfig(docker, cluster, name);
+    const raced = await findProxyConfig(docker, cluster, name, key);
     if (!raced) throw e;
     return { name, id: raced.id, created: false };
   }

@@ -12,7 +12,8 @@ import {
   waitFor,
 } from '../../../../testing/swarm.js';
 import { freePort } from '../../../../testing/upstreams.js';
-import { ProxyServiceManager } from './proxy-service-manager.js';
+import { StaleLeaderError } from '../queue/leader-lease.js';
+import { EPOCH_LABEL, ProxyServiceManager } from './proxy-service-manager.js';
 import { CLUSTER_LABEL, INSTALLATION_LABEL, MANAGED_LABEL, type ProxyInputs } from './proxy-service-spec.js';
 
 /** Against the real swarm; the proxy image is built by scripts/test.sh (deploy/images/build-proxy-image.sh). */
@@ -128,6 +129,41 @@ describe('ProxyServiceManager on a real swarm', () => {
       } as object);
       return tasks.some((t) => t.Status?.State === 'running') ? true : undefined;
     });
+  }, 60_000);
+
+  it('marks every write and each leader term with the epoch, and refuses to write under an older one', async () => {
+    const mine = new ProxyServiceManager(client, pino({ level: 'silent' }), `${prefix}-epochs`);
+    const south = {
+      cluster: `${prefix}-south`,
+      ext: ExtensionConfig.parse({
+        ...ext,
+        ProxyServiceName: `${prefix}-proxy-south`,
+        ProxyReplicas: 0,
+        WarmNetworks: false,
+        PublishedPort: await freePort(),
+        PublishedSSLPort: await freePort(),
+      }),
+      networkIds: [netA],
+      secrets: [],
+    };
+    const epochOn = async () =>
+      (await client.getService(`${prefix}-proxy-south`).inspect()).Spec.Labels[EPOCH_LABEL];
+    const created = await mine.reconcile([south], [], 7);
+    expect([created.created, created.termMarked, await epochOn()]).toEqual([
+      [`${prefix}-proxy-south`],
+      true,
+      '7',
+    ]);
+    // A new term with nothing to change still writes its epoch on Docker, once.
+    const next = await mine.reconcile([south], [], 8);
+    expect([next.updated, next.termMarked, await epochOn()]).toEqual([[], true, '8']);
+    const version = (await client.getService(`${prefix}-proxy-south`).inspect()).Version?.Index;
+    await mine.reconcile([south], [], 8);
+    expect((await client.getService(`${prefix}-proxy-south`).inspect()).Version?.Index).toBe(version);
+    // A leader of epoch 7 that has not noticed it lost the lease writes nothing.
+    await expect(mine.reconcile([{ ...south, networkIds: [netB] }], [], 7)).rejects.toThrow(StaleLeaderError);
+    expect((await client.getService(`${prefix}-proxy-south`).inspect()).Version?.Index).toBe(version);
+    await mine.reconcile([]);
   }, 60_000);
 
   it('never touches a service it does not own, even with the proxy name', async () => {

@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
 import type { Logger } from 'pino';
 import { LogField } from '#shared/log/fields.js';
+import { StaleLeaderError } from '../queue/leader-lease.js';
 import {
   CLUSTER_LABEL,
   DEFAULT_INSTALLATION,
@@ -16,6 +17,8 @@ import {
 } from './proxy-service-spec.js';
 
 export interface ProxyReconcileResult {
+  /** With an epoch: a service carries it now (see markTerm). */
+  termMarked?: boolean;
   created: string[];
   updated: string[];
   removed: string[];
@@ -43,12 +46,22 @@ function liveConfigOf(svc: Docker.Service | undefined): Pick<ProxyInputs, 'confi
 
 type DockerServices = Pick<Docker, 'listServices' | 'getService' | 'createService'>;
 
+/** On a managed service: the epoch of the leader that last wrote it. */
+export const EPOCH_LABEL = 'io.signalbox.epoch';
+
+/** The epoch a managed service's labels carry, 0 when none (written before epochs, or by a tool). */
+export const epochOf = (labels: Readonly<Record<string, string>> | undefined): number =>
+  Number.parseInt(labels?.[EPOCH_LABEL] ?? '0', 10) || 0;
+
 /**
  * Owns one Swarm service per service cluster: creates it, updates it when its spec changes (networks,
  * secrets, config, settings), and removes it with its cluster. Services without Signalbox's label are never
  * touched, even when their name collides with a proxy's.
  */
 export class ProxyServiceManager {
+  /** The epoch of the reconcile in progress (see reconcile). */
+  private epoch: number | undefined;
+
   constructor(
     private readonly docker: DockerServices,
     private readonly log: Logger,
@@ -60,9 +73,15 @@ export class ProxyServiceManager {
   }
 
   /** `others`: further managed services (the front door) to create or update with the proxies, and keep. */
+  /**
+   * `epoch`: the leader's fencing token. Every service it writes carries it, and it writes none that carries
+   * a newer one (StaleLeaderError): a coordinator that lost the lease without knowing it cannot overwrite
+   * what the new leader wrote. Without it (tools, tests of other parts) no epoch is written or checked.
+   */
   async reconcile(
     desired: ProxyInputs[],
     others: { cluster: string; spec: Record<string, unknown> }[] = [],
+    epoch?: number,
   ): Promise<ProxyReconcileResult> {
     const result: ProxyReconcileResult = {
       created: [],
@@ -79,6 +98,11 @@ export class ProxyServiceManager {
     } as unknown as Parameters<DockerServices['listServices']>[0]);
     // Another installation's services are left alone, even one whose name one of ours would take.
     const byName = new Map(managed.filter((s) => this.owns(s)).map((s) => [s.Spec?.Name ?? '', s]));
+    if (epoch !== undefined) {
+      const newest = Math.max(0, ...[...byName.values()].map((svc) => epochOf(svc.Spec?.Labels)));
+      if (newest > epoch) throw new StaleLeaderError(epoch, newest);
+    }
+    this.epoch = epoch;
     const wanted = new Set<string>();
     for (const wantedInputs of desired) {
       const existingProxy = byName.get(proxyServiceName(wantedInputs.cluster, wantedInputs.ext));
@@ -95,6 +119,7 @@ export class ProxyServiceManager {
       wanted.add(spec.Name as string);
       await this.apply(spec, byName.get(spec.Name as string), cluster, result);
     }
+    if (epoch !== undefined) await this.markTerm(epoch, byName, result);
     for (const [name, svc] of byName) {
       if (wanted.has(name)) continue;
       await this.docker.getService(svc.ID).remove();
@@ -140,6 +165,8 @@ export class ProxyServiceManager {
     const log = this.log.child({ [LogField.cluster]: cluster, [LogField.service]: name });
     const labels = (spec.Labels ?? {}) as Record<string, string>;
     labels[INSTALLATION_LABEL] = this.installation;
+    // Not part of the spec hash: a new leader does not rewrite every service only to mark it.
+    if (this.epoch !== undefined) labels[EPOCH_LABEL] = String(this.epoch);
     spec.Labels = labels;
     if (!existing) {
       if (await this.nameTaken(name)) {
@@ -171,6 +198,39 @@ export class ProxyServiceManager {
     log.info('updated service');
     result.updated.push(name);
     return true;
+  }
+
+  /**
+   * Writes the leader's epoch on Docker once per term, on one service it did not otherwise write: a leader
+   * whose Redis restarted empty takes its next epoch above every epoch on Docker, so it outranks every
+   * leader whose configs agents have taken (a leader hands out configs only once its term is marked).
+   */
+  private async markTerm(
+    epoch: number,
+    byName: Map<string, Docker.Service>,
+    result: ProxyReconcileResult,
+  ): Promise<void> {
+    result.termMarked = [...byName.values()].some((s) => epochOf(s.Spec?.Labels) === epoch);
+    if (result.termMarked) return;
+    if (byName.size === 0) {
+      // Nothing on Docker yet, so no agent has taken a config from anyone; the services created carry it.
+      result.termMarked = true;
+      return;
+    }
+    const written = new Set([...result.created, ...result.updated]);
+    if (written.size > 0) {
+      result.termMarked = true;
+      return;
+    }
+    // A label-only update restarts a rolling update in progress: mark an idle service, or wait a pass.
+    const idle = [...byName.values()]
+      .filter((s) => s.UpdateStatus?.State !== 'updating' && !s.UpdateStatus?.State?.startsWith('rollback'))
+      .sort((a, b) => ((a.Spec?.Name ?? '') < (b.Spec?.Name ?? '') ? -1 : 1))[0];
+    if (!idle?.Spec) return;
+    const spec = { ...idle.Spec, Labels: { ...idle.Spec.Labels, [EPOCH_LABEL]: String(epoch) } };
+    await this.docker.getService(idle.ID).update({ ...spec, version: idle.Version?.Index });
+    this.log.info({ [LogField.service]: idle.Spec.Name, epoch }, 'marked the leader term');
+    result.termMarked = true;
   }
 
   private async nameTaken(name: string): Promise<boolean> {

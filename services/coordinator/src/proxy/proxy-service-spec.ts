@@ -1,5 +1,6 @@
 import { durationMs, type ExtensionConfig } from '#shared/config/index.js';
 import { SIGNALBOX_MANAGED_LABEL, SIGNALBOX_MANAGED_VALUE } from '#shared/labels/index.js';
+import { DEFAULT_STATUS_PORT, healthUrl } from '#shared/nginx/index.js';
 import { shortHash } from '#shared/util/stable-hash.js';
 
 /** Labels that mark a service as Signalbox's own; the coordinator never changes a service without them. */
@@ -22,7 +23,7 @@ export const ROLE_LABEL = 'io.signalbox.role';
  */
 export const INSTALLATION_LABEL = 'io.signalbox.installation';
 export const DEFAULT_INSTALLATION = 'signalbox';
-const DEFAULT_PROXY_IMAGE = 'signalbox/proxy:local';
+export const DEFAULT_PROXY_IMAGE = 'signalbox/proxy:local';
 
 export interface ProxyInputs {
   cluster: string;
@@ -99,10 +100,10 @@ export function proxyServiceSpec(p: ProxyInputs): Record<string, unknown> {
         Image: ext.ProxyImage ?? DEFAULT_PROXY_IMAGE,
         ...(ext.ProxyArgs.length > 0 ? { Args: ext.ProxyArgs } : {}),
         Labels: { ...ext.ProxyContainerLabels, [MANAGED_LABEL]: MANAGED_VALUE, [CLUSTER_LABEL]: p.cluster },
-        // The image's metrics exporter reads nginx's status page on the proxy's HTTP port; its targets agent
-        // runs when it is given a URL.
+        // The image's metrics exporter reads nginx's status page on its loopback status port; its targets
+        // agent runs when it is given a URL.
         Env: [
-          `SIGNALBOX_STATUS_PORT=${ext.TargetPort}`,
+          `SIGNALBOX_STATUS_PORT=${DEFAULT_STATUS_PORT}`,
           ...(p.agent
             ? [
                 `SIGNALBOX_TARGETS_URL=${p.agent.targetsUrl}`,
@@ -141,14 +142,7 @@ export function proxyServiceSpec(p: ProxyInputs): Record<string, unknown> {
             ]
           : [],
         Healthcheck: {
-          Test: [
-            'CMD',
-            '/bin/wget',
-            '-q',
-            '-O',
-            '/dev/null',
-            `http://127.0.0.1:${ext.TargetPort}/_signalbox/health`,
-          ],
+          Test: ['CMD', '/bin/wget', '-q', '-O', '/dev/null', healthUrl()],
           // A node busy starting hundreds of tasks runs a health check's exec late: with a 1 s timeout the
           // load test saw healthy proxies killed by Swarm mid-storm. A hung nginx still fails within ~20 s.
           Interval: ns('2s'),

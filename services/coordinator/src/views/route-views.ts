@@ -1,4 +1,4 @@
-import type { DesiredCluster, DesiredState } from '#shared/desired/index.js';
+import type { DesiredCluster, DesiredState, Rejection } from '#shared/desired/index.js';
 import type { ExplainHostResponse } from '#shared/gen/signalbox/v1/ExplainHostResponse.js';
 import type { RouteInfo } from '#shared/gen/signalbox/v1/RouteInfo.js';
 import type { TaskInfo } from '#shared/gen/signalbox/v1/TaskInfo.js';
@@ -12,14 +12,6 @@ export function tenantsByService(state: DesiredState | undefined): Map<string, s
   if (!state?.tenancy) return out;
   for (const r of state.routes.routes) if (r.tenant !== undefined) out.set(r.service, r.tenant);
   return out;
-}
-
-/** What `routes` and `explain` list as rejected: label errors, and hosts tenancy refused. */
-export function rejectionMessages(state: DesiredState | undefined): string[] {
-  return [
-    ...(state?.routes.rejected ?? []).flatMap((r) => r.errors.map((e) => e.message)),
-    ...(state?.tenancy?.rejections ?? []).map((r) => r.message),
-  ];
 }
 
 /** One entry per host and path (and per passthrough host) of a cluster, with its services and targets. */
@@ -97,6 +89,7 @@ export function explainHost(
   hostIn: string,
   pathIn: string,
   render: (c: DesiredCluster) => string,
+  rejections: readonly Rejection[] = state?.rejections ?? [],
 ): ExplainHostResponse {
   const host = hostIn.toLowerCase();
   const path = pathIn || '/';
@@ -115,12 +108,9 @@ export function explainHost(
       .split(',')
       .some((h) => h.trim() === host);
   };
-  const labelErrors = [
-    ...(state?.routes.rejected ?? [])
-      .filter((r) => askedFor(r.service) || r.errors.some((e) => e.message.includes(host)))
-      .flatMap((r) => r.errors.map((e) => e.message)),
-    ...(state?.tenancy?.rejections ?? []).filter((r) => r.details.host === host).map((r) => r.message),
-  ];
+  const labelErrors = rejections
+    .filter((r) => askedFor(r.service) || r.message.includes(host))
+    .map((r) => r.message);
   const targets = new Set(routes.flatMap((r) => r.targets ?? []));
   const names = new Set(routes.flatMap((r) => r.services ?? []));
   const tasks: TaskInfo[] = [];

@@ -180,6 +180,8 @@ export function makeConfigJobProcessor(deps: ProcessorDeps) {
           cluster,
           version,
           nginxConf,
+          excludedServices: excluded?.services ?? [],
+          excludedReason: excluded?.reason ?? '',
         },
       );
       stage('stored');
@@ -198,6 +200,7 @@ export function makeConfigJobProcessor(deps: ProcessorDeps) {
       await leaderUnary(deps.coordinator.StartRollout.bind(deps.coordinator), {
         cluster,
         configName: stored.configName,
+        lockToken: String(held.token),
       });
       stage('started');
       let rollback: Rollout__Output | undefined;

@@ -5,10 +5,14 @@ export interface StoreConfigRequest {
   'cluster'?: (string);
   'version'?: (string);
   'nginxConf'?: (string);
+  'excludedServices'?: (string)[];
+  'excludedReason'?: (string);
 }
 
 export interface StoreConfigRequest__Output {
   'cluster': (string);
   'version': (string);
   'nginxConf': (string);
+  'excludedServices': (string)[];
+  'excludedReason': (string);
 }

@@ -1,0 +1,35 @@
+import type { Logger } from 'pino';
+import { type Rejection, rejectionKey } from '#shared/desired/index.js';
+import { LogField } from '#shared/log/fields.js';
+
+/**
+ * Logs each rejection once, when it appears, and says when it is gone: every pass recomputes them all, and a
+ * line per rejection per pass would bury the one that is new.
+ */
+export class RejectionLog {
+  private seen = new Map<string, Rejection>();
+
+  constructor(private readonly log: Logger) {}
+
+  update(rejections: readonly Rejection[]): void {
+    const now = new Map(rejections.map((r) => [rejectionKey(r), r]));
+    for (const [key, r] of now) {
+      if (this.seen.has(key)) continue;
+      // A pending certificate check is a wait, not a fault.
+      const level = r.code === 'CERTIFICATE_PENDING' ? 'info' : 'warn';
+      this.log[level](this.fields(r), r.message);
+    }
+    for (const [key, r] of this.seen)
+      if (!now.has(key)) this.log.info(this.fields(r), `no longer rejected: ${r.message}`);
+    this.seen = now;
+  }
+
+  private fields(r: Rejection) {
+    return {
+      [LogField.service]: r.service,
+      ...(r.tenant !== undefined ? { [LogField.tenant]: r.tenant } : {}),
+      [LogField.stage]: r.stage,
+      [LogField.code]: r.code,
+    };
+  }
+}
