@@ -1,5 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
-import { AUTH_METADATA, GRPC_MAX_MESSAGE_BYTES, NOT_LEADER } from '#shared/grpc-contract.js';
+import { ERROR_CODE_METADATA, type ErrorCode } from '#shared/errors/index.js';
+import { AUTH_METADATA, GRPC_MAX_MESSAGE_BYTES } from '#shared/grpc-contract.js';
 import { loadCoordinatorProto } from './load-coordinator-proto.js';
 
 export type CoordinatorClient = InstanceType<
@@ -53,6 +54,12 @@ export const unary = <Req, Res>(
     );
   });
 
+/** The SignalboxError code a failed call carries in its trailing metadata; clients branch on it. */
+export function errorCodeOf(e: unknown): ErrorCode | undefined {
+  const value = (e as Partial<grpc.ServiceError>)?.metadata?.get(ERROR_CODE_METADATA)[0];
+  return typeof value === 'string' ? (value as ErrorCode) : undefined;
+}
+
 /**
  * How long a call that only the leader answers keeps asking while every coordinator says it is a standby:
  * two lease TTLs, the longest an election takes (the old leader's lease runs out, a standby takes it).
@@ -74,9 +81,7 @@ export async function leaderUnary<Req, Res>(
     try {
       return await unary(method, request);
     } catch (e) {
-      const err = e as grpc.ServiceError;
-      if (Date.now() >= until || err.code !== grpc.status.UNAVAILABLE || !err.details?.includes(NOT_LEADER))
-        throw e;
+      if (Date.now() >= until || errorCodeOf(e) !== 'NOT_LEADER') throw e;
       await new Promise((r) => setTimeout(r, Math.min(1_000, 100 * i)));
     }
   }

@@ -16,6 +16,7 @@ import {
   type Rejection,
   renderDesiredCluster,
 } from '#shared/desired/index.js';
+import { SignalboxError } from '#shared/errors/index.js';
 import {
   defaultFrontDoorOptions,
   type FrontDoorView,
@@ -811,7 +812,11 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
   async startRollout(r: RolloutRequest): Promise<Rollout> {
     this.fenceLockHolder(r.cluster, r.lockToken);
     const found = await this.configText(r.cluster, r.configName);
-    if (!found) throw Object.assign(new Error(`no stored config ${r.configName}`), { grpcCode: 5 });
+    if (!found)
+      throw new SignalboxError('NOT_FOUND', `no stored config ${r.configName}`, {
+        cluster: r.cluster,
+        config: r.configName,
+      });
     const previous = this.live.get(r.cluster) ?? (await this.agentConfigRef(r.cluster));
     this.rollouts.set(r.cluster, { ...(previous ? { previous } : {}), startedAt: Date.now() });
     this.refusals.delete(r.cluster);
@@ -969,11 +974,10 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
     const epoch = this.deps.lease.epoch;
     const seen = this.lockTokens.get(cluster);
     if (seen && seen.epoch === epoch && token < seen.token)
-      throw Object.assign(
-        new Error(
-          `cluster ${cluster}: a rollout under lock token ${seen.token} started after this one's ${token}; its lock has expired`,
-        ),
-        { grpcCode: 9 },
+      throw new SignalboxError(
+        'LOCK_SUPERSEDED',
+        `cluster ${cluster}: a rollout under lock token ${seen.token} started after this one's ${token}; its lock has expired`,
+        { cluster },
       );
     this.lockTokens.set(cluster, { epoch, token });
   }
@@ -1051,8 +1055,8 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
     const service = this.deps.docker.getService(proxyServiceName(cluster, ext));
     const current = await service.inspect();
     if (current.Spec?.Labels?.[MANAGED_LABEL] !== MANAGED_VALUE) {
-      throw Object.assign(new Error(`service ${current.Spec?.Name} is not managed by Signalbox`), {
-        grpcCode: 7,
+      throw new SignalboxError('NOT_MANAGED', `service ${current.Spec?.Name} is not managed by Signalbox`, {
+        cluster,
       });
     }
     await service.update({ ...current.Spec, version: current.Version.Index, rollback: 'previous' });
@@ -1134,9 +1138,7 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
   planChange(apply: boolean): PlanChange {
     const current = this.latest;
     if (!current || !this.snapshot)
-      throw Object.assign(new Error('no desired state yet; try again after the first pass'), {
-        grpcCode: 14,
-      });
+      throw new SignalboxError('NOT_READY', 'no desired state yet; try again after the first pass');
     const fresh = buildDesiredState(this.snapshot, this.deps.config);
     const moves = Object.entries(fresh.plan.assignment)
       .filter(([service, to]) => (current.plan.assignment[service] ?? to) !== to)

@@ -6,6 +6,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { coordinatorClient, unary } from '#coordinator-client/coordinator-client.js';
 import { SignalboxError } from '#shared/errors/index.js';
+import { GRPC_MAX_MESSAGE_BYTES } from '#shared/grpc-contract.js';
 import { TEST_TOKEN, writeCoordinatorConfig } from '../../../testing/coordinator-harness.js';
 import {
   createTestNetwork,
@@ -101,7 +102,8 @@ describe('bad input at the edges', () => {
     const err = await unary(api.StoreConfig.bind(api), {
       cluster,
       version: 'v',
-      nginxConf: 'x'.repeat(5 * 1024 * 1024),
+      // Over the limit both sides set; a large cluster's config below it is stored gzipped.
+      nginxConf: 'x'.repeat(GRPC_MAX_MESSAGE_BYTES + 1),
     }).catch((e: grpc.ServiceError) => e);
     expect(err).toMatchObject({ code: grpc.status.RESOURCE_EXHAUSTED });
     expect(

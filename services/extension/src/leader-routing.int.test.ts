@@ -1,7 +1,7 @@
 import type { ServiceError } from '@grpc/grpc-js';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { coordinatorClient, unary } from '#coordinator-client/coordinator-client.js';
+import { coordinatorClient, errorCodeOf, unary } from '#coordinator-client/coordinator-client.js';
 import { NOT_LEADER } from '#shared/grpc-contract.js';
 import { CONFIG_QUEUE } from '#shared/jobs/config-job.js';
 import {
@@ -68,6 +68,8 @@ describe('two coordinators', () => {
       )) as ServiceError;
       expect(err.code).toBe(14);
       expect(err.details).toContain(NOT_LEADER);
+      // Clients branch on the code in the trailing metadata, not on the text.
+      expect(errorCodeOf(err)).toBe('NOT_LEADER');
     } finally {
       api.close();
     }

@@ -19,7 +19,14 @@ export type ErrorCode =
   | 'CERTIFICATE_UNUSABLE'
   | 'CERTIFICATE_PENDING'
   | 'SERVICE_UNPLACED'
-  | 'NGINX_REJECTED';
+  | 'NGINX_REJECTED'
+  | 'NOT_LEADER'
+  | 'NOT_READY'
+  | 'NOT_FOUND'
+  | 'STALE_VERSION'
+  | 'STALE_LEADER'
+  | 'LOCK_SUPERSEDED'
+  | 'NOT_MANAGED';
 
 export interface ErrorDetails {
   service?: string;

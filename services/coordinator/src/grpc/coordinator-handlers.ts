@@ -1,6 +1,14 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { DesiredCluster, DesiredState, Rejection } from '#shared/desired/index.js';
+import {
+  ERROR_CODE_METADATA,
+  type ErrorCode,
+  GRPC_INTERNAL,
+  GRPC_STATUS,
+  isSignalboxError,
+  SignalboxError,
+} from '#shared/errors/index.js';
 import type { ClusterInfo } from '#shared/gen/signalbox/v1/ClusterInfo.js';
 import type { CoordinatorHandlers } from '#shared/gen/signalbox/v1/Coordinator.js';
 import type { ExplainHostResponse } from '#shared/gen/signalbox/v1/ExplainHostResponse.js';
@@ -57,7 +65,13 @@ export type CallObserver = (method: string, code: string) => void;
 
 type Callback<T> = grpc.sendUnaryData<T>;
 
-const fail = (code: grpc.status, details: string): Partial<grpc.StatusObject> => ({ code, details });
+/** A failed call's status, with the SignalboxError code in the trailing metadata for clients to branch on. */
+const fail = (status: grpc.status, details: string, code?: ErrorCode): Partial<grpc.StatusObject> => {
+  const metadata = new grpc.Metadata();
+  if (code) metadata.set(ERROR_CODE_METADATA, code);
+  return { code: status, details, metadata };
+};
+const notLeader = () => fail(grpc.status.UNAVAILABLE, NOT_LEADER, 'NOT_LEADER');
 /**
  * Swarm's update states after which nothing more happens by itself. An empty state is not one of them:
  * right after a spec change Swarm reports no update status until its orchestrator picks the change up.
@@ -92,12 +106,13 @@ export function coordinatorHandlers(
           callback(null, res);
         })
         .catch((e: unknown) => {
-          const status = (e as { grpcCode?: grpc.status }).grpcCode ?? grpc.status.INTERNAL;
+          const code = isSignalboxError(e) ? e.code : undefined;
+          const status: grpc.status = (code && GRPC_STATUS[code]) ?? GRPC_INTERNAL;
           // Refusals are the caller's mistake or a standby doing its job: only a server fault is an error.
           const level = status === grpc.status.INTERNAL || status === grpc.status.UNKNOWN ? 'error' : 'info';
           log[level]({ rpc: name, code: grpc.status[status], err: (e as Error).message }, 'gRPC call failed');
           observe(name, grpc.status[status] ?? String(status));
-          callback(fail(status, (e as Error).message) as grpc.ServiceError);
+          callback(fail(status, (e as Error).message, code) as grpc.ServiceError);
         });
     };
   /**
@@ -105,15 +120,12 @@ export function coordinatorHandlers(
    * leader's, so it answers UNAVAILABLE, which workers take as "try another coordinator".
    */
   const leaderOnly = (): void => {
-    if (!backend.isLeader())
-      throw Object.assign(new Error(NOT_LEADER), { grpcCode: grpc.status.UNAVAILABLE });
+    if (!backend.isLeader()) throw new SignalboxError('NOT_LEADER', NOT_LEADER);
   };
   const clusterOrThrow = (name: string): DesiredCluster => {
     const found = backend.desired()?.clusters.find((c) => c.cluster === name);
     if (!found)
-      throw Object.assign(new Error(`no service cluster ${JSON.stringify(name)}`), {
-        grpcCode: grpc.status.NOT_FOUND,
-      });
+      throw new SignalboxError('NOT_FOUND', `no service cluster ${JSON.stringify(name)}`, { cluster: name });
     return found;
   };
 
@@ -122,11 +134,10 @@ export function coordinatorHandlers(
       leaderOnly();
       const c = clusterOrThrow(req.cluster ?? '');
       if (req.version && req.version !== c.version) {
-        throw Object.assign(
-          new Error(`cluster ${c.cluster} is at version ${c.version}, not ${req.version}`),
-          {
-            grpcCode: grpc.status.FAILED_PRECONDITION,
-          },
+        throw new SignalboxError(
+          'STALE_VERSION',
+          `cluster ${c.cluster} is at version ${c.version}, not ${req.version}`,
+          { cluster: c.cluster },
         );
       }
       const s = backend.settingsOf(c.cluster);
@@ -177,7 +188,7 @@ export function coordinatorHandlers(
       }
       if (!backend.isLeader()) {
         // emit('error') sends the status and details to the client; destroy() would only close the stream.
-        call.emit('error', { code: grpc.status.UNAVAILABLE, details: NOT_LEADER });
+        call.emit('error', notLeader());
         return;
       }
       const cluster = call.request.cluster ?? '';
@@ -188,7 +199,7 @@ export function coordinatorHandlers(
           // A leader that lost its lease no longer hears the agents, so its view of the rollout would never
           // complete: the worker must watch on from the new leader.
           if (!backend.isLeader()) {
-            call.emit('error', { code: grpc.status.UNAVAILABLE, details: NOT_LEADER });
+            call.emit('error', notLeader());
             return;
           }
           const status = await backend.rolloutStatus(cluster);

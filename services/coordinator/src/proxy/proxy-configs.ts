@@ -48,7 +48,6 @@ function base32(bytes: Buffer): string {
  * takes the key or a copy of the swarm's configs; it is never rolled out either way.
  */
 export class ProxyConfigConflictError extends SignalboxError {
-  readonly grpcCode = 9; // FAILED_PRECONDITION: the worker cannot fix it by retrying.
   constructor(cluster: string, name: string, reason: string) {
     super('PROXY_CONFIG_CONFLICT', `config ${name} for cluster ${cluster} ${reason}; remove it`, {
       cluster,
@@ -112,13 +111,10 @@ export async function storeProxyConfig(
   const gzipped = plain.length > MAX_CONFIG_BYTES ? gzipSync(plain, { level: 9 }) : undefined;
   const data = gzipped ?? plain;
   if (data.length > MAX_CONFIG_BYTES) {
-    throw Object.assign(
-      new SignalboxError(
-        'CONFIG_INVALID',
-        `config for cluster ${cluster} is ${plain.length} bytes, ${data.length} gzipped; Swarm configs hold at most ${MAX_CONFIG_BYTES} (lower [Limits] LocationsPerCluster)`,
-        { cluster },
-      ),
-      { grpcCode: 8 },
+    throw new SignalboxError(
+      'CONFIG_INVALID',
+      `config for cluster ${cluster} is ${plain.length} bytes, ${data.length} gzipped; Swarm configs hold at most ${MAX_CONFIG_BYTES} (lower [Limits] LocationsPerCluster)`,
+      { cluster },
     );
   }
   const name = proxyConfigName(cluster, nginxConf, key);

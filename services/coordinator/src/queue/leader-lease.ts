@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { SignalboxError } from '#shared/errors/index.js';
 
 const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
@@ -29,14 +30,16 @@ export interface LeaderLeaseOptions {
 }
 
 /** Raised where a coordinator finds a newer leader's mark (e.g. on a proxy service it was about to update). */
-export class StaleLeaderError extends Error {
-  readonly code = 'STALE_LEADER';
-  constructor(
-    readonly ours: number,
-    readonly seen: number,
-  ) {
-    super(`epoch ${seen} is newer than this coordinator's ${ours}: another coordinator leads`);
-    this.name = 'StaleLeaderError';
+export class StaleLeaderError extends SignalboxError {
+  constructor(ours: number, seen: number) {
+    super(
+      'STALE_LEADER',
+      `epoch ${seen} is newer than this coordinator's ${ours}: another coordinator leads`,
+      {
+        epoch: ours,
+        seen,
+      },
+    );
   }
 }
 

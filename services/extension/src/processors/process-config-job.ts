@@ -1,12 +1,15 @@
-import * as grpc from '@grpc/grpc-js';
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import type { Logger } from 'pino';
-import { type CoordinatorClient, leaderUnary, unary } from '#coordinator-client/coordinator-client.js';
+import {
+  type CoordinatorClient,
+  errorCodeOf,
+  leaderUnary,
+  unary,
+} from '#coordinator-client/coordinator-client.js';
 import { NginxSettings } from '#shared/config/index.js';
 import type { ClusterSnapshot__Output } from '#shared/gen/signalbox/v1/ClusterSnapshot.js';
 import type { Rollout__Output } from '#shared/gen/signalbox/v1/Rollout.js';
 import type { StoreConfigResponse__Output } from '#shared/gen/signalbox/v1/StoreConfigResponse.js';
-import { NOT_LEADER } from '#shared/grpc-contract.js';
 import { ConfigJobData, type LiveVersion } from '#shared/jobs/config-job.js';
 import { LogField } from '#shared/log/fields.js';
 import type { ClusterModel } from '#shared/model/index.js';
@@ -74,9 +77,7 @@ async function watchLeaderRollout(
     try {
       return await watchRollout(client, cluster, onUpdate);
     } catch (e) {
-      const err = e as grpc.ServiceError;
-      if (i >= attempts || err.code !== grpc.status.UNAVAILABLE || !err.details?.includes(NOT_LEADER))
-        throw e;
+      if (i >= attempts || errorCodeOf(e) !== 'NOT_LEADER') throw e;
       await new Promise((r) => setTimeout(r, 100 * i));
     }
   }
@@ -122,7 +123,7 @@ export function makeConfigJobProcessor(deps: ProcessorDeps) {
           version,
         });
       } catch (e) {
-        if ((e as grpc.ServiceError).code === grpc.status.FAILED_PRECONDITION) {
+        if (errorCodeOf(e) === 'STALE_VERSION') {
           stage('superseded');
           log.info('a newer version exists; dropping this job');
           return { outcome: 'superseded', version };
