@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 out=${1:-dist}
 mkdir -p "$out"
 # Only what this script writes, so a stale module from a deleted source never survives a rebuild.
-rm -rf -- "$out/shared/src" "$out/services" "$out/bin" "$out/proto"
+rm -rf -- "${out:?}/shared/src" "${out:?}/services" "${out:?}/bin" "${out:?}/proto"
 node_modules/.bin/tsc -p tsconfig.build.json --outDir "$out"
 cp -r bin proto package.json package-lock.json "$out/"
 # Files the code reads beside its modules (a .lua, a template), wherever they are; test data stays out.

@@ -38,7 +38,8 @@ fetch() {
 # Returns 0 when $next passed `nginx -t` and is now the live config.
 accept() {
   if out=$(nginx -t -q -c "$next" 2>&1); then
-    cp "$next" "$live"
+    # Write, then rename: nginx (a reload, a worker's restart) never reads a half-written config.
+    cp "$next" "$live.next" && mv "$live.next" "$live"
     return 0
   fi
   say "refused config $(sha256sum "$next" | cut -c1-12): $out"

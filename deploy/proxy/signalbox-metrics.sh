@@ -6,7 +6,10 @@
 #
 #   SIGNALBOX_STATUS_PORT  nginx's loopback status port, whose server has `location = /nginx_status` (default 10081)
 set -u
+# busybox sh's read takes -t, which POSIX sh lacks.
+# shellcheck disable=SC3045
 read -r -t 5 method path _ || exit 0
+# shellcheck disable=SC3045
 while read -r -t 5 header; do
   [ -z "$(printf '%s' "$header" | tr -d '\r')" ] && break
 done

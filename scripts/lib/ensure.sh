@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Installs what Signalbox's tests and demo need on a Debian machine, skipping whatever is already there.
 # Sourced by scripts/test.sh and scripts/demo.sh; every step is idempotent.
 
