@@ -1,4 +1,4 @@
-import { createLogger } from '#shared/log/create-logger.js';
+import { createLogger } from '#platform/log/create-logger.js';
 import { loadCoordinatorSettings } from './settings.js';
 import { startCoordinator } from './start-coordinator.js';
 

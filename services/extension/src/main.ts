@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { parseListenAddress } from '#platform/http/listen-address.js';
+import { createLogger } from '#platform/log/create-logger.js';
 import { LogLevel } from '#shared/config/index.js';
-import { parseListenAddress } from '#shared/http/listen-address.js';
-import { createLogger } from '#shared/log/create-logger.js';
 import { startWorker } from './start-worker.js';
 
 /** The worker's environment; it needs the coordinator's address, the API token and Redis, nothing else. */

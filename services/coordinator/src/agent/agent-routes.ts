@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { type NextFunction, type Request, type Response, Router } from 'express';
 import type { Logger } from 'pino';
-import { requireToken } from '#shared/http/require-token.js';
+import { requireToken } from '#platform/http/require-token.js';
 
 /**
  * The read-only token of one cluster's proxy agents: it reads that cluster's config and targets and reports

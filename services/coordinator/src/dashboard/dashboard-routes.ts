@@ -3,9 +3,9 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
 import { type Request, type Response, Router } from 'express';
+import { requireToken } from '#platform/http/require-token.js';
 import type { DesiredState } from '#shared/desired/index.js';
 import type { StatusReport } from '#shared/gen/signalbox/v1/StatusReport.js';
-import { requireToken } from '#shared/http/require-token.js';
 import { renderDashboardPage } from './dashboard-page.js';
 import { renderTopologySvg } from './topology-svg.js';
 

@@ -4,8 +4,8 @@ import type { Queue } from 'bullmq';
 import express from 'express';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { parseListenAddress } from '#shared/http/listen-address.js';
-import { opsRoutes } from '#shared/http/ops-routes.js';
+import { parseListenAddress } from '#platform/http/listen-address.js';
+import { opsRoutes } from '#platform/http/ops-routes.js';
 import { type AgentBackend, agentRoutes } from '../agent/agent-routes.js';
 import { DASHBOARD_PATH, type DashboardBackend, dashboardRoutes } from '../dashboard/dashboard-routes.js';
 

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { Registry } from 'prom-client';
-import { opsRoutes, type ReadinessCheck } from '#shared/http/ops-routes.js';
+import { opsRoutes, type ReadinessCheck } from '#platform/http/ops-routes.js';
 
 /** The worker's only HTTP: health, readiness and metrics. It serves nothing else and holds no Docker socket. */
 export async function startWorkerHttp(

@@ -1,5 +1,5 @@
 import { type Logger, type LoggerOptions, pino } from 'pino';
-import { LogField } from './fields.js';
+import { LogField } from '#shared/log/fields.js';
 
 export interface LoggerSettings {
   /** Which part of Signalbox logs: coordinator, extension, cli… Every line carries it. */
