@@ -9,17 +9,16 @@ import {
   createTestService,
   docker,
   gwbridgeAddressOf,
-  TEST_LABEL,
   testPrefix,
-  updateService,
   waitFor,
 } from '../../../testing/swarm.js';
 import type { RunningCoordinator } from '../../coordinator/src/start-coordinator.js';
 
 /**
- * A config that passes `nginx -t` in the worker but not on the proxy: the TLS secret holds no certificate,
- * which only the proxy task can see. Its health check fails, Swarm rolls back, the job fails with the
- * reason, and the previous config keeps serving.
+ * A config that passes `nginx -t` in the worker but not on the proxy: it runs nginx's workers as `daemon`, a
+ * user the worker's machine has and the proxy image lacks. (A TLS secret that holds no certificate did this
+ * before the coordinator had certificates checked; it now costs only its service.) The proxy task fails,
+ * Swarm rolls back, the job fails with the reason, and the previous config keeps serving.
  */
 const client = docker();
 const prefix = testPrefix();
@@ -39,11 +38,6 @@ const answer = async (): Promise<number | undefined> => {
 
 beforeAll(async () => {
   await createTestNetwork(client, prefix, `${prefix}-net`);
-  await client.createSecret({
-    Name: `${prefix}.cert`,
-    Data: Buffer.from('not a certificate').toString('base64'),
-    Labels: { [TEST_LABEL]: prefix },
-  });
   await createTestService(client, prefix, {
     name: `${prefix}-web`,
     networks: [`${prefix}-net`],
@@ -64,6 +58,22 @@ beforeAll(async () => {
   });
 }, 60_000);
 
+/** The same cluster, from a coordinator whose config makes the proxy fail; the worker follows it. */
+async function restartWithUnknownUser(): Promise<void> {
+  await worker?.stop();
+  await coordinator?.stop();
+  coordinator = await startTestCoordinator(
+    prefix,
+    keyPrefix,
+    [{ extension: 'c', cluster, proxyReplicas: 1, extra: '[Extensions.c.Config]\nUser = "daemon"\n' }],
+    `${prefix}-b`,
+  );
+  worker = await startTestWorker(coordinator, prefix, keyPrefix, {
+    concurrency: 1,
+    workerId: `${prefix}-w2`,
+  });
+}
+
 afterAll(async () => {
   await worker?.stop();
   await queue?.close();
@@ -81,9 +91,7 @@ describe('a rollout whose proxy task fails its health check', () => {
     const good = (await client.getService(`${cluster}-proxy`).inspect()).Spec.TaskTemplate.ContainerSpec
       .Configs[0].ConfigName as string;
 
-    await updateService(client, `${prefix}-web`, (spec) => ({
-      Labels: { ...spec.Labels, 'com.docker.lb.ssl_cert': `${prefix}.cert` },
-    }));
+    await restartWithUnknownUser();
     const failed = await waitFor(
       'the failed rollout',
       async () => (await queue.getFailed()).find((j) => j.data.cluster === cluster),
