@@ -3,13 +3,15 @@ import type { ClusterModel } from '#shared/model/index.js';
 import { type ProxyPorts, type RuntimeTargets, renderCluster } from '#shared/nginx/index.js';
 
 import { assembleCluster, buildRoutes, type Routes, routesForCluster } from '#shared/routing/index.js';
-import { buildEngineSnapshot, type FixtureService } from '#shared/swarm/engine-fixtures.js';
+import { buildEngineSnapshot, type FixtureNode, type FixtureService } from '#shared/swarm/engine-fixtures.js';
 import { parseSnapshot } from '#shared/swarm/index.js';
 import { selfSignedCertificate } from './certificates.js';
 
 export interface FixtureInput {
   services: FixtureService[];
   secrets?: string[];
+  /** The swarm's nodes: where host-mode apps' tasks are reached. */
+  nodes?: FixtureNode[];
   cluster?: string;
   settings?: Partial<NginxSettings>;
   ports?: Partial<ProxyPorts>;
@@ -29,7 +31,10 @@ export const TEST_PORTS: ProxyPorts = { http: 80, https: 443, publishedHttps: 44
 
 /** The same path the CLI and coordinator take: Engine JSON → snapshot → routes → cluster → nginx.conf. */
 export function renderFixture(input: FixtureInput): Rendered {
-  const json = buildEngineSnapshot(input.services, input.secrets ? { secrets: input.secrets } : {});
+  const json = buildEngineSnapshot(input.services, {
+    ...(input.secrets ? { secrets: input.secrets } : {}),
+    ...(input.nodes ? { nodes: input.nodes } : {}),
+  });
   const { snapshot } = parseSnapshot(JSON.parse(JSON.stringify(json)));
   const routes = buildRoutes(snapshot);
   const cluster = input.cluster ?? '';
@@ -63,5 +68,8 @@ export async function secretsFor(model: ClusterModel): Promise<Record<string, st
       out[tls.cert] = `${made.cert}${made.key}`;
     }
   }
+  // What is left are the CAs of verified TLS upstreams: any certificate loads as one.
+  for (const name of model.secrets)
+    if (out[name] === undefined) out[name] = (await selfSignedCertificate('upstream-ca')).cert;
   return out;
 }

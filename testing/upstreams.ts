@@ -1,5 +1,12 @@
-import { createServer as createHttpServer, type IncomingMessage, Server } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  Server,
+  type ServerResponse,
+} from 'node:http';
+import { createServer as createHttpsServer, Server as HttpsServer } from 'node:https';
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import {
   createSecureContext,
   createServer as createTlsServer,
@@ -7,7 +14,6 @@ import {
   type Server as TlsServer,
 } from 'node:tls';
 
-/** A free TCP port on 127.0.0.1, found by binding port 0 and releasing it. */
 /**
  * Ports for test servers. A port the kernel hands out for `listen(0)` comes from the ephemeral range
  * (32768–60999 on Debian), and once released, any outbound connection of a test file running in parallel
@@ -54,6 +60,29 @@ export interface EchoReply {
   path: string;
   host: string | undefined;
   headers: IncomingMessage['headers'];
+  /** Over HTTPS: the name the client sent in SNI ('' for none). */
+  sni?: string;
+}
+
+/** What every echo app does with a request and an upgrade; `sniOf` adds the TLS server name when there is one. */
+function serveEcho(
+  server: Server | HttpsServer,
+  backend: string,
+  sniOf?: (req: IncomingMessage) => string,
+): void {
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const body: EchoReply = { backend, path: req.url ?? '', host: req.headers.host, headers: req.headers };
+    if (sniOf) body.sni = sniOf(req);
+    res.setHeader('content-type', 'application/json');
+    res.setHeader('x-backend', backend);
+    res.end(JSON.stringify(body));
+  });
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex) => {
+    socket.write(
+      `HTTP/1.1 101 Switching Protocols\r\nUpgrade: ${req.headers.upgrade ?? 'websocket'}\r\nConnection: Upgrade\r\nx-backend: ${backend}\r\n\r\n`,
+    );
+    socket.pipe(socket);
+  });
 }
 
 /**
@@ -61,17 +90,23 @@ export interface EchoReply {
  * websocket-style upgrade, so tests see exactly what the proxy forwarded.
  */
 export async function startEchoUpstream(ip: string, port: number, backend: string): Promise<Server> {
-  const server = createHttpServer((req, res) => {
-    const body: EchoReply = { backend, path: req.url ?? '', host: req.headers.host, headers: req.headers };
-    res.setHeader('content-type', 'application/json');
-    res.setHeader('x-backend', backend);
-    res.end(JSON.stringify(body));
-  });
-  server.on('upgrade', (req, socket) => {
-    socket.write(
-      `HTTP/1.1 101 Switching Protocols\r\nUpgrade: ${req.headers.upgrade ?? 'websocket'}\r\nConnection: Upgrade\r\nx-backend: ${backend}\r\n\r\n`,
-    );
-    socket.pipe(socket);
+  const server = createHttpServer();
+  serveEcho(server, backend);
+  await listen(server, port, ip);
+  return server;
+}
+
+/** The echo app over HTTPS (`com.docker.lb.ssl_backend`): it also says which SNI name the proxy sent. */
+export async function startHttpsEchoUpstream(
+  ip: string,
+  port: number,
+  backend: string,
+  pem: { cert: string; key: string },
+): Promise<HttpsServer> {
+  const server = createHttpsServer({ cert: pem.cert, key: pem.key });
+  serveEcho(server, backend, (req) => {
+    const sni = (req.socket as TLSSocket).servername;
+    return typeof sni === 'string' ? sni : '';
   });
   await listen(server, port, ip);
   return server;
@@ -146,6 +181,6 @@ const listen = (server: NetServer, port: number, ip: string): Promise<void> =>
   });
 
 export const closeAll = async (servers: NetServer[]): Promise<void> => {
-  for (const s of servers) if (s instanceof Server) s.closeAllConnections();
+  for (const s of servers) if (s instanceof Server || s instanceof HttpsServer) s.closeAllConnections();
   await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
 };

@@ -75,7 +75,9 @@ export const EXTENSION_KEYS: Readonly<Record<string, KeyMeaning>> = {
   Constraints: ignored(EXTENSION_SERVICE),
   PlacementPreferences: ignored(EXTENSION_SERVICE),
   ServiceName: ignored(EXTENSION_SERVICE),
-  Networks: applied("overlay networks the proxy joins besides its apps' networks"),
+  Networks: applied(
+    'the only overlay networks the proxy joins (Interlock 3), all of them from the start; apps reachable on none of them are not routed by this cluster, and apps on them prefer it',
+  ),
   ProxyImage: {
     ...applied(
       "image of the proxy service; it must be built on Signalbox's proxy image (agent, nginx modules)",

@@ -114,6 +114,10 @@ export const ExtensionConfig = z
     Args: z.array(z.string()).default([]),
     Labels: z.record(z.string(), z.string()).default({}),
     ContainerLabels: z.record(z.string(), z.string()).default({}),
+    /**
+     * Interlock 3: the proxy joins exactly these networks (by name or ID), and serves only apps reachable on
+     * one of them. Empty: it joins its apps' networks.
+     */
     Networks: z.array(z.string()).default([]),
     Constraints: z.array(z.string()).default([]),
     PlacementPreferences: z.array(z.string()).default([]),

@@ -3,7 +3,7 @@ import type { AppRoute } from '../model/index.js';
 import { buildProblem, type ClusterSpec, checkFeasible, type Topology } from '../planner/index.js';
 
 /** Why a service has no cluster. Every one of these leaves only that service out of the pass. */
-export type UnplacedConstraint = 'cluster' | 'auto' | 'pin' | 'tenant' | 'capacity';
+export type UnplacedConstraint = 'cluster' | 'auto' | 'pin' | 'tenant' | 'capacity' | 'network';
 
 export interface UnplacedApp {
   service: string;
@@ -249,7 +249,8 @@ export function admitApps(
 export const appSpecs = (routes: readonly AppRoute[]): Topology['apps'] =>
   routes.map((r) => ({
     id: r.service,
-    networks: r.networkChoices ? [] : [r.network.name],
+    // A host-mode app (network null) makes its proxy join no network.
+    networks: r.networkChoices || !r.network ? [] : [r.network.name],
     networkChoices: r.networkChoices?.map((n) => n.name),
     cluster: r.pinnedCluster,
     hosts: r.hosts,

@@ -29,6 +29,7 @@ import {
   type CertificateVerdicts,
 } from './certificate-admission.js';
 import { limitClusterLocations } from './cluster-size.js';
+import { admitByFixedNetworks, onFixedNetwork, resolveFixedNetworks } from './fixed-networks.js';
 import type { Rejection } from './rejections.js';
 import { limitServicesPerTenant } from './tenant-quota.js';
 
@@ -159,6 +160,12 @@ export function buildDesiredState(
   const auto = entries.filter((e) => e.ext.AutoAssign ?? e.cluster === '');
   const unplaced: UnplacedApp[] = [];
   const placeable: AppRoute[] = [];
+  // Interlock 3's `Networks`: such a cluster's proxy joins exactly those, and serves only what they reach.
+  const fixed = resolveFixedNetworks(
+    entries.map((e) => ({ cluster: e.cluster, extension: e.extension, networks: e.ext.Networks })),
+    snapshot,
+  );
+  routes.warnings = [...routes.warnings, ...fixed.warnings];
   for (const route of routes.routes) {
     if (route.pinnedCluster !== null && !known.has(route.pinnedCluster)) {
       unplaced.push({
@@ -176,16 +183,20 @@ export function buildDesiredState(
       placeable.push(route);
     }
   }
+  const planClusters = entries.map((e) => {
+    const nets = fixed.byCluster.get(e.cluster);
+    return {
+      name: e.cluster,
+      auto: e.ext.AutoAssign ?? e.cluster === '',
+      capacity: e.ext.Capacity,
+      ...(nets ? { networks: nets.map((n) => n.name) } : {}),
+    };
+  });
+  const reachable = admitByFixedNetworks(placeable, fixed, planClusters);
+  unplaced.push(...reachable.unplaced);
   const admission = admitApps(
-    placeable,
-    {
-      balance: config.Planner.Balance,
-      clusters: entries.map((e) => ({
-        name: e.cluster,
-        auto: e.ext.AutoAssign ?? e.cluster === '',
-        capacity: e.ext.Capacity,
-      })),
-    },
+    reachable.admitted,
+    { balance: config.Planner.Balance, clusters: planClusters },
     claimed !== undefined,
   );
   unplaced.push(...admission.unplaced);
@@ -214,16 +225,24 @@ export function buildDesiredState(
     // until the front door sends them to the new one: make before break.
     const mine = new Set(routesForCluster(placed, cluster, assignment));
     // In seniority order, as assembleCluster resolves conflicts by it.
-    const sized = limitClusterLocations(
-      keptOnJoinedNetworks(
-        placed.filter((r) => mine.has(r) || keep?.get(r.service)?.has(cluster)),
-        mine,
-      ),
-      cluster,
-      config.Limits.LocationsPerCluster,
+    const joined = keptOnJoinedNetworks(
+      placed.filter((r) => mine.has(r) || keep?.get(r.service)?.has(cluster)),
+      mine,
     );
+    // A fixed cluster reaches its routes on its networks only; one kept for a move that it cannot reach
+    // there is served by the cluster it moves to alone.
+    const nets = fixed.byCluster.get(cluster);
+    const onNets = nets
+      ? joined.flatMap((r) => {
+          const on = onFixedNetwork(r, nets);
+          return on ? [on] : [];
+        })
+      : joined;
+    const sized = limitClusterLocations(onNets, cluster, config.Limits.LocationsPerCluster);
     oversize.push(...sized.rejections);
-    const model = assembleCluster(cluster, sized.routes, ext.Config.IPHash);
+    const assembled = assembleCluster(cluster, sized.routes, ext.Config.IPHash);
+    // The proxy joins exactly its fixed networks, used or not, as Interlock 3 connects them all at start.
+    const model = nets ? { ...assembled, networks: nets } : assembled;
     const version = versionOf(model, ext, publishedHttpsPort(config, ext), trustedProxies, runtimeTargets);
     return { cluster, extension, model, trustedProxies, runtimeTargets, version };
   });
@@ -308,7 +327,7 @@ function planOrLeaveOut(
         if (out.has(r))
           unplaced.push({
             service: r.service,
-            constraint: 'capacity',
+            constraint: isSignalboxError(e) && e.details.constraint === 'network' ? 'network' : 'capacity',
             reason: `service ${r.service}: ${e instanceof Error ? e.message : String(e)}; the younger service gives way`,
           });
       apps = apps.filter((r) => !out.has(r));

@@ -36,7 +36,7 @@ describe('labels and routes with [Planner] ChooseNetworks', () => {
     const parsed = parseServiceLabels(api, { networksById, chooseNetworks: true });
     if (parsed.kind !== 'route') throw new Error(parsed.kind);
     expect(parsed.spec.networkChoices?.map((n) => n.name)).toEqual(['platform', 'shop-net']);
-    expect(parsed.spec.network.name).toBe('platform');
+    expect(parsed.spec.network?.name).toBe('platform');
   });
 
   it('rejects it as Interlock did when the choice is off, naming the setting that would route it', () => {
@@ -85,8 +85,8 @@ describe('buildDesiredState with [Planner] ChooseNetworks', () => {
     const model = state.clusters.find((c) => c.cluster === cluster)?.model;
     expect(model?.networks.map((n) => n.name)).toEqual(['shop-net']);
     const route = state.routes.routes.find((r) => r.service === 'api');
-    expect(route?.network.name).toBe('shop-net');
-    expect(route?.targets).toEqual(route?.targetsByNetwork?.[route.network.id]);
+    expect(route?.network?.name).toBe('shop-net');
+    expect(route?.targets).toEqual(route?.targetsByNetwork?.[route.network?.id ?? '']);
     expect(model?.httpPools.find((p) => p.services.includes('api'))?.targets).toEqual(route?.targets);
     expect(state.plan.explanations.api).toMatch(
       new RegExp(

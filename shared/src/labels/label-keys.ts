@@ -18,6 +18,14 @@ export const LabelKey = {
   redirects: 'com.docker.lb.redirects',
   backendMode: 'com.docker.lb.backend_mode',
   defaultBackend: 'com.docker.lb.default_backend',
+  /** HTTPS to the app (Interlock 3.0's label table). */
+  sslBackend: 'com.docker.lb.ssl_backend',
+  /** `none` (Interlock's default) or `required`: verify the app's certificate, against `sslBackendCa`. */
+  sslBackendTlsVerify: 'com.docker.lb.ssl_backend_tls_verify',
+  /** Signalbox's own (Interlock named no CA): the Docker secret holding the CA the app's certificate must chain to. */
+  sslBackendCa: 'io.signalbox.ssl_backend_ca',
+  /** Signalbox's own: the name sent in SNI and checked in the app's certificate; default: the request's host. */
+  sslBackendName: 'io.signalbox.ssl_backend_name',
   /** Signalbox's own (Interlock had no HSTS): the Strict-Transport-Security header of the service's TLS hosts. */
   hsts: 'io.signalbox.hsts',
 } as const;
@@ -26,8 +34,11 @@ export type LabelKey = (typeof LabelKey)[keyof typeof LabelKey];
 
 const KNOWN = new Set<string>(Object.values(LabelKey));
 
-/** Labels Interlock 3.0 documented and later dropped; read as "not supported" rather than "unknown". */
-const RETIRED = new Set(['com.docker.lb.ssl_backend', 'com.docker.lb.ssl_backend_tls_verify']);
+/**
+ * Labels Interlock documented and later dropped, read as "not supported" rather than "unknown". None today:
+ * `ssl_backend` and `ssl_backend_tls_verify`, documented in 3.0 only, are supported.
+ */
+const RETIRED = new Set<string>();
 
 export const isKnownLabel = (key: string): boolean => KNOWN.has(key);
 export const isRetiredLabel = (key: string): boolean => RETIRED.has(key);

@@ -78,13 +78,13 @@ describe('parseServiceLabels', () => {
 
   it('uses the only network when the network label is absent, and accepts stack-unprefixed names', () => {
     const single = parse({ name: 'a', labels: { hosts: 'a.example', port: '80' } });
-    expect(single.kind === 'route' && single.spec.network.name).toBe('front');
+    expect(single.kind === 'route' && single.spec.network?.name).toBe('front');
     const stacked = parse({
       name: 'demo_web',
       networks: ['demo_net', 'other'],
       labels: { hosts: 'a.example', port: '80', network: 'net', 'com.docker.stack.namespace': 'demo' },
     });
-    expect(stacked.kind === 'route' && stacked.spec.network.name).toBe('demo_net');
+    expect(stacked.kind === 'route' && stacked.spec.network?.name).toBe('demo_net');
   });
 
   it.each([
@@ -225,12 +225,12 @@ describe('parseServiceLabels', () => {
     expect(errors[0]?.message).toMatch(/attached to 2 networks \(a, b\)/);
   });
 
-  it('warns about unknown and retired lb labels without rejecting the service', () => {
+  it('warns about unknown lb labels without rejecting the service', () => {
     const r = parse({
       name: 'svc',
       labels: { hosts: 'a.example', port: '80', ssl_backend: 'true', hostz: 'x' },
     });
     expect(r.kind).toBe('route');
-    expect(r.warnings).toHaveLength(2);
+    expect(r.warnings).toEqual(['service svc: unknown label com.docker.lb.hostz is ignored']);
   });
 });

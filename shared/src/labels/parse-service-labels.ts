@@ -14,6 +14,8 @@ import {
   checkPath,
   checkPort,
   checkSecretName,
+  checkServerName,
+  checkTlsVerify,
   checkUrl,
   countItems,
   formatUrl,
@@ -129,7 +131,7 @@ export function parseServiceLabels(service: SwarmService, ctx: LabelContext): Pa
   if (portRaw === undefined) bad(LabelKey.port, '', 'is required: the port the service listens on');
 
   const networkChoices: { id: string; name: string }[] = [];
-  const network = resolveNetwork(service, ctx, bad, networkChoices);
+  const network = resolveNetwork(service, ctx, port, bad, networkChoices);
   const contextRoot = read(LabelKey.contextRoot, checkPath) ?? '/';
   const contextRootRewrite = read(LabelKey.contextRootRewrite, checkBool) ?? false;
   const certName = read(LabelKey.sslCert, checkSecretName);
@@ -137,6 +139,10 @@ export function parseServiceLabels(service: SwarmService, ctx: LabelContext): Pa
   const sslPassthrough = read(LabelKey.sslPassthrough, checkBool) ?? false;
   const sslOnly = read(LabelKey.sslOnly, checkBool) ?? false;
   const hsts = read(LabelKey.hsts, checkHsts);
+  const sslBackend = read(LabelKey.sslBackend, checkBool) ?? false;
+  const verifyBackend = read(LabelKey.sslBackendTlsVerify, checkTlsVerify) ?? false;
+  const backendCa = read(LabelKey.sslBackendCa, checkSecretName);
+  const backendName = read(LabelKey.sslBackendName, checkServerName);
   // The context root is one of the service's paths, so it uses up one of the allowed paths.
   const websocketEndpoints = [
     ...new Set(
@@ -181,9 +187,11 @@ export function parseServiceLabels(service: SwarmService, ctx: LabelContext): Pa
     bad(LabelKey.sslKey, keyName, `needs ${LabelKey.sslCert} as well`);
   }
   if (ctx.secrets) {
+    // The CA of a verified upstream is mounted into the proxy like a certificate: the same rules apply.
     for (const [label, name] of [
       [LabelKey.sslCert, certName],
       [LabelKey.sslKey, keyName],
+      [LabelKey.sslBackendCa, backendCa],
     ] as const) {
       if (name === undefined) continue;
       if (!ctx.secrets.has(name)) {
@@ -230,6 +238,7 @@ export function parseServiceLabels(service: SwarmService, ctx: LabelContext): Pa
       'routes whole TLS connections by SNI, so it cannot be combined with context roots, websocket endpoints or sticky cookies',
     );
   }
+  checkSslBackend(labels, { sslBackend, verifyBackend, backendCa, backendName, sslPassthrough }, bad);
   if (stickyCookie !== undefined && ipHash) {
     bad(
       LabelKey.ipHash,
@@ -242,6 +251,13 @@ export function parseServiceLabels(service: SwarmService, ctx: LabelContext): Pa
       LabelKey.backendMode,
       backendModeRaw ?? '',
       'vip gives the proxy one target per service, so sticky sessions and ip_hash cannot work',
+    );
+  }
+  if (backendMode === 'vip' && network === null) {
+    bad(
+      LabelKey.backendMode,
+      backendModeRaw ?? '',
+      'is vip but the service is on no network (it is reached at its host-mode published port), so it has no VIP the proxy could reach',
     );
   }
   if (backendMode === 'vip' && service.endpointMode === 'dnsrr') {
@@ -292,18 +308,65 @@ export function parseServiceLabels(service: SwarmService, ctx: LabelContext): Pa
   if (certName !== undefined)
     spec.tls = keyName === undefined ? { cert: certName } : { cert: certName, key: keyName };
   if (hsts !== undefined) spec.hsts = hsts;
+  if (sslBackend) {
+    spec.sslBackend = {};
+    if (backendCa !== undefined) spec.sslBackend.ca = backendCa;
+    if (backendName !== undefined) spec.sslBackend.name = backendName;
+  }
   if (networkChoices.length > 1) spec.networkChoices = networkChoices;
   if (stickyCookie !== undefined) spec.stickyCookie = stickyCookie;
   return { kind: 'route', spec, warnings };
 }
 
-/** The network to reach the service on; with `ctx.chooseNetworks`, `choices` gets the networks to pick from. */
+/**
+ * `ssl_backend` and what goes with it: verification needs a CA to verify against, and the CA and the name
+ * mean nothing without verification or TLS to the app. A passed-through session is already the app's TLS.
+ */
+function checkSslBackend(
+  labels: Readonly<Record<string, string>>,
+  o: {
+    sslBackend: boolean;
+    verifyBackend: boolean;
+    backendCa: string | undefined;
+    backendName: string | undefined;
+    sslPassthrough: boolean;
+  },
+  bad: (label: string, value: string, reason: string) => void,
+): void {
+  const raw = (label: string): string => labels[label] ?? '';
+  const needsBackend = `needs ${LabelKey.sslBackend}=true`;
+  if (o.sslBackend && o.sslPassthrough)
+    bad(
+      LabelKey.sslBackend,
+      raw(LabelKey.sslBackend),
+      `cannot be combined with ${LabelKey.sslPassthrough}: the app's own TLS is passed through`,
+    );
+  if (o.verifyBackend && !o.sslBackend)
+    bad(LabelKey.sslBackendTlsVerify, raw(LabelKey.sslBackendTlsVerify), needsBackend);
+  if (o.verifyBackend && o.backendCa === undefined && labels[LabelKey.sslBackendCa] === undefined)
+    bad(
+      LabelKey.sslBackendTlsVerify,
+      raw(LabelKey.sslBackendTlsVerify),
+      `needs ${LabelKey.sslBackendCa}: the Docker secret holding the CA to verify the app's certificate against`,
+    );
+  if (o.backendCa !== undefined && !o.verifyBackend)
+    bad(LabelKey.sslBackendCa, o.backendCa, `needs ${LabelKey.sslBackendTlsVerify}=required`);
+  if (o.backendName !== undefined && !o.sslBackend)
+    bad(LabelKey.sslBackendName, raw(LabelKey.sslBackendName), needsBackend);
+}
+
+/**
+ * The network to reach the service on; with `ctx.chooseNetworks`, `choices` gets the networks to pick from.
+ * `null`: the service is on no network and publishes `port` in host mode (Interlock's host-mode apps), so
+ * the proxy reaches each task at its node's address and published port. `undefined`: refused (reported).
+ */
 function resolveNetwork(
   service: SwarmService,
   ctx: LabelContext,
+  port: number | undefined,
   bad: (label: string, value: string, reason: string) => void,
   choices: { id: string; name: string }[],
-): { id: string; name: string } | undefined {
+): { id: string; name: string } | null | undefined {
   const attached = service.networkIds
     .map((id) => ctx.networksById.get(id) ?? { id, name: id, driver: '' })
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -321,6 +384,10 @@ function resolveNetwork(
   }
   const [only, ...more] = attached;
   if (only && more.length === 0) return { id: only.id, name: only.name };
+  const hostModePorts = service.hostModePorts ?? [];
+  if (!only && port !== undefined && hostModePorts.includes(port)) return null;
+  // A bad port label is reported already; a host-mode service would route once it names the right port.
+  if (!only && port === undefined && hostModePorts.length > 0) return undefined;
   if (only && ctx.chooseNetworks) {
     choices.push(...attached.map((n) => ({ id: n.id, name: n.name })));
     return { id: only.id, name: only.name };
@@ -330,7 +397,13 @@ function resolveNetwork(
     '',
     only
       ? `is required because the service is attached to ${attached.length} networks (${names}); or let the planner choose with [Planner] ChooseNetworks = true`
-      : 'is required: the service is attached to no network the proxy could join',
+      : `is required: the service is attached to no network the proxy could join${
+          port === undefined
+            ? ''
+            : hostModePorts.length > 0
+              ? ` and publishes only other target ports in host mode (${hostModePorts.join(', ')}), not ${LabelKey.port} ${port}`
+              : ` and does not publish ${LabelKey.port} ${port} in host mode (--publish mode=host,target=${port})`
+        }`,
   );
   return undefined;
 }

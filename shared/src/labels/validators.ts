@@ -75,6 +75,21 @@ export function checkSecretName(raw: string): Check<string> {
     : fail('is not a Docker secret name');
 }
 
+/** `ssl_backend_tls_verify`: Interlock's `none` (its default) or `required`; true means verify. */
+export function checkTlsVerify(raw: string): Check<boolean> {
+  const text = raw.trim().toLowerCase();
+  if (text === 'none') return ok(false);
+  if (text === 'required') return ok(true);
+  return fail('is not none or required');
+}
+
+/** A name to send in SNI and find in a certificate: a host name, not a wildcard. */
+export function checkServerName(raw: string): Check<string> {
+  const host = checkHost(raw);
+  if (!host.ok) return host;
+  return host.value.startsWith('*.') ? fail('is a wildcard, not a server name') : host;
+}
+
 /** Service cluster names become parts of Docker object names, so they follow the same rule. */
 export function checkClusterName(raw: string): Check<string> {
   const text = raw.trim();

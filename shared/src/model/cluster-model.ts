@@ -1,4 +1,4 @@
-import type { Hsts, TlsSecrets } from './route-spec.js';
+import type { Hsts, SslBackend, TlsSecrets } from './route-spec.js';
 
 /** How a pool spreads requests over its targets. */
 export type Balance = { kind: 'round-robin' } | { kind: 'ip-hash' } | { kind: 'cookie'; cookie: string };
@@ -11,6 +11,8 @@ export interface Pool {
   services: string[];
   targets: string[];
   balance: Balance;
+  /** HTTP pools only: the proxy speaks TLS to the targets. */
+  sslBackend?: SslBackend;
 }
 
 export interface Location {
@@ -66,6 +68,7 @@ export interface ClusterModel {
   streamPools: Pool[];
   defaultBackend?: DefaultBackend;
   networks: { id: string; name: string }[];
+  /** Docker secrets the proxy mounts: TLS certificates and keys, and the CAs of verified TLS upstreams. */
   secrets: string[];
   services: string[];
   conflicts: Conflict[];

@@ -9,4 +9,12 @@ export type {
   VirtualHost,
 } from './cluster-model.js';
 export { routeCount } from './cluster-model.js';
-export type { AppRoute, BackendMode, Hsts, Redirect, RouteSpec, TlsSecrets } from './route-spec.js';
+export type {
+  AppRoute,
+  BackendMode,
+  Hsts,
+  Redirect,
+  RouteSpec,
+  SslBackend,
+  TlsSecrets,
+} from './route-spec.js';

@@ -14,6 +14,17 @@ export interface TlsSecrets {
   key?: string;
 }
 
+/**
+ * HTTPS to the app (`com.docker.lb.ssl_backend`). Without `ca` the app's certificate is not verified
+ * (`ssl_backend_tls_verify=none`, Interlock's default): the connection is encrypted, not authenticated.
+ */
+export interface SslBackend {
+  /** `ssl_backend_tls_verify=required`: the Docker secret holding the CA the app's certificate must chain to. */
+  ca?: string;
+  /** The name sent in SNI and, with `ca`, checked in the certificate; absent: the request's host. */
+  name?: string;
+}
+
 /** A Strict-Transport-Security header, from `io.signalbox.hsts` or the cluster's `HSTS` setting. */
 export interface Hsts {
   /** Seconds browsers keep to HTTPS; 0 withdraws an earlier header. */
@@ -28,7 +39,12 @@ export interface RouteSpec {
   createdAt: string;
   hosts: string[];
   port: number;
-  network: { id: string; name: string };
+  /**
+   * The network the proxy joins to reach the tasks. `null`: the service is on no network and publishes `port`
+   * in host mode, so its tasks are reached at their nodes' addresses and published ports, and the proxy joins
+   * no network for it.
+   */
+  network: { id: string; name: string } | null;
   /**
    * With `[Planner] ChooseNetworks`, a service on several networks and no `com.docker.lb.network` label: every
    * network it is on, by name. The planner picks `network` from them; until then it is the first.
@@ -42,6 +58,8 @@ export interface RouteSpec {
   hsts?: Hsts;
   sslPassthrough: boolean;
   sslOnly: boolean;
+  /** The proxy reaches the app over TLS; never with `sslPassthrough`. */
+  sslBackend?: SslBackend;
   websocketEndpoints: string[];
   /** The `service_cluster` label, or null when the planner may choose. */
   pinnedCluster: string | null;

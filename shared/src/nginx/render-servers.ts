@@ -11,6 +11,7 @@ import type {
 import type { ConfigWriter } from './config-writer.js';
 import { token } from './safe-token.js';
 import { hstsHeader } from './tls-policy.js';
+import { renderUpstreamTls } from './upstream-tls.js';
 
 /**
  * The `server` blocks of a cluster's http context: a catch-all and, per host, one for plain HTTP and one for
@@ -103,7 +104,7 @@ export function renderCatchAll(
   const fallbackPool = fallback ? o.pools.get(fallback.pool) : undefined;
   const fallbackLocation = (): void => {
     if (fallbackPool) {
-      renderLocation(w, { path: '/', pool: fallbackPool.name, websocket: false }, fallbackPool, ctx.runtime);
+      renderLocation(w, { path: '/', pool: fallbackPool.name, websocket: false }, fallbackPool, ctx);
       return;
     }
     w.open('location /');
@@ -139,7 +140,7 @@ export function renderVirtualHost(
   const locations = (): void => {
     for (const loc of vh.locations) {
       const pool = pools.get(loc.pool);
-      if (pool) renderLocation(w, loc, pool, ctx.runtime);
+      if (pool) renderLocation(w, loc, pool, ctx);
     }
   };
   w.blank();
@@ -196,15 +197,26 @@ export function renderPassthroughRedirect(w: ConfigWriter, ph: PassthroughHost, 
  * With a stripped prefix the upstream sees the rest of the path, and a bare `= P` of the context root is
  * redirected to `P/`, as Interlock's rewrite did.
  */
-function renderLocation(w: ConfigWriter, loc: Location, pool: Pool, runtime = false): void {
+function renderLocation(
+  w: ConfigWriter,
+  loc: Location,
+  pool: Pool,
+  ctx: Pick<ServerContext, 'runtime' | 'secretsDir'>,
+): void {
   const path = token(loc.path);
-  const upstream = `http://${token(pool.name)}`;
+  const tls = pool.sslBackend;
+  const upstream = `${tls ? 'https' : 'http'}://${token(pool.name)}`;
   const body = (uri: string | undefined): void => {
     // With run-time targets an empty pool still proxies: targets may arrive without a new config.
-    if (pool.targets.length === 0 && !runtime) {
+    if (pool.targets.length === 0 && !ctx.runtime) {
       w.line('return 503;');
       return;
     }
+    if (tls)
+      renderUpstreamTls(w, tls, {
+        secretsDir: ctx.secretsDir,
+        ...(ctx.runtime ? { runtimePool: pool.name } : {}),
+      });
     if (loc.websocket) {
       for (const h of proxyHeaders('$connection_upgrade')) w.line(h);
       w.line('proxy_set_header Upgrade $http_upgrade;');

@@ -88,7 +88,8 @@ end
  * sticky cookie or of the client address when the pool asks for one (falling back to round robin without
  * a cookie, as nginx's `hash` does), round robin otherwise; a failed connection is retried on the next
  * targets (at most two more), so a task that just left costs no request. Workers cache a pool's parsed
- * list until the version changes.
+ * list until the version changes. `signalbox.require_targets` answers 503 in the access phase for a pool
+ * without targets, where the balancer's 503 server cannot serve (pools reached over TLS).
  */
 export const LUA_BALANCER = `${LUA_SHARED}
 -- Not $cookie_NAME: lua-nginx-module lower-cases variable names, and cookie names are case-sensitive.
@@ -118,6 +119,11 @@ local function pool_targets(pool)
     cache[pool] = list
   end
   return list
+end
+
+-- For pools the proxy reaches over TLS, whose requests cannot go to the plain-HTTP 503 server: 503 here.
+function signalbox.require_targets(pool)
+  if #pool_targets(pool) == 0 then return ngx.exit(503) end
 end
 
 function signalbox.balance(pool, kind, key, no_targets_port)

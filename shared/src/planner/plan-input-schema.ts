@@ -11,6 +11,8 @@ const ClusterInput = z.strictObject({
   name: clusterName,
   auto: z.boolean().default(true),
   capacity: positive.optional(),
+  /** Fixed networks: the proxy joins exactly these (Interlock 3's `Networks`). */
+  networks: z.array(name).optional(),
 });
 
 const AppInput = z.strictObject({

@@ -4,6 +4,7 @@ import { type Deadline, deadlineAfter } from './deadline.js';
 import { solveExactly } from './exact.js';
 import { explain } from './explain.js';
 import { checkFeasible } from './feasibility.js';
+import { hasFixedNetworks, planWithFixedNetworks } from './fixed-networks.js';
 import { type Hypergraph, unitHypergraph } from './hypergraph.js';
 import { type Blocks, greedyPlace, type PlacementBias } from './initial-partition.js';
 import { evaluate, maxFloor } from './metrics.js';
@@ -121,9 +122,16 @@ function packingError(problem: Problem, hg: Hypergraph, part?: Int32Array): Sign
  * order, the busiest proxy joins as few networks as possible, the total number of attachments is as low as
  * possible, and as few apps as possible move away from `previous` (each move must save `moveCost`). Apps with
  * `networkChoices` are reached on the one of them the plan chooses (`Plan.networks`, see network-rounds.ts).
- * Pure: the only outside input is the clock in `options.now`, read for the time budget.
+ * Clusters with fixed networks take only apps reachable on them, and apps they reach prefer them
+ * (fixed-networks.ts). Pure: the only outside input is the clock in `options.now`, read for the time budget.
  */
 export function plan(topology: Topology, previous?: Assignment, options: PlanOptions = {}): Plan {
+  if (hasFixedNetworks(topology)) return planWithFixedNetworks(topology, previous, options, planOpen);
+  return planOpen(topology, previous, options);
+}
+
+/** The plan when every proxy joins its apps' networks. */
+function planOpen(topology: Topology, previous: Assignment | undefined, options: PlanOptions): Plan {
   const networkOptions = readNetworkOptions(topology);
   if (!networkOptions) return planFixed(topology, previous, options);
   const budget = options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS;

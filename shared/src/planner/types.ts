@@ -9,6 +9,12 @@ export interface ClusterSpec {
   readonly auto: boolean;
   /** Total app weight the cluster's proxy may serve; auto clusters default to an even share plus `balance`. */
   readonly capacity?: number | undefined;
+  /**
+   * Fixed networks (Interlock 3's `Networks` per extension): the proxy joins exactly these, whatever its apps,
+   * and only apps reachable on one of them can be in the cluster (see fixed-networks.ts). Absent: the proxy
+   * joins its apps' networks.
+   */
+  readonly networks?: readonly string[] | undefined;
 }
 
 export interface AppSpec {

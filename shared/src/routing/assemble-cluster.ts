@@ -8,6 +8,7 @@ import type {
   Location,
   PassthroughHost,
   Pool,
+  SslBackend,
   TlsSecrets,
   VirtualHost,
 } from '../model/index.js';
@@ -35,6 +36,8 @@ interface PoolEntry {
 }
 
 const sameTls = (a?: TlsSecrets, b?: TlsSecrets): boolean => a?.cert === b?.cert && a?.key === b?.key;
+const sameSslBackend = (a?: SslBackend, b?: SslBackend): boolean =>
+  (a === undefined) === (b === undefined) && a?.ca === b?.ca && a?.name === b?.name;
 const sameHsts = (a?: Hsts, b?: Hsts): boolean =>
   a?.maxAge === b?.maxAge && a?.includeSubDomains === b?.includeSubDomains && a?.preload === b?.preload;
 
@@ -106,6 +109,8 @@ export function assembleCluster(
         targets: [],
         balance: balanceOf(route.stickyCookie, ipHash),
       };
+      // Passthrough pools carry the app's own TLS; the parser never lets ssl_backend reach one.
+      if (route.sslBackend && kind === 'http') pool.sslBackend = { ...route.sslBackend };
       const entry: PoolEntry = { pool, owner: route.service, ipHash, targets: new Set() };
       if (stripPrefix !== undefined) entry.stripPrefix = stripPrefix;
       if (route.stickyCookie !== undefined) entry.sticky = route.stickyCookie;
@@ -119,7 +124,9 @@ export function assembleCluster(
           ? 'sticky_session_cookie'
           : existing.ipHash !== ipHash
             ? 'ip_hash'
-            : undefined;
+            : !sameSslBackend(existing.pool.sslBackend, kind === 'http' ? route.sslBackend : undefined)
+              ? 'ssl_backend, ssl_backend_tls_verify or their CA or name'
+              : undefined;
     if (differs) {
       conflicts.push({
         kind: 'pool',
@@ -255,7 +262,10 @@ export function assembleCluster(
   }
 
   const usedRoutes = [...used.values()];
-  const networks = new Map(usedRoutes.map((r) => [r.network.id, r.network]));
+  // A host-mode app (network null) is reached at its nodes' addresses: the proxy joins nothing for it.
+  const networks = new Map(
+    usedRoutes.flatMap((r) => (r.network ? [[r.network.id, r.network] as const] : [])),
+  );
   const secrets = new Set<string>();
   const tlsInUse = [...virtualHosts.map((v) => v.tls), defaultBackend?.tls];
   for (const tls of tlsInUse) {
@@ -264,6 +274,7 @@ export function assembleCluster(
       if (tls.key) secrets.add(tls.key);
     }
   }
+  for (const pool of httpPools) if (pool.sslBackend?.ca) secrets.add(pool.sslBackend.ca);
   const model: ClusterModel = {
     cluster,
     virtualHosts,

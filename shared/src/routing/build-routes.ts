@@ -3,7 +3,7 @@ import type { AppRoute } from '../model/index.js';
 import type { SwarmNetwork, SwarmSnapshot } from '../swarm/snapshot.js';
 import { readTenantLabels } from '../tenancy/index.js';
 import { byKey } from '../util/compare.js';
-import { servingTasksByService, targetsFor } from './targets.js';
+import { nodeAddresses, servingTasksByService, targetsFor } from './targets.js';
 
 export interface RejectedService {
   service: string;
@@ -42,6 +42,7 @@ export function buildRoutes(
   const rejected: RejectedService[] = [];
   const warnings: string[] = [];
   const serving = servingTasksByService(snapshot.tasks);
+  const nodes = nodeAddresses(snapshot.nodes, snapshot.networks);
   for (const service of [...snapshot.services].sort(byKey((s) => s.name))) {
     const parsed = parseServiceLabels(service, ctx);
     warnings.push(...parsed.warnings);
@@ -49,7 +50,7 @@ export function buildRoutes(
     if (parsed.kind !== 'route') continue;
     const { spec } = parsed;
     const tasks = serving.get(service.id) ?? [];
-    const found = targetsFor(service, tasks, spec.network.id, spec.port, spec.backendMode);
+    const found = targetsFor(service, tasks, spec.network?.id ?? null, spec.port, spec.backendMode, nodes);
     if (found.warning) warnings.push(found.warning);
     const route: AppRoute = { ...spec, targets: found.targets };
     if (spec.networkChoices)

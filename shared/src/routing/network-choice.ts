@@ -11,7 +11,7 @@ export function applyNetworkChoices(
   return routes.map((route) => {
     if (!route.networkChoices || !Object.hasOwn(chosen, route.service)) return route;
     const network = route.networkChoices.find((n) => n.name === chosen[route.service]);
-    if (!network || network.id === route.network.id) return route;
+    if (!network || network.id === route.network?.id) return route;
     return { ...route, network, targets: route.targetsByNetwork?.[network.id] ?? [] };
   });
 }
@@ -23,9 +23,10 @@ export function applyNetworkChoices(
  */
 export function keptOnJoinedNetworks(routes: readonly AppRoute[], own: ReadonlySet<AppRoute>): AppRoute[] {
   const joined = new Set<string>();
-  for (const route of routes) if (own.has(route)) joined.add(route.network.id);
+  for (const route of routes) if (own.has(route) && route.network) joined.add(route.network.id);
   return routes.map((route) => {
-    if (own.has(route) || !route.networkChoices || joined.has(route.network.id)) return route;
+    if (own.has(route) || !route.networkChoices || (route.network && joined.has(route.network.id)))
+      return route;
     const network = route.networkChoices.find((n) => joined.has(n.id));
     return network ? { ...route, network, targets: route.targetsByNetwork?.[network.id] ?? [] } : route;
   });

@@ -8,6 +8,14 @@ const Labels = z.record(z.string(), z.string()).nullish();
 
 const NetworkAttachmentConfig = z.object({ Target: z.string(), Aliases: z.array(z.string()).nullish() });
 
+/** A published port (`--publish`): on the service's spec and endpoint, and per task for host-mode ports. */
+const PortConfig = z.object({
+  Protocol: z.string().nullish(),
+  TargetPort: z.number().int().nullish(),
+  PublishedPort: z.number().int().nullish(),
+  PublishMode: z.string().nullish(),
+});
+
 export const EngineService = z.object({
   ID: z.string().min(1),
   CreatedAt: z.string().nullish(),
@@ -26,10 +34,11 @@ export const EngineService = z.object({
       .nullish(),
     /** Deprecated top-level networks; old engines and old stack files still fill it. */
     Networks: z.array(NetworkAttachmentConfig).nullish(),
-    EndpointSpec: z.object({ Mode: z.string().nullish() }).nullish(),
+    EndpointSpec: z.object({ Mode: z.string().nullish(), Ports: z.array(PortConfig).nullish() }).nullish(),
   }),
   Endpoint: z
     .object({
+      Ports: z.array(PortConfig).nullish(),
       VirtualIPs: z.array(z.object({ NetworkID: z.string(), Addr: z.string().nullish() })).nullish(),
     })
     .nullish(),
@@ -38,8 +47,16 @@ export const EngineService = z.object({
 export const EngineTask = z.object({
   ID: z.string().min(1),
   ServiceID: z.string().min(1),
+  /** The node the task is scheduled on; its address reaches the task's host-mode published ports. */
+  NodeID: z.string().nullish(),
   DesiredState: z.string().nullish(),
-  Status: z.object({ State: z.string() }).nullish(),
+  Status: z
+    .object({
+      State: z.string(),
+      /** Host-mode published ports only: the port each target port got on the task's node. */
+      PortStatus: z.object({ Ports: z.array(PortConfig).nullish() }).nullish(),
+    })
+    .nullish(),
   NetworksAttachments: z
     .array(
       z.object({
@@ -55,7 +72,11 @@ export const EngineNetwork = z.object({
   Name: z.string().min(1),
   Driver: z.string().nullish(),
   Scope: z.string().nullish(),
-  IPAM: z.object({ Config: z.array(z.object({ Subnet: z.string().nullish() })).nullish() }).nullish(),
+  IPAM: z
+    .object({
+      Config: z.array(z.object({ Subnet: z.string().nullish(), Gateway: z.string().nullish() })).nullish(),
+    })
+    .nullish(),
 });
 
 export const EngineSecret = z.object({

@@ -2,6 +2,7 @@ export {
   parseSnapshot,
   type SkippedObject,
   type SwarmNetwork,
+  type SwarmNode,
   type SwarmService,
   type SwarmSnapshot,
   type SwarmTask,

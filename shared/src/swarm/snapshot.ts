@@ -14,6 +14,11 @@ export interface SwarmService {
   /** Virtual IP per network ID, without the prefix length. */
   vips: ReadonlyMap<string, string>;
   hasHealthcheck: boolean;
+  /**
+   * TCP target ports the service publishes in host mode (`--publish mode=host,target=8080`): each task's port
+   * is reached at its node's address and the port the node published (`SwarmTask.hostPorts`). Absent: none.
+   */
+  hostModePorts?: readonly number[];
 }
 
 export interface SwarmTask {
@@ -23,6 +28,10 @@ export interface SwarmTask {
   desiredState: string;
   /** Task IP per network ID, without the prefix length. */
   addresses: ReadonlyMap<string, string>;
+  /** The node Swarm scheduled the task on ('' before it is scheduled). */
+  nodeId?: string;
+  /** Host-mode published port per TCP target port, as the task's node published it. Absent: none. */
+  hostPorts?: ReadonlyMap<number, number>;
 }
 
 export interface SwarmNetwork {
@@ -31,6 +40,8 @@ export interface SwarmNetwork {
   driver: string;
   /** The network's address ranges (IPAM), where the Engine API lists them. */
   subnets?: string[];
+  /** The network's gateways (IPAM), where the Engine API lists them. */
+  gateways?: string[];
 }
 
 export interface SwarmNode {
@@ -71,6 +82,10 @@ export interface SkippedObject {
 
 const stripPrefixLength = (addr: string): string => addr.split('/')[0] ?? addr;
 
+type PortConfig = NonNullable<NonNullable<EngineService['Endpoint']>['Ports']>[number];
+const isHostTcp = (p: PortConfig): boolean =>
+  p.PublishMode === 'host' && (p.Protocol ?? 'tcp') === 'tcp' && typeof p.TargetPort === 'number';
+
 function toService(raw: EngineService): SwarmService {
   const spec = raw.Spec;
   const attached = spec.TaskTemplate?.Networks ?? spec.Networks ?? [];
@@ -79,6 +94,7 @@ function toService(raw: EngineService): SwarmService {
     if (vip.Addr) vips.set(vip.NetworkID, stripPrefixLength(vip.Addr));
   }
   const test = spec.TaskTemplate?.ContainerSpec?.Healthcheck?.Test ?? [];
+  const published = [...(spec.EndpointSpec?.Ports ?? []), ...(raw.Endpoint?.Ports ?? [])].filter(isHostTcp);
   return {
     id: raw.ID,
     name: spec.Name,
@@ -88,6 +104,7 @@ function toService(raw: EngineService): SwarmService {
     endpointMode: spec.EndpointSpec?.Mode === 'dnsrr' ? 'dnsrr' : 'vip',
     vips,
     hasHealthcheck: test.length > 0 && test[0] !== 'NONE',
+    hostModePorts: [...new Set(published.map((p) => p.TargetPort as number))].sort((a, b) => a - b),
   };
 }
 
@@ -97,12 +114,18 @@ function toTask(raw: EngineTask): SwarmTask {
     const first = att.Addresses?.[0];
     if (first) addresses.set(att.Network.ID, stripPrefixLength(first));
   }
+  const hostPorts = new Map<number, number>();
+  for (const p of raw.Status?.PortStatus?.Ports ?? []) {
+    if (isHostTcp(p) && p.PublishedPort) hostPorts.set(p.TargetPort as number, p.PublishedPort);
+  }
   return {
     id: raw.ID,
     serviceId: raw.ServiceID,
     state: raw.Status?.State ?? 'unknown',
     desiredState: raw.DesiredState ?? 'unknown',
     addresses,
+    nodeId: raw.NodeID ?? '',
+    hostPorts,
   };
 }
 
@@ -154,12 +177,17 @@ export function parseSnapshot(input: unknown): { snapshot: SwarmSnapshot; skippe
     top.data.networks,
     EngineNetwork,
     'network',
-    (n) => ({
-      id: n.Id,
-      name: n.Name,
-      driver: n.Driver ?? '',
-      subnets: (n.IPAM?.Config ?? []).flatMap((c) => (c.Subnet ? [c.Subnet] : [])),
-    }),
+    (n) => {
+      const network: SwarmNetwork = {
+        id: n.Id,
+        name: n.Name,
+        driver: n.Driver ?? '',
+        subnets: (n.IPAM?.Config ?? []).flatMap((c) => (c.Subnet ? [c.Subnet] : [])),
+      };
+      const gateways = (n.IPAM?.Config ?? []).flatMap((c) => (c.Gateway ? [c.Gateway] : []));
+      if (gateways.length > 0) network.gateways = gateways;
+      return network;
+    },
     skipped,
   );
   const snapshot: SwarmSnapshot = { services, tasks, networks };

@@ -78,7 +78,7 @@ export function renderTopologySvg(desired: DesiredState | undefined): string {
         node: {
           id: a.route.service,
           label: `${a.route.service} (${a.route.hosts[0] ?? 'default'})`,
-          title: `${a.route.service}: ${a.route.hosts.join(', ') || 'default backend'}\nnetwork ${a.route.network.name}\n${desired?.plan.explanations[a.route.service] ?? ''}`,
+          title: `${a.route.service}: ${a.route.hosts.join(', ') || 'default backend'}\n${a.route.network ? `network ${a.route.network.name}` : 'host-mode port: no network'}\n${desired?.plan.explanations[a.route.service] ?? ''}`,
           y: 0,
         },
       }));

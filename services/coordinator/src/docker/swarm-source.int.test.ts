@@ -56,11 +56,11 @@ describe('DockerSwarmSource on a real swarm', () => {
       const r = (await routesNow()).routes.find((x) => x.service === `${prefix}-web`);
       return r && r.targets.length === 2 ? r : undefined;
     });
-    const inspected = await client.getNetwork(route.network.id).inspect();
+    const inspected = await client.getNetwork(route.network?.id ?? '').inspect();
     const subnet = inspected.IPAM?.Config?.[0]?.Subnet ?? '';
     expect(subnet).toMatch(/^\d+\.\d+\.\d+\.0\/24$/);
     const base = subnet.split('.').slice(0, 3).join('.');
-    expect(route.network.name).toBe(net);
+    expect(route.network?.name).toBe(net);
     expect(route.hosts).toEqual([host]);
     for (const t of route.targets)
       expect(t).toMatch(new RegExp(`^${base.replaceAll('.', '\\.')}\\.\\d+:8080$`));
@@ -73,7 +73,7 @@ describe('DockerSwarmSource on a real swarm', () => {
     });
     const svc = await client.getService(`${prefix}-vip`).inspect();
     const vip = (svc.Endpoint.VirtualIPs as { NetworkID: string; Addr: string }[]).find(
-      (v) => v.NetworkID === route.network.id,
+      (v) => v.NetworkID === route.network?.id,
     );
     expect(route.targets).toEqual([`${vip?.Addr.split('/')[0]}:8080`]);
   });
@@ -95,6 +95,15 @@ describe('DockerSwarmSource on a real swarm', () => {
     });
     expect(route.targets).toEqual([]);
   }, 90_000);
+
+  it("lists the swarm's nodes with the address their host-mode ports answer on", async () => {
+    const { snapshot } = await source.readSnapshot();
+    const info = (await client.info()) as { Swarm?: { NodeID?: string; NodeAddr?: string } };
+    expect(snapshot.nodes?.find((n) => n.id === info.Swarm?.NodeID)).toMatchObject({
+      address: info.Swarm?.NodeAddr,
+      state: 'ready',
+    });
+  });
 
   it('reports an unreachable engine as DockerUnavailableError', async () => {
     const Dockerode = (await import('dockerode')).default;

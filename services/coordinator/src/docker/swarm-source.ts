@@ -14,10 +14,11 @@ export class DockerUnavailableError extends SignalboxError {
   }
 }
 
-type DockerLists = Pick<Docker, 'listServices' | 'listTasks' | 'listNetworks' | 'listSecrets'>;
+type DockerLists = Pick<Docker, 'listServices' | 'listTasks' | 'listNetworks' | 'listSecrets' | 'listNodes'>;
 
 /**
- * Reads services, tasks, networks and secrets through dockerode and hands the raw Engine JSON to the shared
+ * Reads services, tasks, networks, secrets and nodes (whose addresses reach host-mode published ports) through
+ * dockerode and hands the raw Engine JSON to the shared
  * parser, so the coordinator and `signalbox render --snapshot` read exactly the same shapes.
  */
 export class DockerSwarmSource implements SwarmSource {
@@ -31,12 +32,13 @@ export class DockerSwarmSource implements SwarmSource {
         throw new DockerUnavailableError(operation, { cause });
       }
     };
-    const [services, tasks, networks, secrets] = await Promise.all([
+    const [services, tasks, networks, secrets, nodes] = await Promise.all([
       call('listServices', () => this.docker.listServices()),
       call('listTasks', () => this.docker.listTasks()),
       call('listNetworks', () => this.docker.listNetworks()),
       call('listSecrets', () => this.docker.listSecrets()),
+      call('listNodes', () => this.docker.listNodes()),
     ]);
-    return parseSnapshot({ services, tasks, networks, secrets });
+    return parseSnapshot({ services, tasks, networks, secrets, nodes });
   }
 }

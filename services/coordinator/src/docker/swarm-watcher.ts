@@ -17,22 +17,31 @@ export interface SwarmWatcherOptions {
 
 type DockerWatchApi = Pick<Docker, 'getEvents' | 'listTasks'>;
 
-const EVENT_TYPES = ['service', 'network', 'secret', 'config'];
+// Nodes: a node's address is where host-mode apps' tasks on it are reached.
+const EVENT_TYPES = ['service', 'network', 'secret', 'config', 'node'];
 
 /** A fingerprint of what routing reads from tasks; equal fingerprints mean no routing-relevant change. */
 function taskFingerprint(
-  tasks: { ID?: string; Status?: { State?: string }; DesiredState?: string }[],
+  tasks: {
+    ID?: string;
+    Status?: { State?: string; PortStatus?: { Ports?: { PublishedPort?: number }[] } };
+    DesiredState?: string;
+  }[],
 ): string {
+  // Host-mode published ports too: a host-mode app's targets are its tasks' node addresses and ports.
   return tasks
-    .map((t) => `${t.ID}:${t.Status?.State}:${t.DesiredState}`)
+    .map(
+      (t) =>
+        `${t.ID}:${t.Status?.State}:${t.DesiredState}:${(t.Status?.PortStatus?.Ports ?? []).map((p) => p.PublishedPort).join('/')}`,
+    )
     .sort()
     .join(',');
 }
 
 /**
- * Level-triggered change detection: the Docker event stream for services, networks, secrets and configs, a
- * task poll, and a periodic resync all end in the same `onChange` call; the reconciler then rebuilds the
- * whole desired state, so events only need to say "something changed", never what.
+ * Level-triggered change detection: the Docker event stream for services, networks, secrets, configs and
+ * nodes, a task poll, and a periodic resync all end in the same `onChange` call; the reconciler then
+ * rebuilds the whole desired state, so events only need to say "something changed", never what.
  */
 export class SwarmWatcher {
   private stopped = false;

@@ -4,6 +4,7 @@ import type { RouteInfo } from '#shared/gen/signalbox/v1/RouteInfo.js';
 import type { TaskInfo } from '#shared/gen/signalbox/v1/TaskInfo.js';
 import { LabelKey } from '#shared/labels/index.js';
 import type { ClusterModel } from '#shared/model/index.js';
+import { hostEndpoint, isServing, nodeAddresses } from '#shared/routing/index.js';
 import type { SwarmSnapshot } from '#shared/swarm/index.js';
 
 /** Service → tenant, for the services routed with [Tenancy] on; empty without. */
@@ -99,7 +100,18 @@ export function explainHost(
     .flatMap((c) => routesOf(c, tenants))
     .filter((r) => r.host === host && underPath(path, r.path ?? '/'));
   const reasons: Record<string, string> = {};
-  for (const r of routes) for (const s of r.services ?? []) reasons[s] = state?.plan.explanations[s] ?? '';
+  const hostMode = new Map(
+    (state?.routes.routes ?? []).flatMap((r) => (r.network === null ? [[r.service, r.port] as const] : [])),
+  );
+  for (const r of routes)
+    for (const s of r.services ?? []) {
+      const note = state?.plan.explanations[s] ?? '';
+      const port = hostMode.get(s);
+      reasons[s] =
+        port === undefined
+          ? note
+          : `${note}${note ? '; ' : ''}reached at each task's node address and host-mode published port for ${port}`;
+    }
   // A rejected service routes nothing, so its errors are found by the hosts it asked for.
   const askedFor = (service: string): boolean => {
     const hosts = snapshot?.services.find((x) => x.name === service)?.labels[LabelKey.hosts] ?? '';
@@ -114,18 +126,26 @@ export function explainHost(
   const targets = new Set(routes.flatMap((r) => r.targets ?? []));
   const names = new Set(routes.flatMap((r) => r.services ?? []));
   const tasks: TaskInfo[] = [];
+  const nodes = snapshot ? nodeAddresses(snapshot.nodes, snapshot.networks) : undefined;
   for (const service of snapshot?.services ?? []) {
     if (!names.has(service.name)) continue;
+    const port = hostMode.get(service.name);
     for (const t of snapshot?.tasks ?? []) {
       if (t.serviceId !== service.id) continue;
       const addresses = [...t.addresses.values()];
+      // A host-mode app's task is reached at its node's address and published port, not at a task IP.
+      const found = port === undefined ? undefined : hostEndpoint(t, port, nodes);
+      const endpoint = found && 'target' in found ? found.target : undefined;
       tasks.push({
         service: service.name,
         task: t.id,
         state: t.state,
         desiredState: t.desiredState,
-        address: addresses.join(','),
-        target: addresses.some((a) => [...targets].some((target) => target.startsWith(`${a}:`))),
+        address: [...addresses, ...(endpoint ? [endpoint] : [])].join(','),
+        target:
+          // With a fixed published port a replaced task shares its endpoint with its successor.
+          (endpoint !== undefined && isServing(t) && targets.has(endpoint)) ||
+          addresses.some((a) => [...targets].some((target) => target.startsWith(`${a}:`))),
       });
     }
   }
