@@ -802,7 +802,20 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
     else this.excluded.delete(cluster);
     const stored = await storeProxyConfig(this.deps.docker, cluster, nginxConf, this.deps.configNameKey);
     if (stored.created) {
-      const removed = await pruneProxyConfigs(this.deps.docker, cluster);
+      // A config pruned earlier and stored again is a new object: a cached id would name the removed one,
+      // and a proxy spec naming it fails every later pass ("config not found").
+      this.storedConfigs.delete(stored.name);
+      const inUse = [
+        this.live.get(cluster),
+        this.rollouts.get(cluster)?.previous,
+        await this.agentConfigRef(cluster),
+      ];
+      const removed = await pruneProxyConfigs(
+        this.deps.docker,
+        cluster,
+        new Set(inUse.flatMap((c) => (c ? [c.name] : []))),
+      );
+      for (const name of removed) this.storedConfigs.delete(name);
       if (removed.length > 0)
         this.deps.log.info({ [LogField.cluster]: cluster, removed }, 'pruned old proxy configs');
     }
@@ -811,7 +824,9 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
 
   async startRollout(r: RolloutRequest): Promise<Rollout> {
     this.fenceLockHolder(r.cluster, r.lockToken);
-    const found = await this.configText(r.cluster, r.configName);
+    // Looked up afresh: the id goes into the proxy's spec, and another leader may have pruned and stored
+    // the same text again since this one cached it.
+    const found = await this.configText(r.cluster, r.configName, { fresh: true });
     if (!found)
       throw new SignalboxError('NOT_FOUND', `no stored config ${r.configName}`, {
         cluster: r.cluster,
@@ -861,16 +876,18 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
     return found ? { name: found.name, id: found.id } : undefined;
   }
 
-  /** A stored config, looked up (and checked) once, not on every agent poll. */
+  /** A stored config, looked up (and checked) once, not on every agent poll; `fresh` skips the cache. */
   private async configText(
     cluster: string,
     name: string,
+    options: { fresh?: boolean } = {},
   ): Promise<{ name: string; id: string; text: string; sha: string } | undefined> {
-    const cached = this.storedConfigs.get(name);
+    const cached = options.fresh ? undefined : this.storedConfigs.get(name);
     if (cached) return cached;
     const found = await findProxyConfig(this.deps.docker, cluster, name, this.deps.configNameKey);
     if (found === undefined) return undefined;
     const entry = { ...found, sha: sha256Hex(found.text) };
+    this.storedConfigs.delete(name);
     // Configs are content-named and pruned to a few per cluster; this bounds the cache the same way.
     rememberAtMost(this.storedConfigs, 64, name, entry);
     return entry;

@@ -43,7 +43,11 @@ describe('stored proxy configs on a real swarm', () => {
     for (const n of [1, 2, 3]) stored.push(await storeProxyConfig(client, cluster, `${text}# ${n}\n`, KEY));
     expect(stored.map((s) => s.created)).toEqual([true, true, true]);
     expect((await storeProxyConfig(client, cluster, `${text}# 3\n`, KEY)).created).toBe(false);
-    const removed = await pruneProxyConfigs(client, cluster, 1);
-    expect(removed.sort()).toEqual([stored[0]?.name, stored[1]?.name].sort());
+    // The oldest is what agents run in place (only a label names it): the caller protects it.
+    const removed = await pruneProxyConfigs(client, cluster, new Set([stored[0]?.name ?? '']), 1);
+    expect(removed).toEqual([stored[1]?.name]);
+    const again = await storeProxyConfig(client, cluster, `${text}# 2\n`, KEY);
+    expect(again.created).toBe(true);
+    expect(again.id).not.toBe(stored[1]?.id);
   }, 60_000);
 });

@@ -142,18 +142,23 @@ export async function storeProxyConfig(
 /**
  * Content-named configs pile up, one per rendered version: keep the newest `keep` of a cluster (rollbacks
  * need the previous ones) and remove the rest. Swarm refuses to remove a config a service still uses, so an
- * in-use config is skipped, never forced.
+ * in-use config is skipped, never forced. Swarm does not know the config agents run in place (a label
+ * names it), so the caller names what it still needs in `protect`.
  */
 export async function pruneProxyConfigs(
   docker: Pick<Docker, 'listConfigs' | 'getConfig'>,
   cluster: string,
+  protect: ReadonlySet<string> = new Set(),
   keep = 5,
 ): Promise<string[]> {
   const configs = await docker.listConfigs({
     filters: JSON.stringify({ label: [`${CLUSTER_LABEL}=${cluster}`] }),
   } as object);
   const owned = configs.filter((c) => c.Spec?.Labels?.[MANAGED_LABEL] === MANAGED_VALUE);
-  const old = owned.sort((a, b) => (a.CreatedAt < b.CreatedAt ? 1 : -1)).slice(keep);
+  const old = owned
+    .sort((a, b) => (a.CreatedAt < b.CreatedAt ? 1 : -1))
+    .slice(keep)
+    .filter((c) => !protect.has(c.Spec?.Name ?? ''));
   const removed: string[] = [];
   for (const c of old) {
     const ok = await docker
