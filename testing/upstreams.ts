@@ -26,15 +26,43 @@ const PORT_BLOCK = 600;
 let nextInBlock = Math.floor(Math.random() * PORT_BLOCK);
 
 export async function freePort(): Promise<number> {
+  return freePorts(1);
+}
+
+/**
+ * The first of `count` consecutive ports that all bind now, for a listener that also takes the ports after
+ * its own (the cluster's passthrough hop listens on InternalTLSPort + 1). The run stays inside this worker's
+ * block, so it never reaches into another worker's ports.
+ */
+export async function freePorts(count: number): Promise<number> {
   const pool = Number(process.env.VITEST_POOL_ID ?? Number.NaN);
-  if (!Number.isInteger(pool)) return kernelPort();
+  if (!Number.isInteger(pool)) return kernelPorts(count);
   if (pool < 0 || PORT_BASE + (pool + 1) * PORT_BLOCK > 32_768)
     throw new Error(`VITEST_POOL_ID ${pool} has no port block below the ephemeral range`);
   for (let tried = 0; tried < PORT_BLOCK; tried++) {
-    const port = PORT_BASE + pool * PORT_BLOCK + (nextInBlock++ % PORT_BLOCK);
-    if (await binds(port)) return port;
+    const offset = nextInBlock % PORT_BLOCK;
+    if (offset + count > PORT_BLOCK) {
+      nextInBlock = 0;
+      continue;
+    }
+    nextInBlock = offset + count;
+    const first = PORT_BASE + pool * PORT_BLOCK + offset;
+    if (await allBind(first, count)) return first;
   }
-  throw new Error(`no free port in the block of vitest worker ${pool}`);
+  throw new Error(`no ${count} free consecutive ports in the block of vitest worker ${pool}`);
+}
+
+async function allBind(first: number, count: number): Promise<boolean> {
+  for (let port = first; port < first + count; port++) if (!(await binds(port))) return false;
+  return true;
+}
+
+/** Outside vitest one process runs, so the kernel's pick (and, for a run, the ports after it) will do. */
+async function kernelPorts(count: number): Promise<number> {
+  for (;;) {
+    const first = await kernelPort();
+    if (await allBind(first, count)) return first;
+  }
 }
 
 async function kernelPort(): Promise<number> {

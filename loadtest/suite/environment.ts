@@ -108,8 +108,17 @@ export async function startLoadEnv(options: LoadEnvOptions): Promise<LoadEnv> {
       await waitFor(
         what,
         async () => {
-          const clusters = (await coordinator.coordinator.status()).clusters ?? [];
-          return clusters.length > 0 && clusters.every((c) => c.inSync) ? true : undefined;
+          const status = await coordinator.coordinator.status();
+          const clusters = status.clusters ?? [];
+          if (clusters.length > 0 && clusters.every((c) => c.inSync)) return true;
+          // Thrown, not returned: waitFor's timeout error then says where it stood.
+          throw new Error(
+            `last pass ${status.lastPassAt ?? 'never'}; ${clusters
+              .map(
+                (c) => `${c.name}: desired ${c.desiredVersion}, live ${c.liveVersion}, in sync ${c.inSync}`,
+              )
+              .join('; ')}`,
+          );
         },
         limitMs,
       );

@@ -11,6 +11,7 @@ import {
   closeAll,
   type EchoReply,
   freePort,
+  freePorts,
   startEchoUpstream,
   startTlsUpstream,
 } from '../../../testing/upstreams.js';
@@ -47,14 +48,14 @@ interface ClusterPorts {
   http: number;
   https: number;
   status: number;
-  /** The passthrough hop listens on internal + 1, so it is allocated last. */
+  /** The passthrough hop listens on internal + 1. */
   internal: number;
 }
 const clusterPorts = async (): Promise<ClusterPorts> => ({
   http: await freePort(),
   https: await freePort(),
   status: await freePort(),
-  internal: await freePort(),
+  internal: await freePorts(2),
 });
 const plainPorts = await clusterPorts();
 const mixedPorts = await clusterPorts();

@@ -9,6 +9,7 @@ import {
   closeAll,
   type EchoReply,
   freePort,
+  freePorts,
   startEchoUpstream,
   startTlsUpstream,
 } from '../../../testing/upstreams.js';
@@ -21,12 +22,12 @@ import { healthUrl } from './internal-endpoints.js';
  */
 const L = 'com.docker.lb.';
 const APP_PORT = await freePort();
-// The passthrough hop listens on internal + 1, so nothing is allocated after `internal`.
 const ports = {
   http: await freePort(),
   https: await freePort(),
   status: await freePort(),
-  internal: await freePort(),
+  // The passthrough hop listens on internal + 1.
+  internal: await freePorts(2),
 };
 
 let nginx: RunningNginx | undefined;
