@@ -193,6 +193,10 @@ export class FaultEnv {
     this.dockerProxy.heal();
   }
 
+  hangDocker(): void {
+    this.dockerProxy.hang();
+  }
+
   queue(): Queue {
     const connection = new Redis(this.redisUrl, { maxRetriesPerRequest: null });
     // Refused while a fault has Redis down; ioredis reconnects, and the suite's checks wait for it.
@@ -232,10 +236,14 @@ export class FaultEnv {
   }
 }
 
-/** A unix socket that pipes to `target` until `break()`, which cuts every open stream and refuses new ones. */
+/**
+ * A unix socket that pipes to `target`. `break()` cuts every open stream and refuses new ones; `hang()` is a
+ * dockerd that accepts and never answers: open streams go silent, new connections are held unanswered.
+ * `heal()` ends either; what was held or silenced is dropped, as a restarted dockerd would drop it.
+ */
 class BreakableSocketProxy {
   private server: Server | undefined;
-  private broken = false;
+  private state: 'up' | 'broken' | 'hung' = 'up';
   private readonly open = new Set<Socket>();
 
   constructor(
@@ -245,13 +253,10 @@ class BreakableSocketProxy {
 
   listen(): Promise<void> {
     this.server = createServer((downstream) => {
-      if (this.broken) return downstream.destroy();
-      const upstream = connect(this.target);
-      for (const s of [downstream, upstream]) {
-        this.open.add(s);
-        s.on('close', () => this.open.delete(s));
-        s.on('error', () => undefined);
-      }
+      if (this.state === 'broken') return downstream.destroy();
+      this.track(downstream);
+      if (this.state === 'hung') return downstream.pause();
+      const upstream = this.track(connect(this.target));
       downstream.pipe(upstream).pipe(downstream);
       downstream.on('close', () => upstream.destroy());
       upstream.on('close', () => downstream.destroy());
@@ -260,17 +265,37 @@ class BreakableSocketProxy {
   }
 
   break(): void {
-    this.broken = true;
-    for (const s of this.open) s.destroy();
+    this.state = 'broken';
+    this.dropAll();
+  }
+
+  hang(): void {
+    this.state = 'hung';
+    for (const s of this.open) {
+      s.unpipe();
+      s.pause();
+    }
   }
 
   heal(): void {
-    this.broken = false;
+    if (this.state === 'hung') this.dropAll();
+    this.state = 'up';
   }
 
   close(): void {
     this.break();
     this.server?.close();
+  }
+
+  private track(s: Socket): Socket {
+    this.open.add(s);
+    s.on('close', () => this.open.delete(s));
+    s.on('error', () => undefined);
+    return s;
+  }
+
+  private dropAll(): void {
+    for (const s of this.open) s.destroy();
   }
 }
 

@@ -228,6 +228,16 @@ export async function runFaults(options: { quick: boolean }): Promise<FaultResul
       env.healDocker();
     });
 
+    // Longer than the coordinator's Docker call timeout (30 s), so a pass and a rollout watch each lose a call
+    // to it: they must give up and retry rather than wait on the engine forever.
+    const hangSeconds = options.quick ? 35 : 45;
+    await fault(`dockerd accepts and never answers for ${hangSeconds} s`, async () => {
+      env.hangDocker();
+      await changeAux();
+      await sleep(hangSeconds * 1_000);
+      env.healDocker();
+    });
+
     let refused = '';
     await fault(
       'a service names a secret that is no certificate: only it is refused, its cluster goes on changing',
