@@ -89,7 +89,10 @@ ConfigURL = "http://${frontDoor.agentHost}:${frontDoor.agentPort}/v1/front-door/
   return file;
 }
 
-/** Starts a coordinator on a test config, with Redis keys and queues under `keyPrefix`. */
+/**
+ * Starts a coordinator on a test config, with Redis keys and queues under `keyPrefix`; `env` adds to the
+ * environment it reads, e.g. SIGNALBOX_REDIS_URL for another Redis than the test one.
+ */
 export async function startTestCoordinator(
   prefix: string,
   keyPrefix: string,
@@ -97,12 +100,14 @@ export async function startTestCoordinator(
   instance = prefix,
   frontDoor?: TestFrontDoor,
   tables = '',
+  env: Record<string, string> = {},
 ): Promise<RunningCoordinator> {
   const file = await writeCoordinatorConfig(prefix, clusters, frontDoor, tables);
   const settings = loadCoordinatorSettings({
     SIGNALBOX_CONFIG: file,
     SIGNALBOX_GRPC_TOKEN: TEST_TOKEN,
     SIGNALBOX_INSTANCE: instance,
+    ...env,
   });
   return startCoordinator(settings, testLog(), {
     keyPrefix,

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Redis for the stack, built without a registry from this machine's redis-server and the libraries `ldd`
-# lists. Rebuilt only when redis-server or this script changes.
+# lists. Rebuilt only when redis-server or this script changes. It is Sentinel too: redis-server runs in
+# sentinel mode when started as redis-sentinel (Debian's redis-sentinel is the same binary), which the
+# opt-in deploy/stack/docker-stack.sentinel.yml does.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 IMAGE="${1:-signalbox/redis:local}"
@@ -15,11 +17,12 @@ trap 'rm -rf "$root"' EXIT
 mkdir -p "$root"/{usr/bin,bin,data,tmp,etc}
 chmod 1777 "$root/tmp"
 cp -L "$REDIS" "$root/usr/bin/redis-server"
+ln -s redis-server "$root/usr/bin/redis-sentinel"
 ldd "$REDIS" | awk '/=>/ {print $3} /^\t\/lib/ {print $1}' | sort -u | while read -r lib; do
   [ -n "$lib" ] && cp -L --parents "$lib" "$root"
 done
 cp /bin/busybox "$root/bin/busybox"
-for applet in sh ls cat nc grep printf; do ln -s busybox "$root/bin/$applet"; done
+for applet in sh ls cat nc grep printf sleep; do ln -s busybox "$root/bin/$applet"; done
 echo 'root:x:0:0:root:/:/bin/sh' > "$root/etc/passwd"
 tar -C "$root" -c . | docker import \
   -c 'ENTRYPOINT ["/usr/bin/redis-server"]' \

@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { durationMs, LogLevel, loadConfig, type SignalboxConfig } from '#shared/config/index.js';
+import {
+  durationMs,
+  LogLevel,
+  loadConfig,
+  RedisAddressString,
+  type SignalboxConfig,
+} from '#shared/config/index.js';
 import { SignalboxError } from '#shared/errors/index.js';
 
 /** The coordinator's environment; only main.ts reads process.env, and only through this schema. */
@@ -13,6 +19,8 @@ const Env = z.object({
   // Two installations can share one Redis when their prefixes differ (the workers take the same two).
   SIGNALBOX_KEY_PREFIX: z.string().min(1).default('signalbox'),
   SIGNALBOX_QUEUE_PREFIX: z.string().min(1).default('bull'),
+  /** Overrides config.toml's RedisURL, so a stack variant (e.g. Sentinel's) can change Redis alone. */
+  SIGNALBOX_REDIS_URL: RedisAddressString.optional(),
   LOG_LEVEL: LogLevel.optional(),
 });
 
@@ -24,6 +32,8 @@ export interface CoordinatorSettings {
   instance: string;
   keyPrefix: string;
   queuePrefix: string;
+  /** The Redis address and the setting it came from (RedisURL, or SIGNALBOX_REDIS_URL over it), for errors. */
+  redis: { key: string; address: string };
   logLevel: string;
   grpcAddress: string;
   agentAddress: string;
@@ -71,6 +81,9 @@ export function loadCoordinatorSettings(env: NodeJS.ProcessEnv): CoordinatorSett
     instance: e.SIGNALBOX_INSTANCE,
     keyPrefix: e.SIGNALBOX_KEY_PREFIX,
     queuePrefix: e.SIGNALBOX_QUEUE_PREFIX,
+    redis: e.SIGNALBOX_REDIS_URL
+      ? { key: 'SIGNALBOX_REDIS_URL', address: e.SIGNALBOX_REDIS_URL }
+      : { key: 'RedisURL', address: config.RedisURL },
     logLevel: e.LOG_LEVEL ?? config.LogLevel,
     grpcAddress: grpcAddress(config.ListenAddr),
     agentAddress: config.AgentListenAddr,

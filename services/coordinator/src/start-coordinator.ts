@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import Docker from 'dockerode';
-import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { connectRedis } from '#platform/redis/redis-connection.js';
 import { CONFIG_QUEUE, type ConfigJobData } from '#shared/jobs/config-job.js';
 import { clusterAgentToken, frontDoorAgentToken } from './agent/agent-routes.js';
 import { Coordinator } from './coordinator.js';
@@ -56,14 +56,13 @@ export async function startCoordinator(
       { secret: settings.tokenSecret },
       'API token secret not found; it is not protected from ssl_cert',
     );
-  const redis = new Redis(settings.config.RedisURL, { maxRetriesPerRequest: null });
+  // Without listeners ioredis and BullMQ print connection errors unstructured; ioredis keeps reconnecting.
+  const redisLog = log.child({ component: 'redis' });
+  const redis = connectRedis(settings.redis.key, settings.redis.address, redisLog);
   const queue = new Queue<ConfigJobData>(CONFIG_QUEUE, {
     connection: redis,
     prefix: options.queuePrefix ?? settings.queuePrefix,
   });
-  // Without listeners ioredis and BullMQ print connection errors unstructured; ioredis keeps reconnecting.
-  const redisLog = log.child({ component: 'redis' });
-  redis.on('error', (err: Error) => redisLog.warn({ err: err.message }, 'redis connection error'));
   queue.on('error', (err: Error) => redisLog.warn({ err: err.message }, 'job queue error'));
   const metrics = new CoordinatorMetrics();
   const lease = new LeaderLease(

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { z } from 'zod';
 import { parseListenAddress } from '#platform/http/listen-address.js';
 import { createLogger } from '#platform/log/create-logger.js';
-import { LogLevel } from '#shared/config/index.js';
+import { LogLevel, RedisAddressString } from '#shared/config/index.js';
 import { startWorker } from './start-worker.js';
 
 /** The worker's environment; it needs the coordinator's address, the API token and Redis, nothing else. */
@@ -11,7 +11,8 @@ const Env = z.object({
   SIGNALBOX_COORDINATOR: z.string().default('coordinator:8080'),
   SIGNALBOX_GRPC_TOKEN: z.string().optional(),
   SIGNALBOX_GRPC_TOKEN_FILE: z.string().default('/run/secrets/signalbox-grpc-token'),
-  SIGNALBOX_REDIS_URL: z.string().default('redis://redis:6379'),
+  /** `redis://host:port`, or `redis-sentinel://host1:26379,host2:26379,…/master-name` for Sentinel. */
+  SIGNALBOX_REDIS_URL: RedisAddressString.default('redis://redis:6379'),
   SIGNALBOX_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   SIGNALBOX_QUEUE_PREFIX: z.string().default('bull'),
   SIGNALBOX_KEY_PREFIX: z.string().default('signalbox'),

@@ -1,7 +1,7 @@
 import { UnrecoverableError, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { coordinatorClient } from '#coordinator-client/coordinator-client.js';
+import { connectRedis } from '#platform/redis/redis-connection.js';
 import { CONFIG_QUEUE, liveVersionKey } from '#shared/jobs/config-job.js';
 import { startWorkerHttp } from './http/worker-http.js';
 import { ClusterLock } from './lock/cluster-lock.js';
@@ -9,9 +9,13 @@ import { WorkerMetrics } from './metrics/worker-metrics.js';
 import { makeConfigJobProcessor } from './processors/process-config-job.js';
 import { NginxValidator } from './validate/nginx-validator.js';
 
+/** The setting `redisUrl` comes from (see main.ts), named in its error. */
+const REDIS_KEY = 'SIGNALBOX_REDIS_URL';
+
 export interface WorkerSettings {
   coordinatorAddress: string;
   token: string;
+  /** `redis://host:port` or `redis-sentinel://host:26379,…/master-name` (shared/src/config/redis-address.ts). */
   redisUrl: string;
   concurrency: number;
   workerId: string;
@@ -36,10 +40,9 @@ export interface RunningWorker {
 
 /** A BullMQ worker on the config queue; holds no Docker socket: every change goes through the coordinator. */
 export async function startWorker(settings: WorkerSettings, log: Logger): Promise<RunningWorker> {
-  const redis = new Redis(settings.redisUrl, { maxRetriesPerRequest: null });
   // Without listeners ioredis and BullMQ print connection errors unstructured; ioredis keeps reconnecting.
   const redisLog = log.child({ component: 'redis' });
-  redis.on('error', (err: Error) => redisLog.warn({ err: err.message }, 'redis connection error'));
+  const redis = connectRedis(REDIS_KEY, settings.redisUrl, redisLog);
   const keyPrefix = settings.keyPrefix ?? 'signalbox';
   const metrics = new WorkerMetrics();
   const client = coordinatorClient(settings.coordinatorAddress, settings.token);
@@ -55,8 +58,7 @@ export async function startWorker(settings: WorkerSettings, log: Logger): Promis
       await redis.hset(liveVersionKey(keyPrefix), cluster, JSON.stringify(live));
     },
   });
-  const queueConnection = new Redis(settings.redisUrl, { maxRetriesPerRequest: null });
-  queueConnection.on('error', (err: Error) => redisLog.warn({ err: err.message }, 'queue connection error'));
+  const queueConnection = connectRedis(REDIS_KEY, settings.redisUrl, redisLog, 'queue');
   const worker = new Worker(CONFIG_QUEUE, processor, {
     connection: queueConnection,
     prefix: settings.queuePrefix ?? 'bull',

@@ -40,7 +40,9 @@ export const ROOT_KEYS: Readonly<Record<string, KeyMeaning>> = {
     "workers and proxy agents are given the coordinator's address by Signalbox's stack file (SIGNALBOX_COORDINATOR)",
   ),
   Extensions: applied('one service cluster per table, each with its own proxy service'),
-  RedisURL: applied('Signalbox: Redis holding the config job queue'),
+  RedisURL: applied(
+    'Signalbox: Redis holding the config job queue: redis://host:port, or redis-sentinel://host:26379,…/master-name for the primary Redis Sentinel elects',
+  ),
   GRPCTokenFile: applied('Signalbox: file with the token workers and operators present to the gRPC API'),
   TaskPollInterval: applied('Signalbox: tasks are polled at this interval, since Swarm emits no task events'),
   Planner: applied('Signalbox: how apps without a service_cluster label are spread over clusters'),

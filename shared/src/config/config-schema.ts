@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { checkHsts } from '../labels/hsts.js';
 import { LimitSettings } from './limits-schema.js';
 import { parseLogFormat } from './log-format.js';
+import { RedisAddressString } from './redis-address.js';
 import { TenancySettings } from './tenancy-schema.js';
 
 /**
@@ -214,8 +215,11 @@ export const SignalboxConfig = z
     PollInterval: duration.default('3s'),
     EndpointOverride: z.string().optional(),
     Extensions: z.record(z.string(), ExtensionConfig).default({}),
-    /** Signalbox: where config jobs are queued. */
-    RedisURL: z.string().default('redis://127.0.0.1:6379'),
+    /**
+     * Signalbox: where config jobs are queued: `redis://host:6379`, or the primary a set of Redis Sentinels
+     * elects, `redis-sentinel://host1:26379,host2:26379,host3:26379/master-name` (see redis-address.ts).
+     */
+    RedisURL: RedisAddressString.default('redis://127.0.0.1:6379'),
     /** Signalbox: file holding the token workers and operators present to the gRPC API (a Docker secret). */
     GRPCTokenFile: z.union([filePath, z.literal('')]).default(''),
     /** Signalbox: tasks are polled this often, since Swarm emits no task events. */

@@ -19,3 +19,11 @@ export {
   type LoadedConfig,
   loadConfig,
 } from './load-config.js';
+export {
+  checkRedisAddress,
+  describeRedisAddress,
+  parseRedisAddress,
+  type RedisAddress,
+  RedisAddressString,
+  redactRedisAddress,
+} from './redis-address.js';

@@ -3,6 +3,13 @@ import type { Logger } from 'pino';
 import { SignalboxError } from '#shared/errors/index.js';
 
 const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
+// SET NX PX, or the key still holds our id: we stopped leading only because Redis did not answer in time
+// (a failover, a slow primary), and no one can have led since, so we take it back at once instead of
+// waiting out our own TTL. Either way a new epoch follows.
+const ACQUIRE = `local v = redis.call('get', KEYS[1])
+if v == false then redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end
+if v == ARGV[1] then redis.call('pexpire', KEYS[1], ARGV[2]) return 1 end
+return 0`;
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 // The next epoch, above both the counter and the floor: Redis restarted empty counts from 0 again, but
 // Docker still carries the epochs earlier leaders wrote, and a new leader must outrank them.
@@ -44,9 +51,10 @@ export class StaleLeaderError extends SignalboxError {
 }
 
 /**
- * Leader election through one Redis key: SET NX PX to acquire, a compare-and-extend script to renew every
- * third of the TTL, and an epoch (a fencing token) that rises with every acquisition and that every write
- * of the leader carries (jobs, proxy service labels, agents' answers). Every lease command has a deadline
+ * Leader election through one Redis key: SET NX PX to acquire (or take back a key that still holds our
+ * id), a compare-and-extend script to renew every third of the TTL, and an epoch (a fencing token) that
+ * rises with every acquisition and that every write of the leader carries (jobs, proxy service labels,
+ * agents' answers). Every lease command has a deadline
  * of a third of the TTL, and leadership lapses locally before the key could expire in Redis, so a leader
  * cut off from Redis stops acting before a standby can take over.
  */
@@ -115,8 +123,8 @@ export class LeaderLease {
         else this.holdUntil(sentAt);
         return;
       }
-      const acquired = await this.withDeadline(this.redis.set(key, id, 'PX', ttlMs, 'NX'));
-      if (acquired === 'OK') {
+      const acquired = await this.withDeadline(this.redis.eval(ACQUIRE, 1, key, id, String(ttlMs)));
+      if (acquired === 1) {
         this.epoch = Number(
           await this.withDeadline(this.redis.eval(NEXT_EPOCH, 1, `${key}:epoch`, this.floor)),
         );
