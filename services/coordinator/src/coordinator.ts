@@ -607,6 +607,12 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
         this.agentSecrets.clear();
         throw e;
       });
+    if (result.failed.length > 0) {
+      // As above: a secret the spec names may be gone; the next pass looks again. The other clusters'
+      // proxies were written, so one cluster's refused spec holds back no one else.
+      this.edge = undefined;
+      this.agentSecrets.clear();
+    }
     if (result.termMarked) this.markedEpoch = this.deps.lease.epoch;
     for (const cluster of result.replaced) this.taskSpecAt.set(cluster, updatedFrom);
     for (const cluster of result.rolledBack) {
@@ -856,6 +862,17 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
     );
     if (this.latest && this.snapshot) {
       const result = await this.reconcileProxies();
+      const refused = result.failed.find((f) => f.cluster === r.cluster);
+      if (refused) {
+        // Not started: agents go on being handed what they ran before.
+        if (previous) this.live.set(r.cluster, previous);
+        else this.live.delete(r.cluster);
+        throw new SignalboxError(
+          'PROXY_SPEC_REFUSED',
+          `Docker refused the proxy spec of cluster ${r.cluster}: ${refused.error}`,
+          { cluster: r.cluster, config: r.configName },
+        );
+      }
       const mode = result.inPlace.includes(r.cluster) ? 'in_place' : 'replace';
       this.deps.metrics.rollouts.inc({ cluster: r.cluster, mode });
       this.deps.log.info(

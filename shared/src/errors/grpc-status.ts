@@ -13,6 +13,7 @@ export const GRPC_STATUS: Partial<Record<ErrorCode, number>> = {
   LOCK_SUPERSEDED: 9,
   PROXY_CONFIG_CONFLICT: 9,
   NOT_MANAGED: 7, // PERMISSION_DENIED
+  PROXY_SPEC_REFUSED: 9, // Docker refused the cluster's proxy spec; the job is retried
   CONFIG_INVALID: 3, // INVALID_ARGUMENT
 };
 

@@ -26,7 +26,8 @@ export type ErrorCode =
   | 'STALE_VERSION'
   | 'STALE_LEADER'
   | 'LOCK_SUPERSEDED'
-  | 'NOT_MANAGED';
+  | 'NOT_MANAGED'
+  | 'PROXY_SPEC_REFUSED';
 
 export interface ErrorDetails {
   service?: string;

@@ -140,10 +140,11 @@ export async function storeProxyConfig(
 }
 
 /**
- * Content-named configs pile up, one per rendered version: keep the newest `keep` of a cluster (rollbacks
- * need the previous ones) and remove the rest. Swarm refuses to remove a config a service still uses, so an
- * in-use config is skipped, never forced. Swarm does not know the config agents run in place (a label
- * names it), so the caller names what it still needs in `protect`.
+ * Content-named configs pile up, one per rendered version: keep `keep` of a cluster (rollbacks need the
+ * previous ones) and remove the rest. Swarm does not know the config agents run in place (a label names
+ * it), so the caller names what it still needs in `protect`: those stay, and the newest of the others fill
+ * the remaining places. Swarm refuses to remove a config a service still uses, so an in-use config is
+ * skipped, never forced.
  */
 export async function pruneProxyConfigs(
   docker: Pick<Docker, 'listConfigs' | 'getConfig'>,
@@ -155,10 +156,12 @@ export async function pruneProxyConfigs(
     filters: JSON.stringify({ label: [`${CLUSTER_LABEL}=${cluster}`] }),
   } as object);
   const owned = configs.filter((c) => c.Spec?.Labels?.[MANAGED_LABEL] === MANAGED_VALUE);
+  const isProtected = (c: (typeof owned)[number]) => protect.has(c.Spec?.Name ?? '');
+  const protectedCount = owned.filter(isProtected).length;
   const old = owned
+    .filter((c) => !isProtected(c))
     .sort((a, b) => (a.CreatedAt < b.CreatedAt ? 1 : -1))
-    .slice(keep)
-    .filter((c) => !protect.has(c.Spec?.Name ?? ''));
+    .slice(Math.max(0, keep - protectedCount));
   const removed: string[] = [];
   for (const c of old) {
     const ok = await docker

@@ -117,6 +117,35 @@ describe('ProxyServiceManager on a real swarm', () => {
     );
   }, 60_000);
 
+  it('a spec Docker refuses fails only its cluster: the others are written, its services stay as they were', async () => {
+    const north = {
+      cluster: `${prefix}-north`,
+      ext: ExtensionConfig.parse({
+        ...ext,
+        ProxyServiceName: `${prefix}-proxy-north`,
+        PublishedPort: await freePort(),
+        PublishedSSLPort: await freePort(),
+      }),
+      networkIds: [netA],
+      secrets: [],
+    };
+    const before = (await inspectProxy()).Version.Index;
+    // A secret removed after the snapshot named it: Docker answers 400 for the east spec alone.
+    const gone = { name: `${prefix}.gone`, id: 'x'.repeat(25) };
+    const result = await manager.reconcile([
+      inputs({ secrets: [secret, gone], networkIds: [netB, netA] }),
+      north,
+    ]);
+    expect(result.failed.map((f) => f.cluster)).toEqual([`${prefix}-east`]);
+    expect(result.failed[0]?.error).toMatch(/secret/i);
+    expect(result.created).toContain(`${prefix}-proxy-north`);
+    expect(result.removed).toEqual([]);
+    expect((await inspectProxy()).Version.Index).toBe(before);
+    const removed = (await manager.reconcile([inputs({ secrets: [secret], networkIds: [netB, netA] })]))
+      .removed;
+    expect(removed).toContain(`${prefix}-proxy-north`);
+  }, 60_000);
+
   it('keeps the networks warm on proxy nodes with a sleeping placeholder on the same networks', async () => {
     const warm = await client.getService(`${prefix}-proxy-east-warm`).inspect();
     expect(warm.Spec.Mode).toEqual({ Global: {} });

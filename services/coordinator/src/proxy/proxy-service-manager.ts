@@ -31,7 +31,18 @@ export interface ProxyReconcileResult {
   inPlace: string[];
   /** Clusters whose task template changed: Swarm replaces their proxy tasks. */
   replaced: string[];
+  /** Clusters whose proxy spec Docker refused (4xx); the others were still written, theirs is left as it was. */
+  failed: { cluster: string; error: string }[];
 }
+
+/**
+ * Docker refused this one spec (a secret or config it names is gone, a port is taken): an error of the
+ * cluster, not of the pass. An engine that does not answer, or fails inside (5xx), fails the whole pass.
+ */
+const refusedSpec = (e: unknown): boolean => {
+  const status = (e as { statusCode?: unknown } | undefined)?.statusCode;
+  return typeof status === 'number' && status >= 400 && status < 500;
+};
 
 /** A proxy keeps the config it runs until a rollout names another, even across coordinator restarts. */
 function liveConfigOf(svc: Docker.Service | undefined): Pick<ProxyInputs, 'config'> {
@@ -92,6 +103,7 @@ export class ProxyServiceManager {
       rolledBack: [],
       inPlace: [],
       replaced: [],
+      failed: [],
     };
     const managed = await this.docker.listServices({
       filters: JSON.stringify({ label: [`${MANAGED_LABEL}=${MANAGED_VALUE}`] }),
@@ -109,10 +121,18 @@ export class ProxyServiceManager {
       const inputs = this.inPlaceInputs(wantedInputs, existingProxy, result);
       const specs = [proxyServiceSpec(inputs)];
       if (inputs.ext.WarmNetworks && inputs.ext.ProxyReplicas > 0) specs.push(warmServiceSpec(inputs));
-      for (const spec of specs) {
-        wanted.add(spec.Name as string);
-        const applied = await this.apply(spec, byName.get(spec.Name as string), inputs.cluster, result);
-        if (!applied) break;
+      // All named first: a cluster whose update fails keeps its services as they are.
+      for (const spec of specs) wanted.add(spec.Name as string);
+      try {
+        for (const spec of specs) {
+          const applied = await this.apply(spec, byName.get(spec.Name as string), inputs.cluster, result);
+          if (!applied) break;
+        }
+      } catch (e) {
+        if (!refusedSpec(e)) throw e;
+        const error = e instanceof Error ? e.message : String(e);
+        this.log.error({ [LogField.cluster]: inputs.cluster, err: error }, 'Docker refused the proxy spec');
+        result.failed.push({ cluster: inputs.cluster, error });
       }
     }
     for (const { cluster, spec } of others) {
