@@ -43,9 +43,9 @@ describe('stored proxy configs on a real swarm', () => {
     for (const n of [1, 2, 3]) stored.push(await storeProxyConfig(client, cluster, `${text}# ${n}\n`, KEY));
     expect(stored.map((s) => s.created)).toEqual([true, true, true]);
     expect((await storeProxyConfig(client, cluster, `${text}# 3\n`, KEY)).created).toBe(false);
-    // Two kept: the oldest, which agents run in place (only a label names it, so the caller protects it),
-    // and the newest of the rest.
-    const removed = await pruneProxyConfigs(client, cluster, new Set([stored[0]?.name ?? '']), 2);
+    // The newest is kept, and the oldest, which agents run in place (only a label names it): the caller
+    // protects it.
+    const removed = await pruneProxyConfigs(client, cluster, new Set([stored[0]?.name ?? '']), 1);
     expect(removed).toEqual([stored[1]?.name]);
     const again = await storeProxyConfig(client, cluster, `${text}# 2\n`, KEY);
     expect(again.created).toBe(true);

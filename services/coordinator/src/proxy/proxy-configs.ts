@@ -140,11 +140,11 @@ export async function storeProxyConfig(
 }
 
 /**
- * Content-named configs pile up, one per rendered version: keep `keep` of a cluster (rollbacks need the
- * previous ones) and remove the rest. Swarm does not know the config agents run in place (a label names
- * it), so the caller names what it still needs in `protect`: those stay, and the newest of the others fill
- * the remaining places. Swarm refuses to remove a config a service still uses, so an in-use config is
- * skipped, never forced.
+ * Content-named configs pile up, one per rendered version: keep the newest `keep` of a cluster (rollbacks
+ * need the previous ones) and remove the rest, except what is still needed. Swarm refuses to remove a
+ * config a service still uses, so an in-use config is skipped, never forced; Swarm does not know the config
+ * agents run in place (a label names it) or the one a revert goes back to, so the caller names those in
+ * `protect`. At most `keep` plus the protected and in-use ones stay.
  */
 export async function pruneProxyConfigs(
   docker: Pick<Docker, 'listConfigs' | 'getConfig'>,
@@ -156,12 +156,10 @@ export async function pruneProxyConfigs(
     filters: JSON.stringify({ label: [`${CLUSTER_LABEL}=${cluster}`] }),
   } as object);
   const owned = configs.filter((c) => c.Spec?.Labels?.[MANAGED_LABEL] === MANAGED_VALUE);
-  const isProtected = (c: (typeof owned)[number]) => protect.has(c.Spec?.Name ?? '');
-  const protectedCount = owned.filter(isProtected).length;
   const old = owned
-    .filter((c) => !isProtected(c))
     .sort((a, b) => (a.CreatedAt < b.CreatedAt ? 1 : -1))
-    .slice(Math.max(0, keep - protectedCount));
+    .slice(keep)
+    .filter((c) => !protect.has(c.Spec?.Name ?? ''));
   const removed: string[] = [];
   for (const c of old) {
     const ok = await docker
