@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { readRedisPassword } from '#platform/redis/redis-password.js';
 import {
   durationMs,
   LogLevel,
@@ -21,6 +22,8 @@ const Env = z.object({
   SIGNALBOX_QUEUE_PREFIX: z.string().min(1).default('bull'),
   /** Overrides config.toml's RedisURL, so a stack variant (e.g. Sentinel's) can change Redis alone. */
   SIGNALBOX_REDIS_URL: RedisAddressString.optional(),
+  /** Overrides config.toml's RedisPasswordFile, as SIGNALBOX_REDIS_URL does RedisURL. */
+  SIGNALBOX_REDIS_PASSWORD_FILE: z.string().min(1).optional(),
   LOG_LEVEL: LogLevel.optional(),
 });
 
@@ -32,14 +35,23 @@ export interface CoordinatorSettings {
   instance: string;
   keyPrefix: string;
   queuePrefix: string;
-  /** The Redis address and the setting it came from (RedisURL, or SIGNALBOX_REDIS_URL over it), for errors. */
-  redis: { key: string; address: string };
+  /**
+   * The Redis address and the setting it came from (RedisURL, or SIGNALBOX_REDIS_URL over it), for errors,
+   * and the password from RedisPasswordFile (or SIGNALBOX_REDIS_PASSWORD_FILE over it), when one is set.
+   */
+  redis: { key: string; address: string; password?: string };
   logLevel: string;
   grpcAddress: string;
   agentAddress: string;
   taskPollMs: number;
   resyncMs: number;
 }
+
+const redisPassword = (fromEnv: string | undefined, fromConfig: string): { password?: string } => {
+  if (fromEnv) return { password: readRedisPassword('SIGNALBOX_REDIS_PASSWORD_FILE', fromEnv) };
+  if (fromConfig) return { password: readRedisPassword('RedisPasswordFile', fromConfig) };
+  return {};
+};
 
 /** Interlock's ListenAddr is ":8080"; gRPC wants an explicit host. */
 const grpcAddress = (listen: string): string => (listen.startsWith(':') ? `0.0.0.0${listen}` : listen);
@@ -81,9 +93,12 @@ export function loadCoordinatorSettings(env: NodeJS.ProcessEnv): CoordinatorSett
     instance: e.SIGNALBOX_INSTANCE,
     keyPrefix: e.SIGNALBOX_KEY_PREFIX,
     queuePrefix: e.SIGNALBOX_QUEUE_PREFIX,
-    redis: e.SIGNALBOX_REDIS_URL
-      ? { key: 'SIGNALBOX_REDIS_URL', address: e.SIGNALBOX_REDIS_URL }
-      : { key: 'RedisURL', address: config.RedisURL },
+    redis: {
+      ...(e.SIGNALBOX_REDIS_URL
+        ? { key: 'SIGNALBOX_REDIS_URL', address: e.SIGNALBOX_REDIS_URL }
+        : { key: 'RedisURL', address: config.RedisURL }),
+      ...redisPassword(e.SIGNALBOX_REDIS_PASSWORD_FILE, config.RedisPasswordFile),
+    },
     logLevel: e.LOG_LEVEL ?? config.LogLevel,
     grpcAddress: grpcAddress(config.ListenAddr),
     agentAddress: config.AgentListenAddr,

@@ -58,7 +58,13 @@ export async function startCoordinator(
     );
   // Without listeners ioredis and BullMQ print connection errors unstructured; ioredis keeps reconnecting.
   const redisLog = log.child({ component: 'redis' });
-  const redis = connectRedis(settings.redis.key, settings.redis.address, redisLog);
+  const redis = connectRedis(
+    settings.redis.key,
+    settings.redis.address,
+    redisLog,
+    'redis',
+    settings.redis.password,
+  );
   const queue = new Queue<ConfigJobData>(CONFIG_QUEUE, {
     connection: redis,
     prefix: options.queuePrefix ?? settings.queuePrefix,

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { z } from 'zod';
 import { parseListenAddress } from '#platform/http/listen-address.js';
 import { createLogger } from '#platform/log/create-logger.js';
+import { readRedisPassword } from '#platform/redis/redis-password.js';
 import { LogLevel, RedisAddressString } from '#shared/config/index.js';
 import { startWorker } from './start-worker.js';
 
@@ -13,6 +14,8 @@ const Env = z.object({
   SIGNALBOX_GRPC_TOKEN_FILE: z.string().default('/run/secrets/signalbox-grpc-token'),
   /** `redis://host:port`, or `redis-sentinel://host1:26379,host2:26379,…/master-name` for Sentinel. */
   SIGNALBOX_REDIS_URL: RedisAddressString.default('redis://redis:6379'),
+  /** A file (a Docker secret) with the Redis password; none when unset. */
+  SIGNALBOX_REDIS_PASSWORD_FILE: z.string().min(1).optional(),
   SIGNALBOX_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   SIGNALBOX_QUEUE_PREFIX: z.string().default('bull'),
   SIGNALBOX_KEY_PREFIX: z.string().default('signalbox'),
@@ -32,6 +35,14 @@ const running = await startWorker(
     coordinatorAddress: env.SIGNALBOX_COORDINATOR,
     token,
     redisUrl: env.SIGNALBOX_REDIS_URL,
+    ...(env.SIGNALBOX_REDIS_PASSWORD_FILE
+      ? {
+          redisPassword: readRedisPassword(
+            'SIGNALBOX_REDIS_PASSWORD_FILE',
+            env.SIGNALBOX_REDIS_PASSWORD_FILE,
+          ),
+        }
+      : {}),
     concurrency: env.SIGNALBOX_CONCURRENCY,
     workerId,
     serverInfo: 'signalbox',

@@ -17,6 +17,8 @@ export interface WorkerSettings {
   token: string;
   /** `redis://host:port` or `redis-sentinel://host:26379,…/master-name` (shared/src/config/redis-address.ts). */
   redisUrl: string;
+  /** The Redis password (main.ts reads it from SIGNALBOX_REDIS_PASSWORD_FILE); none when undefined. */
+  redisPassword?: string;
   concurrency: number;
   workerId: string;
   serverInfo: string;
@@ -42,7 +44,7 @@ export interface RunningWorker {
 export async function startWorker(settings: WorkerSettings, log: Logger): Promise<RunningWorker> {
   // Without listeners ioredis and BullMQ print connection errors unstructured; ioredis keeps reconnecting.
   const redisLog = log.child({ component: 'redis' });
-  const redis = connectRedis(REDIS_KEY, settings.redisUrl, redisLog);
+  const redis = connectRedis(REDIS_KEY, settings.redisUrl, redisLog, 'redis', settings.redisPassword);
   const keyPrefix = settings.keyPrefix ?? 'signalbox';
   const metrics = new WorkerMetrics();
   const client = coordinatorClient(settings.coordinatorAddress, settings.token);
@@ -58,7 +60,13 @@ export async function startWorker(settings: WorkerSettings, log: Logger): Promis
       await redis.hset(liveVersionKey(keyPrefix), cluster, JSON.stringify(live));
     },
   });
-  const queueConnection = connectRedis(REDIS_KEY, settings.redisUrl, redisLog, 'queue');
+  const queueConnection = connectRedis(
+    REDIS_KEY,
+    settings.redisUrl,
+    redisLog,
+    'queue',
+    settings.redisPassword,
+  );
   const worker = new Worker(CONFIG_QUEUE, processor, {
     connection: queueConnection,
     prefix: settings.queuePrefix ?? 'bull',

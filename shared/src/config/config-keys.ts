@@ -43,6 +43,7 @@ export const ROOT_KEYS: Readonly<Record<string, KeyMeaning>> = {
   RedisURL: applied(
     'Signalbox: Redis holding the config job queue: redis://host:port, or redis-sentinel://host:26379,…/master-name for the primary Redis Sentinel elects',
   ),
+  RedisPasswordFile: applied('Signalbox: file (a Docker secret) with the password of the Redis in RedisURL'),
   GRPCTokenFile: applied('Signalbox: file with the token workers and operators present to the gRPC API'),
   TaskPollInterval: applied('Signalbox: tasks are polled at this interval, since Swarm emits no task events'),
   Planner: applied('Signalbox: how apps without a service_cluster label are spread over clusters'),

@@ -220,6 +220,8 @@ export const SignalboxConfig = z
      * elects, `redis-sentinel://host1:26379,host2:26379,host3:26379/master-name` (see redis-address.ts).
      */
     RedisURL: RedisAddressString.default('redis://127.0.0.1:6379'),
+    /** Signalbox: file holding the password of Redis (and of every data node under Sentinel), a Docker secret. */
+    RedisPasswordFile: z.union([filePath, z.literal('')]).default(''),
     /** Signalbox: file holding the token workers and operators present to the gRPC API (a Docker secret). */
     GRPCTokenFile: z.union([filePath, z.literal('')]).default(''),
     /** Signalbox: tasks are polled this often, since Swarm emits no task events. */

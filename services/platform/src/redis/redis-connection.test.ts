@@ -8,6 +8,15 @@ describe('redisOptions', () => {
     expect(options).toEqual({ maxRetriesPerRequest: null, reconnectOnError: reconnectOnReadonly });
   });
 
+  it('passes the password from the secret file to every data node, and none when there is none', () => {
+    const server = parseRedisAddress('RedisURL', 'redis://127.0.0.1:6379');
+    expect(redisOptions(server, 'pw').password).toBe('pw');
+    expect('password' in redisOptions(server)).toBe(false);
+    const sentinel = redisOptions(parseRedisAddress('RedisURL', 'redis-sentinel://a/m'), 'pw');
+    expect(sentinel.password).toBe('pw');
+    expect(sentinel.sentinelPassword).toBeUndefined();
+  });
+
   it("uses ioredis's own Sentinel support: sentinels, master name, role check", () => {
     const options = redisOptions(parseRedisAddress('RedisURL', 'redis-sentinel://a:1,b/mymaster'));
     expect(options).toMatchObject({

@@ -25,8 +25,13 @@ export const reconnectOnReadonly = (err: Error): 2 | false => (NOT_PRIMARY.test(
  * sentinels ends an ioredis client for good (status `end`, every later command "Connection is closed"),
  * which a failover test here met. A demoted primary that stays up is left on its first READONLY instead.
  */
-export function redisOptions(address: RedisAddress): RedisOptions {
-  const common: RedisOptions = { maxRetriesPerRequest: null, reconnectOnError: reconnectOnReadonly };
+export function redisOptions(address: RedisAddress, password?: string): RedisOptions {
+  const common: RedisOptions = {
+    maxRetriesPerRequest: null,
+    reconnectOnError: reconnectOnReadonly,
+    // The data nodes' password (Sentinel: every node's; the sentinels themselves take none here).
+    ...(password === undefined ? {} : { password }),
+  };
   if (address.kind === 'server') return common;
   return {
     ...common,
@@ -39,10 +44,19 @@ export function redisOptions(address: RedisAddress): RedisOptions {
   };
 }
 
-/** A connection for coordinator or worker; `key` names the setting the address came from, for its error. */
-export function connectRedis(key: string, value: string, log: Logger, what = 'redis'): Redis {
+/**
+ * A connection for coordinator or worker; `key` names the setting the address came from, for its error.
+ * `password` (from a secret file, see redis-password.ts) wins over one written in a redis:// URL.
+ */
+export function connectRedis(
+  key: string,
+  value: string,
+  log: Logger,
+  what = 'redis',
+  password?: string,
+): Redis {
   const address = parseRedisAddress(key, value);
-  const options = redisOptions(address);
+  const options = redisOptions(address, password);
   const redis = address.kind === 'server' ? new Redis(address.url, options) : new Redis(options);
   // Without listeners ioredis prints connection errors unstructured; it keeps reconnecting either way.
   redis.on('error', (err: Error) => log.warn({ err: err.message }, `${what} connection error`));
