@@ -10,8 +10,8 @@ import { performance } from 'node:perf_hooks';
 import { defaultNginxSettings } from '#shared/config/index.js';
 import { renderCluster } from '#shared/nginx/index.js';
 import { assembleCluster, buildRoutes } from '#shared/routing/index.js';
-import { buildEngineSnapshot, type FixtureService } from '#shared/swarm/engine-fixtures.js';
 import { parseSnapshot } from '#shared/swarm/index.js';
+import { buildEngineSnapshot, type FixtureService } from '../testing/engine-fixtures.js';
 
 const SIZES = (process.env.BENCH_SIZES ?? '1000,10000').split(',').map(Number);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 5);

@@ -7,8 +7,8 @@
 import type { Server } from 'node:http';
 import type { Server as TlsServer } from 'node:tls';
 import { healthUrl } from '#shared/nginx/index.js';
-import type { FixtureService } from '#shared/swarm/engine-fixtures.js';
 import { selfSignedCertificate } from '../testing/certificates.js';
+import type { FixtureService } from '../testing/engine-fixtures.js';
 import { get, tlsGreeting, websocketEcho } from '../testing/http-client.js';
 import { startNginx } from '../testing/nginx-process.js';
 import { renderFixture } from '../testing/render-fixture.js';

@@ -3,9 +3,9 @@ import type { ClusterModel } from '#shared/model/index.js';
 import { type ProxyPorts, type RuntimeTargets, renderCluster } from '#shared/nginx/index.js';
 
 import { assembleCluster, buildRoutes, type Routes, routesForCluster } from '#shared/routing/index.js';
-import { buildEngineSnapshot, type FixtureNode, type FixtureService } from '#shared/swarm/engine-fixtures.js';
 import { parseSnapshot } from '#shared/swarm/index.js';
 import { selfSignedCertificate } from './certificates.js';
+import { buildEngineSnapshot, type FixtureNode, type FixtureService } from './engine-fixtures.js';
 
 export interface FixtureInput {
   services: FixtureService[];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { buildEngineSnapshot } from '../../../testing/engine-fixtures.js';
 import { buildDesiredState } from '../desired/index.js';
 import { DEFAULT_LABEL_LIMITS } from '../labels/index.js';
-import { buildEngineSnapshot } from '../swarm/engine-fixtures.js';
 import { parseSnapshot } from '../swarm/index.js';
 import { labelLimits } from './limits-schema.js';
 import { loadConfig } from './load-config.js';

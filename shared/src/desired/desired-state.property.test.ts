@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { buildEngineSnapshot, type FixtureService } from '../../../testing/engine-fixtures.js';
 import { loadConfig } from '../config/index.js';
 import { LabelKey, STACK_NAMESPACE_LABEL } from '../labels/index.js';
-import { buildEngineSnapshot, type FixtureService } from '../swarm/engine-fixtures.js';
 import { parseSnapshot } from '../swarm/index.js';
 import { SHARE_WITH_LABEL } from '../tenancy/index.js';
 import { buildDesiredState } from './desired-state.js';

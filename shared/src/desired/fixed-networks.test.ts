@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { buildEngineSnapshot, type FixtureService } from '../../../testing/engine-fixtures.js';
 import { loadConfig } from '../config/index.js';
 import { LabelKey } from '../labels/index.js';
-import { buildEngineSnapshot, type FixtureService } from '../swarm/engine-fixtures.js';
 import { parseSnapshot, type SwarmSnapshot } from '../swarm/index.js';
 import { buildDesiredState } from './desired-state.js';
 

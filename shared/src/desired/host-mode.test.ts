@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../config/index.js';
-import { LabelKey } from '../labels/index.js';
-import { assembleCluster, buildRoutes, nodeAddresses } from '../routing/index.js';
 import {
   buildEngineSnapshot,
   type FixtureNode,
   type FixtureService,
   fixtureNodeId,
-} from '../swarm/engine-fixtures.js';
+} from '../../../testing/engine-fixtures.js';
+import { loadConfig } from '../config/index.js';
+import { LabelKey } from '../labels/index.js';
+import { assembleCluster, buildRoutes, nodeAddresses } from '../routing/index.js';
 import { parseSnapshot, type SwarmSnapshot } from '../swarm/index.js';
 import { buildDesiredState } from './desired-state.js';
 

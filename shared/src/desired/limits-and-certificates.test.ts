@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { buildEngineSnapshot, type FixtureService } from '../../../testing/engine-fixtures.js';
 import { loadConfig } from '../config/index.js';
 import { LabelKey, STACK_NAMESPACE_LABEL } from '../labels/index.js';
-import { buildEngineSnapshot, type FixtureService } from '../swarm/engine-fixtures.js';
 import { parseSnapshot } from '../swarm/index.js';
 import { type CertificateVerdicts, certificatePairKey } from './certificate-admission.js';
 import { buildDesiredState } from './desired-state.js';

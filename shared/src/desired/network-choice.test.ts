@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { buildEngineSnapshot, type FixtureService } from '../../../testing/engine-fixtures.js';
 import { checkConfig, loadConfig } from '../config/index.js';
 import { LabelKey, parseServiceLabels } from '../labels/index.js';
 import { applyNetworkChoices, buildRoutes } from '../routing/index.js';
-import { buildEngineSnapshot, type FixtureService } from '../swarm/engine-fixtures.js';
 import { parseSnapshot, type SwarmSnapshot } from '../swarm/index.js';
 import { buildDesiredState } from './desired-state.js';
 

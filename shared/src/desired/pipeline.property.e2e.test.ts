@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { buildEngineSnapshot, type FixtureService } from '../../../testing/engine-fixtures.js';
 import { nginxTest } from '../../../testing/nginx-process.js';
 import { secretsFor } from '../../../testing/render-fixture.js';
 import { loadConfig } from '../config/index.js';
 import { LabelKey, STACK_NAMESPACE_LABEL } from '../labels/index.js';
-import { buildEngineSnapshot, type FixtureService } from '../swarm/engine-fixtures.js';
 import { parseSnapshot } from '../swarm/index.js';
 import { buildDesiredState } from './desired-state.js';
 import { renderDesiredCluster } from './render-desired-cluster.js';

@@ -4,6 +4,7 @@ import { connect as tlsConnect } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selfSignedCertificate } from '../../../testing/certificates.js';
 import { startTestDns, type TestDns } from '../../../testing/dns-server.js';
+import type { FixtureService } from '../../../testing/engine-fixtures.js';
 import { get, type Reply } from '../../../testing/http-client.js';
 import { nginxTest, type RunningNginx, startNginx } from '../../../testing/nginx-process.js';
 import { renderFixture } from '../../../testing/render-fixture.js';
@@ -16,7 +17,6 @@ import {
   startTlsUpstream,
 } from '../../../testing/upstreams.js';
 import { healthUrl } from '../nginx/internal-endpoints.js';
-import type { FixtureService } from '../swarm/engine-fixtures.js';
 import {
   defaultFrontDoorOptions,
   type FrontDoorCluster,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { buildEngineSnapshot } from '../../../testing/engine-fixtures.js';
 import { loadConfig } from '../config/index.js';
 import { buildDesiredState } from '../desired/index.js';
-import { buildEngineSnapshot } from '../swarm/engine-fixtures.js';
 import { parseSnapshot } from '../swarm/index.js';
 import { frontDoorChoice, keepWhileMoving } from './moving-hosts.js';
 

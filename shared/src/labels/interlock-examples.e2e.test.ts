@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selfSignedCertificate } from '../../../testing/certificates.js';
+import type { FixtureService } from '../../../testing/engine-fixtures.js';
 import {
   appPort,
   type ExampleService,
@@ -18,7 +19,6 @@ import { nginxTest, type RunningNginx, startNginx } from '../../../testing/nginx
 import { type Rendered, renderFixture } from '../../../testing/render-fixture.js';
 import { freePort, freePorts } from '../../../testing/upstreams.js';
 import { healthUrl } from '../nginx/internal-endpoints.js';
-import type { FixtureService } from '../swarm/engine-fixtures.js';
 
 /**
  * Interlock's documented service examples, labels byte for byte, through the pure pipeline (Engine API JSON

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { buildEngineSnapshot } from '../../../testing/engine-fixtures.js';
 import { assembleCluster, buildRoutes } from '../routing/index.js';
-import { buildEngineSnapshot } from '../swarm/engine-fixtures.js';
 import { parseSnapshot, type SwarmService } from '../swarm/index.js';
 import { LabelLimitError } from './label-error.js';
 import { LabelKey } from './label-keys.js';

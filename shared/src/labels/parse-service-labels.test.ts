@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildEngineSnapshot, type FixtureService } from '../swarm/engine-fixtures.js';
+import { buildEngineSnapshot, type FixtureService } from '../../../testing/engine-fixtures.js';
 import { parseSnapshot } from '../swarm/index.js';
 import { parseServiceLabels } from './parse-service-labels.js';
 

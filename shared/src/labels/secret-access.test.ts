@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { buildEngineSnapshot } from '../../../testing/engine-fixtures.js';
 import { buildRoutes } from '../routing/build-routes.js';
-import { buildEngineSnapshot } from '../swarm/engine-fixtures.js';
 import { parseSnapshot } from '../swarm/index.js';
 import { SecretForbiddenError } from './label-error.js';
 import {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { buildEngineSnapshot, type FixtureService } from '../../../testing/engine-fixtures.js';
 import { assembleCluster } from '../routing/assemble-cluster.js';
 import { buildRoutes } from '../routing/build-routes.js';
-import { buildEngineSnapshot, type FixtureService } from '../swarm/engine-fixtures.js';
 import { parseSnapshot } from '../swarm/index.js';
 import { SecretForbiddenError } from './label-error.js';
 import { LabelKey } from './label-keys.js';

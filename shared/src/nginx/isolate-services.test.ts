@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { FixtureService } from '../../../testing/engine-fixtures.js';
 import { renderFixture } from '../../../testing/render-fixture.js';
 import { LabelKey } from '../labels/index.js';
 import type { ClusterModel } from '../model/index.js';
-import type { FixtureService } from '../swarm/engine-fixtures.js';
 import { isolateServices, withoutServices } from './isolate-services.js';
 
 const svc = (name: string, labels: Record<string, string>, createdAt?: string): FixtureService => ({

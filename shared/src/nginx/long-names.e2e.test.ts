@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { selfSignedCertificate } from '../../../testing/certificates.js';
+import type { FixtureService } from '../../../testing/engine-fixtures.js';
 import { longHostName as longHost } from '../../../testing/host-names.js';
 import { nginxTest } from '../../../testing/nginx-process.js';
 import { renderFixture } from '../../../testing/render-fixture.js';
 import { LabelKey } from '../labels/index.js';
-import type { FixtureService } from '../swarm/engine-fixtures.js';
 
 /**
  * Issue 14: a valid host name of 111–253 characters, or a long sticky cookie name, used to overflow one of

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { Server as TlsServer } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selfSignedCertificate } from '../../../testing/certificates.js';
+import type { FixtureService } from '../../../testing/engine-fixtures.js';
 import { get, tlsGreeting, websocketEcho } from '../../../testing/http-client.js';
 import { type RunningNginx, startNginx } from '../../../testing/nginx-process.js';
 import { renderFixture } from '../../../testing/render-fixture.js';
@@ -13,7 +14,6 @@ import {
   startEchoUpstream,
   startTlsUpstream,
 } from '../../../testing/upstreams.js';
-import type { FixtureService } from '../swarm/engine-fixtures.js';
 import { healthUrl } from './internal-endpoints.js';
 
 /**

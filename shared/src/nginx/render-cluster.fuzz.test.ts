@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { FixtureService } from '../../../testing/engine-fixtures.js';
 import { readDirectives } from '../../../testing/nginx-lexer.js';
 import { nginxTest } from '../../../testing/nginx-process.js';
 import { renderFixture, secretsFor } from '../../../testing/render-fixture.js';
 import { LabelKey } from '../labels/index.js';
-import type { FixtureService } from '../swarm/engine-fixtures.js';
 
 /** Every directive the renderer can write, by the block it sits in. Anything else was injected. */
 const ALLOWED: Record<string, string[]> = {

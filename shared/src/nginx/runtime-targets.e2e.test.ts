@@ -1,10 +1,10 @@
 import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FixtureService } from '../../../testing/engine-fixtures.js';
 import { get } from '../../../testing/http-client.js';
 import { type RunningNginx, startNginx } from '../../../testing/nginx-process.js';
 import { renderFixture } from '../../../testing/render-fixture.js';
 import { closeAll, type EchoReply, freePort, startEchoUpstream } from '../../../testing/upstreams.js';
-import type { FixtureService } from '../swarm/engine-fixtures.js';
 import { healthUrl } from './internal-endpoints.js';
 import { type RuntimeTargets, renderTargets, TARGETS_PATH } from './runtime-targets.js';
 

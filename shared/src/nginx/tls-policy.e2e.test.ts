@@ -1,13 +1,13 @@
 import { connect, type SecureVersion } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selfSignedCertificate } from '../../../testing/certificates.js';
+import type { FixtureService } from '../../../testing/engine-fixtures.js';
 import { get } from '../../../testing/http-client.js';
 import { nginxTest, type RunningNginx, startNginx } from '../../../testing/nginx-process.js';
 import { type OcspSetup, startOcspSetup } from '../../../testing/ocsp.js';
 import { renderFixture } from '../../../testing/render-fixture.js';
 import { closeAll, freePort, startEchoUpstream } from '../../../testing/upstreams.js';
 import type { NginxSettings } from '../config/index.js';
-import type { FixtureService } from '../swarm/engine-fixtures.js';
 import { healthUrl } from './internal-endpoints.js';
 import { TLS_PROFILES } from './tls-policy.js';
 

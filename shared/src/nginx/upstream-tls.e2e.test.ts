@@ -1,12 +1,12 @@
 import type { Server } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PrivateCa, privateCa, selfSignedCertificate } from '../../../testing/certificates.js';
+import type { FixtureService } from '../../../testing/engine-fixtures.js';
 import { get, websocketEcho } from '../../../testing/http-client.js';
 import { type RunningNginx, startNginx } from '../../../testing/nginx-process.js';
 import { type Rendered, renderFixture } from '../../../testing/render-fixture.js';
 import { closeAll, type EchoReply, freePort, startHttpsEchoUpstream } from '../../../testing/upstreams.js';
 import { LabelKey } from '../labels/index.js';
-import type { FixtureService } from '../swarm/engine-fixtures.js';
 import { healthUrl } from './internal-endpoints.js';
 import { type RuntimeTargets, renderTargets, TARGETS_PATH } from './runtime-targets.js';
 

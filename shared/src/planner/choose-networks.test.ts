@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { randomTopology, topologyShape, violations } from '../../../testing/planner-arbitraries.js';
 import { isSignalboxError } from '../errors/index.js';
 import { chooseNetworks, minHittingSet, readNetworkOptions } from './choose-networks.js';
 import { plan } from './plan.js';
 import { mulberry32, randomInt } from './prng.js';
-import { randomTopology, topologyShape, violations } from './test-arbitraries.js';
 import type { Plan, Topology } from './types.js';
 
 /**

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { randomTopology, topologyShape } from '../../../testing/planner-arbitraries.js';
 import { clusterByRating, contract, groupIdentical, projectDown } from './coarsen.js';
 import { unitHypergraph } from './hypergraph.js';
 import { objectiveFor, PartitionState } from './partition-state.js';
 import { mulberry32, randomInt } from './prng.js';
 import { buildProblem } from './problem.js';
-import { randomTopology, topologyShape } from './test-arbitraries.js';
 
 const shapes = topologyShape({ apps: 40, clusters: 5, networks: 12 });
 

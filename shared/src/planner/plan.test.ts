@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { randomTopology, topologyShape, violations } from '../../../testing/planner-arbitraries.js';
 import { isSignalboxError, SignalboxError } from '../errors/index.js';
 import { plan } from './plan.js';
-import { randomTopology, topologyShape, violations } from './test-arbitraries.js';
 import type { Assignment, Plan, Topology } from './types.js';
 
 const withoutMillis = (p: Plan) => ({ ...p, metrics: { ...p.metrics, millis: 0 } });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildEngineSnapshot, type FixtureService } from '../swarm/engine-fixtures.js';
+import { buildEngineSnapshot, type FixtureService } from '../../../testing/engine-fixtures.js';
 import { parseSnapshot } from '../swarm/index.js';
 import { assembleCluster } from './assemble-cluster.js';
 import { buildRoutes } from './build-routes.js';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { buildEngineSnapshot, type FixtureService } from '../../../testing/engine-fixtures.js';
 import { loadConfig } from '../config/index.js';
 import { buildDesiredState, type DesiredState } from '../desired/index.js';
 import { LabelKey, STACK_NAMESPACE_LABEL } from '../labels/index.js';
-import { buildEngineSnapshot, type FixtureService } from '../swarm/engine-fixtures.js';
 import { parseSnapshot } from '../swarm/index.js';
 import { SHARE_WITH_LABEL } from './tenant-labels.js';
 

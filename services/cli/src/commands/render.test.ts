@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildEngineSnapshot } from '#shared/swarm/engine-fixtures.js';
+import { buildEngineSnapshot } from '../../../../testing/engine-fixtures.js';
 import { nginxTest } from '../../../../testing/nginx-process.js';
 import { runCli } from '../../../../testing/run-cli.js';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '#shared/config/index.js';
 import { buildDesiredState } from '#shared/desired/index.js';
-import { buildEngineSnapshot, type FixtureService } from '#shared/swarm/engine-fixtures.js';
 import { parseSnapshot } from '#shared/swarm/index.js';
+import { buildEngineSnapshot, type FixtureService } from '../../../../testing/engine-fixtures.js';
 import { renderTopologySvg } from '../dashboard/topology-svg.js';
 import { explainHost } from './route-views.js';
 

@@ -4,7 +4,7 @@ import { LabelKey } from '#shared/labels/index.js';
 import type { ClusterModel } from '#shared/model/index.js';
 import { renderCluster } from '#shared/nginx/index.js';
 import { DEFAULT_RUNTIME_TARGETS } from '#shared/nginx/runtime-targets.js';
-import type { FixtureService } from '#shared/swarm/engine-fixtures.js';
+import type { FixtureService } from '../../../../testing/engine-fixtures.js';
 import { renderFixture, TEST_PORTS } from '../../../../testing/render-fixture.js';
 import { NginxValidator } from '../validate/nginx-validator.js';
 import { validatedConfig } from './validated-config.js';

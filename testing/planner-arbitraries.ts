@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { mulberry32, randomInt } from './prng.js';
-import type { AppSpec, Assignment, ClusterSpec, Topology } from './types.js';
+import { mulberry32, randomInt } from '#shared/planner/prng.js';
+import type { AppSpec, Assignment, ClusterSpec, Topology } from '#shared/planner/types.js';
 
 /**
  * Test-only: random topologies for property tests. Built from a seed so fast-check shrinks the size
