@@ -8,7 +8,7 @@ export interface EdgePrerequisites {
   tokenSecret: { name: string; id: string };
 }
 
-type EdgeDocker = Pick<Docker, 'listNetworks' | 'createNetwork' | 'listSecrets' | 'createSecret'>;
+export type EdgeDocker = Pick<Docker, 'listNetworks' | 'createNetwork' | 'listSecrets' | 'createSecret'>;
 
 /**
  * What the front door needs before it can exist: the edge network it shares with every cluster proxy, and

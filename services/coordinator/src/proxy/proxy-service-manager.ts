@@ -35,6 +35,18 @@ export interface ProxyReconcileResult {
   failed: { cluster: string; error: string }[];
 }
 
+export const emptyReconcileResult = (): ProxyReconcileResult => ({
+  created: [],
+  updated: [],
+  removed: [],
+  unchanged: [],
+  refused: [],
+  rolledBack: [],
+  inPlace: [],
+  replaced: [],
+  failed: [],
+});
+
 /**
  * Docker refused this one spec (a secret or config it names is gone, a port is taken): an error of the
  * cluster, not of the pass. An engine that does not answer, or fails inside (5xx), fails the whole pass.
@@ -94,17 +106,7 @@ export class ProxyServiceManager {
     others: { cluster: string; spec: Record<string, unknown> }[] = [],
     epoch?: number,
   ): Promise<ProxyReconcileResult> {
-    const result: ProxyReconcileResult = {
-      created: [],
-      updated: [],
-      removed: [],
-      unchanged: [],
-      refused: [],
-      rolledBack: [],
-      inPlace: [],
-      replaced: [],
-      failed: [],
-    };
+    const result = emptyReconcileResult();
     const managed = await this.docker.listServices({
       filters: JSON.stringify({ label: [`${MANAGED_LABEL}=${MANAGED_VALUE}`] }),
     } as unknown as Parameters<DockerServices['listServices']>[0]);
