@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type Docker from 'dockerode';
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
-import { CLUSTER_LABEL } from '../services/coordinator/src/proxy/proxy-service-spec.js';
+import { CLUSTER_LABEL } from '#shared/labels/index.js';
 import { loadCoordinatorSettings } from '../services/coordinator/src/settings.js';
 import { type RunningCoordinator, startCoordinator } from '../services/coordinator/src/start-coordinator.js';
 import {

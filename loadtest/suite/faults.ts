@@ -1,9 +1,5 @@
 import type { Queue } from 'bullmq';
-import {
-  CLUSTER_LABEL,
-  MANAGED_LABEL,
-  MANAGED_VALUE,
-} from '../../services/coordinator/src/proxy/proxy-service-spec.js';
+import { CLUSTER_LABEL, MANAGED_LABEL, MANAGED_VALUE } from '#shared/labels/index.js';
 import { get } from '../../testing/http-client.js';
 import { steadyLoad } from '../../testing/steady-load.js';
 import {

@@ -117,7 +117,14 @@ describe('coordinator on a real swarm and Redis', () => {
       return list.length === 2 && list.every((x) => (x.targets ?? []).length > 0) ? list : undefined;
     });
     expect(routes.map((x) => x.host).sort()).toEqual([`api.${prefix}.test`, `shop.${prefix}.test`]);
-    const version = await waitFor('a job for east', async () => (await enqueuedVersion(east)) ?? undefined);
+    // The routes show the desired state as soon as a pass computed it; its job is enqueued at the end of that
+    // pass, after the proxies are written. Until then the version enqueued is an earlier pass's, whose job
+    // the next enqueue replaces: wait for the job of the version these routes belong to.
+    const routed = c.coordinator.desired()?.clusters.find((x) => x.cluster === east)?.version;
+    const version = await waitFor('the job of the routed version of east', async () => {
+      const enqueued = await enqueuedVersion(east);
+      return enqueued !== undefined && enqueued === routed ? enqueued : undefined;
+    });
     const waiting = await queue.getWaiting();
     expect(waiting.filter((j) => j.data.cluster === east).map((j) => j.data.version)).toEqual([version]);
     const proxy = await client.getService(`${east}-proxy`).inspect();

@@ -1,5 +1,4 @@
 import { EventEmitter, once } from 'node:events';
-import type Docker from 'dockerode';
 import type { Logger } from 'pino';
 import type { SignalboxConfig } from '#shared/config/index.js';
 import {
@@ -25,6 +24,13 @@ import type { Assignment } from '#shared/planner/index.js';
 import type { SwarmSnapshot } from '#shared/swarm/index.js';
 import type { AgentBackend } from './agent/agent-routes.js';
 import { ClusterSettings } from './cluster-settings.js';
+import {
+  type ConfigCalls,
+  type DockerEngine,
+  type NetworkAndSecretCalls,
+  serviceTasks,
+  type TaskCalls,
+} from './docker/docker-api.js';
 import type { SwarmSource } from './docker/swarm-source.js';
 import type { ChangeReason } from './docker/swarm-watcher.js';
 import { type FrontDoorInput, FrontDoorState } from './front-door/front-door-state.js';
@@ -41,24 +47,14 @@ import { proxyServiceName } from './proxy/proxy-service-spec.js';
 import { ProxyWriter } from './proxy/proxy-writer.js';
 import type { ConfigJobQueue } from './queue/config-job-queue.js';
 import { RolloutController } from './rollout/rollout-controller.js';
+import type { RolloutRecords } from './rollout/rollout-records.js';
 import { clusterStatus, comparePlans, planMetrics } from './views/operator-reports.js';
 import { RejectionLog } from './views/rejection-log.js';
-import { type ProxyTask, taskHostname } from './views/rollout-status.js';
+import { taskHostname } from './views/rollout-status.js';
 import { explainHost } from './views/route-views.js';
 
 export interface CoordinatorDeps {
-  docker: Pick<
-    Docker,
-    | 'getService'
-    | 'listTasks'
-    | 'listConfigs'
-    | 'createConfig'
-    | 'getConfig'
-    | 'listNetworks'
-    | 'createNetwork'
-    | 'listSecrets'
-    | 'createSecret'
-  >;
+  docker: Pick<DockerEngine, 'getService'> & TaskCalls & ConfigCalls & NetworkAndSecretCalls;
   source: SwarmSource;
   proxies: ProxyServiceManager;
   jobs: ConfigJobQueue;
@@ -79,6 +75,8 @@ export interface CoordinatorDeps {
   agentTokens: { frontDoor: string; cluster: (cluster: string) => string };
   /** Keys the names of stored proxy configs, so nobody else can predict them (see proxy-configs.ts). */
   configNameKey: string;
+  /** Where each cluster's rollout is kept, so a new leader continues it. */
+  rolloutRecords: RolloutRecords;
   /** Verdicts on TLS secret pairs; without it certificates are taken as they are (tests of other parts). */
   certificates?: CertificateChecks;
   log: Logger;
@@ -152,6 +150,7 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
       view: () => ({ desired: this.latest, snapshot: this.snapshot }),
       reconcileProxies: () => this.reconcileProxies(),
       trigger: (reason) => this.trigger(reason),
+      records: deps.rolloutRecords,
     });
     this.writer = new ProxyWriter({ ...deps, clusters: this.clusters, rollout: this.rollout });
   }
@@ -222,6 +221,7 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
     }
     this.stats.passes += 1;
     if (this.deps.lease.isLeader) {
+      await this.rollout.restore(this.deps.lease.epoch);
       await this.reconcileProxies(desired, snapshot);
       for (const c of desired.clusters) {
         const result = await this.deps.jobs.enqueue(c.cluster, c.version, this.deps.lease.epoch, changedAt);
@@ -352,9 +352,7 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
   private async everyTaskServesLive(cluster: string): Promise<boolean> {
     const live = this.liveVersionOf.get(cluster);
     if (!live) return false;
-    const tasks = (await this.deps.docker.listTasks({
-      filters: JSON.stringify({ service: [this.clusters.proxyService(this.latest, cluster)] }),
-    } as object)) as ProxyTask[];
+    const tasks = await serviceTasks(this.deps.docker, this.clusters.proxyService(this.latest, cluster));
     const running = tasks.filter((t) => t.Status?.State === 'running');
     if (running.length === 0) return false;
     if (!this.latest?.clusters.find((c) => c.cluster === cluster)?.runtimeTargets)

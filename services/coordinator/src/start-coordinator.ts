@@ -1,11 +1,11 @@
 import { Queue } from 'bullmq';
-import Docker from 'dockerode';
 import type { Logger } from 'pino';
 import { connectRedis } from '#platform/redis/redis-connection.js';
 import { CONFIG_QUEUE, type ConfigJobData } from '#shared/jobs/config-job.js';
 import { clusterAgentToken, frontDoorAgentToken } from './agent/agent-routes.js';
 import { Coordinator } from './coordinator.js';
 import { runCertificateCheck } from './docker/certificate-check-job.js';
+import { connectDocker, type DockerEngine } from './docker/docker-api.js';
 import { DockerSwarmSource } from './docker/swarm-source.js';
 import { SwarmWatcher } from './docker/swarm-watcher.js';
 import { startGrpcServer } from './grpc/grpc-server.js';
@@ -17,6 +17,7 @@ import { configNameKey } from './proxy/proxy-configs.js';
 import { ProxyServiceManager } from './proxy/proxy-service-manager.js';
 import { ConfigJobQueue } from './queue/config-job-queue.js';
 import { LeaderLease } from './queue/leader-lease.js';
+import { redisRolloutRecords } from './rollout/rollout-records.js';
 import type { CoordinatorSettings } from './settings.js';
 
 export interface RunningCoordinator {
@@ -36,21 +37,16 @@ export interface RunningCoordinator {
  */
 const DOCKER_CALL_TIMEOUT_MS = 30_000;
 
-/** `timeout` 0: none, for the event stream, which is idle for as long as nothing changes. */
-const dockerFromUrl = (url: string, timeout: number): Docker =>
-  url.startsWith('unix://')
-    ? new Docker({ socketPath: url.slice('unix://'.length), timeout })
-    : new Docker({ host: url, timeout });
-
 /** Builds every part from settings and starts them; the one place that constructs I/O. */
 export async function startCoordinator(
   settings: CoordinatorSettings,
   log: Logger,
-  options: { keyPrefix?: string; queuePrefix?: string; leaseTtlMs?: number; docker?: Docker } = {},
+  options: { keyPrefix?: string; queuePrefix?: string; leaseTtlMs?: number; docker?: DockerEngine } = {},
 ): Promise<RunningCoordinator> {
   const keyPrefix = options.keyPrefix ?? settings.keyPrefix;
-  const docker = options.docker ?? dockerFromUrl(settings.config.DockerURL, DOCKER_CALL_TIMEOUT_MS);
-  const events = options.docker ?? dockerFromUrl(settings.config.DockerURL, 0);
+  const docker = options.docker ?? connectDocker(settings.config.DockerURL, DOCKER_CALL_TIMEOUT_MS);
+  // No timeout for the event stream, which is idle for as long as nothing changes.
+  const events = options.docker ?? connectDocker(settings.config.DockerURL, 0);
   if (settings.tokenSecret && !(await markSignalboxSecret(docker, settings.tokenSecret)))
     log.warn(
       { secret: settings.tokenSecret },
@@ -96,6 +92,7 @@ export async function startCoordinator(
       cluster: (cluster) => clusterAgentToken(settings.token, cluster),
     },
     configNameKey: configNameKey(settings.token),
+    rolloutRecords: redisRolloutRecords(redis, `${keyPrefix}:rollouts`),
     certificates: new CertificateChecks(
       (pair) => runCertificateCheck(docker, pair, certificateCheckSite(settings.config, keyPrefix)),
       redisVerdictStore(redis, `${keyPrefix}:certificates`),

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { coordinatorClient, unary } from '#coordinator-client/coordinator-client.js';
 import type { Rollout__Output } from '#shared/gen/signalbox/v1/Rollout.js';
 import type { StoreConfigResponse__Output } from '#shared/gen/signalbox/v1/StoreConfigResponse.js';
+import { CONFIG_LABEL } from '#shared/labels/index.js';
 import {
   cleanUpRun,
   startTestCoordinator,
@@ -23,7 +24,6 @@ import {
   updateService,
   waitFor,
 } from '../../../testing/swarm.js';
-import { CONFIG_LABEL } from '../../coordinator/src/proxy/proxy-service-spec.js';
 import type { RunningCoordinator } from '../../coordinator/src/start-coordinator.js';
 
 /**

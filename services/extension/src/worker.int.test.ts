@@ -2,6 +2,7 @@ import { Queue, QueueEvents } from 'bullmq';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONFIG_QUEUE } from '#shared/jobs/config-job.js';
+import { CLUSTER_LABEL } from '#shared/labels/index.js';
 import { cleanUpRun, startTestCoordinator, startTestWorker } from '../../../testing/coordinator-harness.js';
 import { get } from '../../../testing/http-client.js';
 import { redis, redisPrefix } from '../../../testing/redis.js';
@@ -15,7 +16,6 @@ import {
   updateService,
   waitFor,
 } from '../../../testing/swarm.js';
-import { CLUSTER_LABEL } from '../../coordinator/src/proxy/proxy-service-spec.js';
 import type { RunningCoordinator } from '../../coordinator/src/start-coordinator.js';
 import { ClusterLock } from './lock/cluster-lock.js';
 

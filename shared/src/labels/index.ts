@@ -3,10 +3,18 @@ export { LabelError, LabelLimitError, SecretForbiddenError } from './label-error
 export { LabelKey, STACK_NAMESPACE_LABEL } from './label-keys.js';
 export { DEFAULT_LABEL_LIMITS, type LabelLimits } from './limits.js';
 export { type LabelContext, type ParsedLabels, parseServiceLabels } from './parse-service-labels.js';
+export { type SecretTenancy, secretRefusal } from './secret-access.js';
 export {
-  type SecretTenancy,
-  SIGNALBOX_MANAGED_LABEL,
-  SIGNALBOX_MANAGED_VALUE,
-  secretRefusal,
+  CLUSTER_LABEL,
+  CONFIG_LABEL,
+  DEFAULT_INSTALLATION,
+  ENCODING_LABEL,
+  EPOCH_LABEL,
+  INSTALLATION_LABEL,
+  MANAGED_LABEL,
+  MANAGED_VALUE,
+  ROLE_LABEL,
+  SPEC_LABEL,
+  TASK_SPEC_LABEL,
   TLS_TENANTS_LABEL,
-} from './secret-access.js';
+} from './signalbox-labels.js';

@@ -3,15 +3,11 @@ import { buildEngineSnapshot } from '../../../testing/engine-fixtures.js';
 import { buildRoutes } from '../routing/build-routes.js';
 import { parseSnapshot } from '../swarm/index.js';
 import { SecretForbiddenError } from './label-error.js';
-import {
-  SIGNALBOX_MANAGED_LABEL,
-  SIGNALBOX_MANAGED_VALUE,
-  secretRefusal,
-  TLS_TENANTS_LABEL,
-} from './secret-access.js';
+import { secretRefusal } from './secret-access.js';
+import { MANAGED_LABEL, MANAGED_VALUE, TLS_TENANTS_LABEL } from './signalbox-labels.js';
 
 const TENANT = 'com.docker.stack.namespace';
-const managed = { [SIGNALBOX_MANAGED_LABEL]: SIGNALBOX_MANAGED_VALUE };
+const managed = { [MANAGED_LABEL]: MANAGED_VALUE };
 const as = (tenant: string) => ({ tenantLabel: TENANT, tenant });
 
 describe('secretRefusal', () => {

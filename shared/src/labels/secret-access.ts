@@ -1,12 +1,4 @@
-/**
- * Marks what Signalbox itself creates (proxy services, configs, token secrets). On a secret it means "never
- * mount into a proxy": a tenant naming one in `ssl_cert` would otherwise get an agent or API token into an
- * internet-facing container. Anyone may put the label on their own secret; that only locks themselves out.
- */
-export const SIGNALBOX_MANAGED_LABEL = 'io.signalbox.managed-by';
-export const SIGNALBOX_MANAGED_VALUE = 'signalbox';
-/** On a secret: the further tenants (comma-separated) whose services may use it, e.g. a shared wildcard. */
-export const TLS_TENANTS_LABEL = 'io.signalbox.tls.tenants';
+import { MANAGED_LABEL, MANAGED_VALUE, TLS_TENANTS_LABEL } from './signalbox-labels.js';
 
 /** With `[Tenancy]`: the label naming tenants, and the tenant of the service asking. */
 export interface SecretTenancy {
@@ -23,8 +15,8 @@ export function secretRefusal(
   secretLabels: Readonly<Record<string, string>>,
   tenancy?: SecretTenancy,
 ): string | undefined {
-  if (secretLabels[SIGNALBOX_MANAGED_LABEL] === SIGNALBOX_MANAGED_VALUE)
-    return `names a Signalbox secret (${SIGNALBOX_MANAGED_LABEL}=${SIGNALBOX_MANAGED_VALUE}), which is never mounted into a proxy`;
+  if (secretLabels[MANAGED_LABEL] === MANAGED_VALUE)
+    return `names a Signalbox secret (${MANAGED_LABEL}=${MANAGED_VALUE}), which is never mounted into a proxy`;
   if (!tenancy) return undefined;
   const owner = (secretLabels[tenancy.tenantLabel] ?? '').trim();
   if (owner === tenancy.tenant) return undefined;

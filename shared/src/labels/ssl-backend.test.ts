@@ -5,7 +5,7 @@ import { buildRoutes } from '../routing/build-routes.js';
 import { parseSnapshot } from '../swarm/index.js';
 import { SecretForbiddenError } from './label-error.js';
 import { LabelKey } from './label-keys.js';
-import { SIGNALBOX_MANAGED_LABEL, SIGNALBOX_MANAGED_VALUE, TLS_TENANTS_LABEL } from './secret-access.js';
+import { MANAGED_LABEL, MANAGED_VALUE, TLS_TENANTS_LABEL } from './signalbox-labels.js';
 
 /** `com.docker.lb.ssl_backend`, `ssl_backend_tls_verify` and Signalbox's CA and name labels. */
 const TENANT = 'com.docker.stack.namespace';
@@ -183,7 +183,7 @@ describe('ssl_backend labels', () => {
         [LabelKey.sslBackendCa]: ca,
       });
     const secrets = {
-      'signalbox-agent-token': { [SIGNALBOX_MANAGED_LABEL]: SIGNALBOX_MANAGED_VALUE },
+      'signalbox-agent-token': { [MANAGED_LABEL]: MANAGED_VALUE },
       b_ca: { [TENANT]: 'b' },
       shared_ca: { [TENANT]: 'ops', [TLS_TENANTS_LABEL]: 'a' },
     };

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type Docker from 'dockerode';
 import type { CertificatePair, CertificateVerdict } from '#shared/desired/index.js';
+import { serviceTasks } from './docker-api.js';
 
 /** What a check needs beyond the pair: the proxy image (its nginx decides) and where it may run. */
 export interface CertificateCheckSite {
@@ -73,11 +74,7 @@ export async function runCertificateCheck(
   try {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      const tasks = (await docker.listTasks({
-        filters: JSON.stringify({ service: [id] }),
-      } as object)) as {
-        Status?: { State?: string; Err?: string; ContainerStatus?: { ExitCode?: number } };
-      }[];
+      const tasks = await serviceTasks(docker, id);
       const task = tasks[0];
       const state = task?.Status?.State ?? '';
       if (state === 'complete') return { usable: true };

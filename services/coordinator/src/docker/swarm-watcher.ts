@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
 import type { Logger } from 'pino';
 import { LogField } from '#shared/log/fields.js';
+import { engineFilters } from './docker-api.js';
 
 /** Why the watcher thinks the desired state may have changed; the reconciler treats them all alike. */
 export type ChangeReason = 'event' | 'tasks' | 'resync' | 'reconnected';
@@ -81,7 +82,7 @@ export class SwarmWatcher {
     this.connects += 1;
     try {
       const stream = (await this.docker.getEvents({
-        filters: JSON.stringify({ type: EVENT_TYPES }) as unknown as Record<string, string[]>,
+        ...engineFilters({ type: EVENT_TYPES }),
       })) as NodeJS.ReadableStream;
       if (this.stopped) {
         (stream as { destroy?: () => void }).destroy?.();

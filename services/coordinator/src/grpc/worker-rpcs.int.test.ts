@@ -4,6 +4,7 @@ import { coordinatorClient } from '#coordinator-client/coordinator-client.js';
 import { NginxSettings } from '#shared/config/index.js';
 import type { ClusterSnapshot__Output } from '#shared/gen/signalbox/v1/ClusterSnapshot.js';
 import type { Rollout__Output } from '#shared/gen/signalbox/v1/Rollout.js';
+import { CLUSTER_LABEL } from '#shared/labels/index.js';
 import type { ClusterModel } from '#shared/model/index.js';
 import { renderCluster } from '#shared/nginx/index.js';
 import { cleanUpRun, startTestCoordinator, TEST_TOKEN } from '../../../../testing/coordinator-harness.js';
@@ -17,7 +18,6 @@ import {
   testPrefix,
   waitFor,
 } from '../../../../testing/swarm.js';
-import { CLUSTER_LABEL } from '../proxy/proxy-service-spec.js';
 import type { RunningCoordinator } from '../start-coordinator.js';
 
 /** The worker's side of the API, driven by hand: snapshot → render → nginx -t → store → roll out → watch. */

@@ -1,9 +1,10 @@
 import type { Logger } from 'pino';
 import { defaultExtension, type SignalboxConfig } from '#shared/config/index.js';
 import { type CertificatePair, type CertificateVerdict, certificatePairKey } from '#shared/desired/index.js';
+import { INSTALLATION_LABEL, ROLE_LABEL } from '#shared/labels/index.js';
 import { LogField } from '#shared/log/fields.js';
 import type { CertificateCheckSite } from '../docker/certificate-check-job.js';
-import { DEFAULT_PROXY_IMAGE, INSTALLATION_LABEL, ROLE_LABEL } from './proxy-service-spec.js';
+import { DEFAULT_PROXY_IMAGE } from './proxy-service-spec.js';
 
 /** Where verdicts outlive a leader: a new one reads them instead of running the checks again. */
 export interface VerdictStore {

@@ -1,14 +1,14 @@
-import type Docker from 'dockerode';
 import type { FrontDoorSettings } from '#shared/config/index.js';
+import { MANAGED_LABEL, MANAGED_VALUE } from '#shared/labels/index.js';
 import { shortHash } from '#shared/util/stable-hash.js';
-import { MANAGED_LABEL, MANAGED_VALUE } from './proxy-service-spec.js';
+import { type DockerEngine, engineFilters, type NetworkAndSecretCalls } from '../docker/docker-api.js';
 
 export interface EdgePrerequisites {
   networkId: string;
   tokenSecret: { name: string; id: string };
 }
 
-export type EdgeDocker = Pick<Docker, 'listNetworks' | 'createNetwork' | 'listSecrets' | 'createSecret'>;
+export type EdgeDocker = NetworkAndSecretCalls;
 
 /**
  * What the front door needs before it can exist: the edge network it shares with every cluster proxy, and
@@ -21,7 +21,7 @@ export async function ensureEdgePrerequisites(
   agentToken: string,
 ): Promise<EdgePrerequisites> {
   const labels = { ...settings.Labels, [MANAGED_LABEL]: MANAGED_VALUE };
-  const networks = await docker.listNetworks({ filters: JSON.stringify({ name: [settings.Network] }) });
+  const networks = await docker.listNetworks(engineFilters({ name: [settings.Network] }));
   const network = networks.find((n) => n.Name === settings.Network);
   const networkId =
     network?.Id ??
@@ -43,12 +43,12 @@ export async function ensureEdgePrerequisites(
  * and no one without the token can predict the name to plant a secret under it.
  */
 export async function ensureAgentTokenSecret(
-  docker: Pick<Docker, 'listSecrets' | 'createSecret'>,
+  docker: Pick<DockerEngine, 'listSecrets' | 'createSecret'>,
   token: string,
   labels: Record<string, string>,
 ): Promise<{ name: string; id: string }> {
   const name = `signalbox-agent-token-${shortHash(token, 24)}`;
-  const secrets = await docker.listSecrets({ filters: JSON.stringify({ name: [name] }) } as object);
+  const secrets = await docker.listSecrets(engineFilters({ name: [name] }));
   const existing = secrets.find((s) => s.Spec?.Name === name);
   if (existing) return { name, id: existing.ID };
   const created = (await docker.createSecret({
@@ -65,10 +65,10 @@ export async function ensureAgentTokenSecret(
  * False when no secret has that name.
  */
 export async function markSignalboxSecret(
-  docker: Pick<Docker, 'listSecrets' | 'getSecret'>,
+  docker: Pick<DockerEngine, 'listSecrets' | 'getSecret'>,
   name: string,
 ): Promise<boolean> {
-  const secrets = await docker.listSecrets({ filters: JSON.stringify({ name: [name] }) } as object);
+  const secrets = await docker.listSecrets(engineFilters({ name: [name] }));
   const found = secrets.find((s) => s.Spec?.Name === name);
   if (!found) return false;
   if (found.Spec?.Labels?.[MANAGED_LABEL] === MANAGED_VALUE) return true;

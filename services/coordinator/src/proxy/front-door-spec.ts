@@ -1,9 +1,9 @@
 import { durationMs, type FrontDoorSettings } from '#shared/config/index.js';
 import { defaultFrontDoorOptions } from '#shared/front-door/index.js';
+import { CLUSTER_LABEL, MANAGED_LABEL, MANAGED_VALUE, ROLE_LABEL, SPEC_LABEL } from '#shared/labels/index.js';
 import { healthUrl } from '#shared/nginx/index.js';
 import { shortHash } from '#shared/util/stable-hash.js';
 import { FRONT_DOOR_HOSTS_PATH, FRONT_DOOR_TLS_CONFIG_PATH } from '../agent/agent-routes.js';
-import { CLUSTER_LABEL, MANAGED_LABEL, MANAGED_VALUE, ROLE_LABEL, SPEC_LABEL } from './proxy-service-spec.js';
 
 /** The front door is no cluster's proxy; this value of the cluster label keeps it apart from them. */
 export const FRONT_DOOR_CLUSTER = '(front-door)';

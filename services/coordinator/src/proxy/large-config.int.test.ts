@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { CLUSTER_LABEL, ENCODING_LABEL } from '#shared/labels/index.js';
 import { get } from '../../../../testing/http-client.js';
 import {
   docker,
@@ -9,8 +10,8 @@ import {
   waitFor,
 } from '../../../../testing/swarm.js';
 import { freePort } from '../../../../testing/upstreams.js';
-import { configNameKey, ENCODING_LABEL, storeProxyConfig } from './proxy-configs.js';
-import { CLUSTER_LABEL, DEFAULT_PROXY_IMAGE } from './proxy-service-spec.js';
+import { configNameKey, storeProxyConfig } from './proxy-configs.js';
+import { DEFAULT_PROXY_IMAGE } from './proxy-service-spec.js';
 
 /**
  * Issue 14, item 4 on the real swarm: a config over Swarm's 1000 KiB limit is stored gzipped, and the proxy

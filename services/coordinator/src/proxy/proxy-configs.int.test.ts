@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { CLUSTER_LABEL } from '#shared/labels/index.js';
 import { docker, removeTestObjects, TEST_LABEL, testPrefix } from '../../../../testing/swarm.js';
 import {
   configNameKey,
@@ -7,7 +8,6 @@ import {
   pruneProxyConfigs,
   storeProxyConfig,
 } from './proxy-configs.js';
-import { CLUSTER_LABEL } from './proxy-service-spec.js';
 
 /** Issue 14, item 6 against the real swarm: a config pre-created under a predicted name is never used. */
 const client = docker();

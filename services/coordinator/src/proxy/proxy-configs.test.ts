@@ -3,15 +3,14 @@ import { gunzipSync } from 'node:zlib';
 import type Docker from 'dockerode';
 import { describe, expect, it } from 'vitest';
 import { isSignalboxError } from '#shared/errors/index.js';
+import { CLUSTER_LABEL, ENCODING_LABEL, MANAGED_LABEL, MANAGED_VALUE } from '#shared/labels/index.js';
 import {
   configNameKey,
-  ENCODING_LABEL,
   findProxyConfig,
   ProxyConfigConflictError,
   proxyConfigName,
   storeProxyConfig,
 } from './proxy-configs.js';
-import { CLUSTER_LABEL, MANAGED_LABEL, MANAGED_VALUE } from './proxy-service-spec.js';
 
 interface Stored {
   ID: string;

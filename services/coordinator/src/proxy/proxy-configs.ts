@@ -1,15 +1,11 @@
 import { createHmac } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import type Docker from 'dockerode';
 import { SignalboxError } from '#shared/errors/index.js';
-
-import { CLUSTER_LABEL, MANAGED_LABEL, MANAGED_VALUE } from './proxy-service-spec.js';
+import { CLUSTER_LABEL, ENCODING_LABEL, MANAGED_LABEL, MANAGED_VALUE } from '#shared/labels/index.js';
+import { type ConfigCalls, CreatedObject, engineFilters } from '../docker/docker-api.js';
 
 /** Swarm refuses config objects above 1000 KiB (swarmkit's MaxConfigSize). */
 const MAX_CONFIG_BYTES = 1000 * 1024;
-
-/** On a stored config: its data is the config text gzipped (a cluster too large for Swarm as plain text). */
-export const ENCODING_LABEL = 'io.signalbox.encoding';
 
 /**
  * The config object for a cluster's config text: `signalbox-` and an HMAC-SHA256 of cluster and text in
@@ -62,13 +58,13 @@ export class ProxyConfigConflictError extends SignalboxError {
  * when one exists that is not ours, so a pre-created object is never rolled out.
  */
 export async function findProxyConfig(
-  docker: Pick<Docker, 'listConfigs' | 'getConfig'>,
+  docker: Pick<ConfigCalls, 'listConfigs' | 'getConfig'>,
   cluster: string,
   name: string,
   key: string,
 ): Promise<{ name: string; id: string; text: string } | undefined> {
   // Docker's name filter also matches prefixes.
-  const configs = await docker.listConfigs({ filters: JSON.stringify({ name: [name] }) } as object);
+  const configs = await docker.listConfigs(engineFilters({ name: [name] }));
   const exact = configs.find((c) => c.Spec?.Name === name);
   if (!exact) return undefined;
   const spec = (await docker.getConfig(exact.ID).inspect()).Spec;
@@ -102,7 +98,7 @@ function gunzipOrEmpty(data: Buffer): Buffer {
  * cluster is compressed rather than cut; only one still too large compressed is refused.
  */
 export async function storeProxyConfig(
-  docker: Pick<Docker, 'listConfigs' | 'getConfig' | 'createConfig'>,
+  docker: ConfigCalls,
   cluster: string,
   nginxConf: string,
   key: string,
@@ -121,15 +117,17 @@ export async function storeProxyConfig(
   const existing = await findProxyConfig(docker, cluster, name, key);
   if (existing) return { name, id: existing.id, created: false };
   try {
-    const created = (await docker.createConfig({
-      Name: name,
-      Labels: {
-        [MANAGED_LABEL]: MANAGED_VALUE,
-        [CLUSTER_LABEL]: cluster,
-        ...(gzipped ? { [ENCODING_LABEL]: 'gzip' } : {}),
-      },
-      Data: data.toString('base64'),
-    })) as unknown as { id: string };
+    const created = CreatedObject.parse(
+      await docker.createConfig({
+        Name: name,
+        Labels: {
+          [MANAGED_LABEL]: MANAGED_VALUE,
+          [CLUSTER_LABEL]: cluster,
+          ...(gzipped ? { [ENCODING_LABEL]: 'gzip' } : {}),
+        },
+        Data: data.toString('base64'),
+      }),
+    );
     return { name, id: created.id, created: true };
   } catch (e) {
     // Another worker stored the same text first (409), or someone else took the name: check which.
@@ -147,14 +145,12 @@ export async function storeProxyConfig(
  * `protect`. At most `keep` plus the protected and in-use ones stay.
  */
 export async function pruneProxyConfigs(
-  docker: Pick<Docker, 'listConfigs' | 'getConfig'>,
+  docker: Pick<ConfigCalls, 'listConfigs' | 'getConfig'>,
   cluster: string,
   protect: ReadonlySet<string> = new Set(),
   keep = 5,
 ): Promise<string[]> {
-  const configs = await docker.listConfigs({
-    filters: JSON.stringify({ label: [`${CLUSTER_LABEL}=${cluster}`] }),
-  } as object);
+  const configs = await docker.listConfigs(engineFilters({ label: [`${CLUSTER_LABEL}=${cluster}`] }));
   const owned = configs.filter((c) => c.Spec?.Labels?.[MANAGED_LABEL] === MANAGED_VALUE);
   const old = owned
     .sort((a, b) => (a.CreatedAt < b.CreatedAt ? 1 : -1))

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExtensionConfig } from '#shared/config/index.js';
+import { CLUSTER_LABEL, EPOCH_LABEL, INSTALLATION_LABEL, MANAGED_LABEL } from '#shared/labels/index.js';
 import {
   createTestNetwork,
   createTestService,
@@ -13,8 +14,8 @@ import {
 } from '../../../../testing/swarm.js';
 import { freePort } from '../../../../testing/upstreams.js';
 import { StaleLeaderError } from '../queue/leader-lease.js';
-import { EPOCH_LABEL, ProxyServiceManager } from './proxy-service-manager.js';
-import { CLUSTER_LABEL, INSTALLATION_LABEL, MANAGED_LABEL, type ProxyInputs } from './proxy-service-spec.js';
+import { ProxyServiceManager } from './proxy-service-manager.js';
+import type { ProxyInputs } from './proxy-service-spec.js';
 
 /** Against the real swarm; the proxy image is built by scripts/test.sh (deploy/images/build-proxy-image.sh). */
 const client = docker();

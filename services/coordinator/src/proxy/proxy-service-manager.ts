@@ -1,18 +1,21 @@
-import type Docker from 'dockerode';
 import type { Logger } from 'pino';
-import { LogField } from '#shared/log/fields.js';
-import { StaleLeaderError } from '../queue/leader-lease.js';
 import {
   CLUSTER_LABEL,
   DEFAULT_INSTALLATION,
+  EPOCH_LABEL,
   INSTALLATION_LABEL,
   MANAGED_LABEL,
   MANAGED_VALUE,
+  SPEC_LABEL,
+  TASK_SPEC_LABEL,
+} from '#shared/labels/index.js';
+import { LogField } from '#shared/log/fields.js';
+import { type EngineServiceInfo, engineFilters, type ServiceCalls } from '../docker/docker-api.js';
+import { StaleLeaderError } from '../queue/leader-lease.js';
+import {
   type ProxyInputs,
   proxyServiceName,
   proxyServiceSpec,
-  SPEC_LABEL,
-  TASK_SPEC_LABEL,
   warmServiceSpec,
 } from './proxy-service-spec.js';
 
@@ -57,7 +60,7 @@ const refusedSpec = (e: unknown): boolean => {
 };
 
 /** A proxy keeps the config it runs until a rollout names another, even across coordinator restarts. */
-function liveConfigOf(svc: Docker.Service | undefined): Pick<ProxyInputs, 'config'> {
+function liveConfigOf(svc: EngineServiceInfo | undefined): Pick<ProxyInputs, 'config'> {
   const configs = (
     svc?.Spec?.TaskTemplate as
       | { ContainerSpec?: { Configs?: { ConfigID: string; ConfigName: string }[] } }
@@ -67,10 +70,7 @@ function liveConfigOf(svc: Docker.Service | undefined): Pick<ProxyInputs, 'confi
   return first ? { config: { name: first.ConfigName, id: first.ConfigID } } : {};
 }
 
-type DockerServices = Pick<Docker, 'listServices' | 'getService' | 'createService'>;
-
-/** On a managed service: the epoch of the leader that last wrote it. */
-export const EPOCH_LABEL = 'io.signalbox.epoch';
+type DockerServices = ServiceCalls;
 
 /** The epoch a managed service's labels carry, 0 when none (written before epochs, or by a tool). */
 export const epochOf = (labels: Readonly<Record<string, string>> | undefined): number =>
@@ -91,7 +91,7 @@ export class ProxyServiceManager {
     private readonly installation = DEFAULT_INSTALLATION,
   ) {}
 
-  private owns(svc: Docker.Service): boolean {
+  private owns(svc: EngineServiceInfo): boolean {
     return (svc.Spec?.Labels?.[INSTALLATION_LABEL] ?? DEFAULT_INSTALLATION) === this.installation;
   }
 
@@ -107,9 +107,9 @@ export class ProxyServiceManager {
     epoch?: number,
   ): Promise<ProxyReconcileResult> {
     const result = emptyReconcileResult();
-    const managed = await this.docker.listServices({
-      filters: JSON.stringify({ label: [`${MANAGED_LABEL}=${MANAGED_VALUE}`] }),
-    } as unknown as Parameters<DockerServices['listServices']>[0]);
+    const managed = await this.docker.listServices(
+      engineFilters({ label: [`${MANAGED_LABEL}=${MANAGED_VALUE}`] }),
+    );
     // Another installation's services are left alone, even one whose name one of ours would take.
     const byName = new Map(managed.filter((s) => this.owns(s)).map((s) => [s.Spec?.Name ?? '', s]));
     if (epoch !== undefined) {
@@ -161,7 +161,7 @@ export class ProxyServiceManager {
    */
   private inPlaceInputs(
     wanted: ProxyInputs,
-    existing: Docker.Service | undefined,
+    existing: EngineServiceInfo | undefined,
     result: ProxyReconcileResult,
   ): ProxyInputs {
     const baked = liveConfigOf(existing);
@@ -179,7 +179,7 @@ export class ProxyServiceManager {
   /** Creates or updates one managed service; false when its name belongs to a service Signalbox does not own. */
   private async apply(
     spec: Record<string, unknown>,
-    existing: Docker.Service | undefined,
+    existing: EngineServiceInfo | undefined,
     cluster: string,
     result: ProxyReconcileResult,
   ): Promise<boolean> {
@@ -229,7 +229,7 @@ export class ProxyServiceManager {
    */
   private async markTerm(
     epoch: number,
-    byName: Map<string, Docker.Service>,
+    byName: Map<string, EngineServiceInfo>,
     result: ProxyReconcileResult,
   ): Promise<void> {
     result.termMarked = [...byName.values()].some((s) => epochOf(s.Spec?.Labels) === epoch);

@@ -1,28 +1,18 @@
 import { durationMs, type ExtensionConfig } from '#shared/config/index.js';
-import { SIGNALBOX_MANAGED_LABEL, SIGNALBOX_MANAGED_VALUE } from '#shared/labels/index.js';
+import {
+  CLUSTER_LABEL,
+  CONFIG_LABEL,
+  MANAGED_LABEL,
+  MANAGED_VALUE,
+  ROLE_LABEL,
+  SPEC_LABEL,
+  TASK_SPEC_LABEL,
+} from '#shared/labels/index.js';
 import { DEFAULT_STATUS_PORT, healthUrl } from '#shared/nginx/index.js';
 import { shortHash } from '#shared/util/stable-hash.js';
 
-/** Labels that mark a service as Signalbox's own; the coordinator never changes a service without them. */
-export const MANAGED_LABEL = SIGNALBOX_MANAGED_LABEL;
-export const MANAGED_VALUE = SIGNALBOX_MANAGED_VALUE;
-export const CLUSTER_LABEL = 'io.signalbox.cluster';
-/** Hash of the spec Signalbox last wrote, so an unchanged proxy is never updated (and never restarted). */
-export const SPEC_LABEL = 'io.signalbox.spec';
-/** The config a proxy's agents should run; a label, so changing it replaces no task. */
-export const CONFIG_LABEL = 'io.signalbox.config';
-/** Hash of what a change to would replace the proxy's tasks (task template, ports). */
-export const TASK_SPEC_LABEL = 'io.signalbox.task-spec';
 /** With an agent, the stored config is mounted here and copied to the live path at start; the agent owns the live one. */
 export const BAKED_CONFIG_PATH = '/etc/signalbox/baked-nginx.conf';
-/** What a managed service is for; absent on proxies. */
-export const ROLE_LABEL = 'io.signalbox.role';
-/**
- * Which Signalbox installation owns a managed service (its SIGNALBOX_KEY_PREFIX): two installations on one
- * swarm each keep and remove only their own. A service without it belongs to the default installation.
- */
-export const INSTALLATION_LABEL = 'io.signalbox.installation';
-export const DEFAULT_INSTALLATION = 'signalbox';
 export const DEFAULT_PROXY_IMAGE = 'signalbox/proxy:local';
 
 export interface ProxyInputs {

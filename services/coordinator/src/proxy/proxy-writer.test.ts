@@ -42,7 +42,9 @@ function writerWith(reconcile: (inputs: ProxyInputs[]) => Promise<ProxyReconcile
     clusters: new ClusterSettings(config),
     rollout: {
       proxyInputs: (cluster) => (cluster === 'east' ? { config: { name: 'cfg-east', id: 'id-east' } } : {}),
-      proxiesWritten: (_result, at) => written.push(at),
+      proxiesWritten: async (_result, at) => {
+        written.push(at);
+      },
     },
   };
   return { writer: new ProxyWriter(deps), steppedDown, written };

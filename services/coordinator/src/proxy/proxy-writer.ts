@@ -1,5 +1,6 @@
 import type { SignalboxConfig } from '#shared/config/index.js';
 import type { DesiredCluster, DesiredState } from '#shared/desired/index.js';
+import { CLUSTER_LABEL } from '#shared/labels/index.js';
 import type { SwarmSnapshot } from '#shared/swarm/index.js';
 import { agentConfigPath, targetsPath } from '../agent/agent-routes.js';
 import type { ClusterSettings } from '../cluster-settings.js';
@@ -13,7 +14,7 @@ import {
 } from './edge-prerequisites.js';
 import { FRONT_DOOR_CLUSTER, frontDoorServiceSpec } from './front-door-spec.js';
 import type { ProxyReconcileResult, ProxyServiceManager } from './proxy-service-manager.js';
-import { CLUSTER_LABEL, type ProxyInputs } from './proxy-service-spec.js';
+import type { ProxyInputs } from './proxy-service-spec.js';
 
 export interface ProxyWriterDeps {
   docker: EdgeDocker;
@@ -106,7 +107,7 @@ export class ProxyWriter {
     // cluster's refused spec holds back no one else.
     if (result.failed.length > 0) this.forgetPrerequisites();
     if (result.termMarked) this.markedEpoch = this.deps.lease.epoch;
-    this.deps.rollout.proxiesWritten(result, updatedFrom);
+    await this.deps.rollout.proxiesWritten(result, updatedFrom);
     return result;
   }
 

@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { isSignalboxError } from '#shared/errors/index.js';
+import { CONFIG_LABEL, MANAGED_LABEL, MANAGED_VALUE } from '#shared/labels/index.js';
 import { sha256Hex } from '#shared/util/stable-hash.js';
 import { desiredFixture, routedApp } from '../../../../testing/desired-fixture.js';
 import { FakeDocker, type FakeTask } from '../../../../testing/fake-docker.js';
@@ -8,8 +9,8 @@ import { ClusterSettings } from '../cluster-settings.js';
 import type { RolloutRequest } from '../grpc/coordinator-handlers.js';
 import { CoordinatorMetrics } from '../metrics/coordinator-metrics.js';
 import { emptyReconcileResult, type ProxyReconcileResult } from '../proxy/proxy-service-manager.js';
-import { CONFIG_LABEL, MANAGED_LABEL, MANAGED_VALUE } from '../proxy/proxy-service-spec.js';
 import { RolloutController, type RolloutControllerDeps } from './rollout-controller.js';
+import { redisRolloutRecords } from './rollout-records.js';
 
 const { config, snapshot, desired } = desiredFixture(
   [routedApp('web', 'web.example.org', { cluster: 'east' })],
@@ -47,21 +48,39 @@ beforeEach(() => {
   docker.tasks = [task(A), task(B)];
   triggers = [];
   nextResult = { ...emptyReconcileResult(), inPlace: ['east'] };
+  redisHash = new Map();
+  controller = controllerFor(3);
+});
+
+/** Rollout records in a Map standing in for the Redis hash, through the real (de)serialisation. */
+let redisHash: Map<string, string>;
+const records = () =>
+  redisRolloutRecords(
+    {
+      hgetall: async () => Object.fromEntries(redisHash),
+      hset: async (_key, field, value) => redisHash.set(field, value),
+    },
+    'signalbox:rollouts',
+  );
+
+/** The controller of a coordinator leading in term `epoch`; all of them share Docker and the records. */
+function controllerFor(epoch: number): RolloutController {
   const deps: RolloutControllerDeps = {
     // The fake implements the calls the controller makes, not dockerode's whole classes.
     docker: docker as unknown as RolloutControllerDeps['docker'],
     config,
     clusters: new ClusterSettings(config),
     configNameKey: 'a-key-for-config-names',
-    lease: { epoch: 3 },
+    lease: { epoch },
     metrics: new CoordinatorMetrics(),
     log: pino({ level: 'silent' }),
     view: () => ({ desired, snapshot }),
     reconcileProxies: async () => nextResult,
     trigger: (reason) => triggers.push(reason),
+    records: records(),
   };
-  controller = new RolloutController(deps);
-});
+  return new RolloutController(deps);
+}
 
 afterEach(() => {
   vi.useRealTimers();
@@ -173,5 +192,47 @@ describe('rollouts of a cluster, against a fake Docker', () => {
     await rolledOut(1);
     controller.proxiesWritten({ ...emptyReconcileResult(), rolledBack: ['east'] }, Date.now());
     expect(controller.proxyInputs('east')).toEqual({});
+  });
+
+  describe('a new leader', () => {
+    it('continues a rollout in flight: same config, policy and pace, and tasks older than the template wait', async () => {
+      const v1 = await rolledOut(1);
+      // The rollout changed the task template at T: Swarm replaces the proxy's tasks from then on.
+      const changedAt = Date.now();
+      await controller.proxiesWritten({ ...emptyReconcileResult(), replaced: ['east'] }, changedAt);
+      docker.tasks = [
+        { ...task(A), CreatedAt: new Date(changedAt - 10_000).toISOString() },
+        { ...task(B), CreatedAt: new Date(changedAt + 5_000).toISOString() },
+      ];
+      const before = controller.proxyInputs('east');
+      // The leader dies; the next one (a higher term) starts with nothing in memory but the records.
+      const next = controllerFor(4);
+      await next.restore(4);
+      expect(next.proxyInputs('east')).toEqual(before);
+      // B, a replacement, takes the config; A, about to be replaced, keeps what it runs (it may lack a
+      // network the new config needs), as the old leader would have had it.
+      expect(await next.agentConfig('east', B, '', '')).toEqual(expect.objectContaining({ sha: v1.sha }));
+      expect(await next.agentConfig('east', A, sha256Hex('older'), '')).toBe('wait');
+    });
+
+    it("keeps an agent's refusal: the reverted rollout stays reverted", async () => {
+      const v1 = await rolledOut(1);
+      const v2 = await rolledOut(2);
+      await controller.agentConfig('east', A, v1.sha, v2.sha);
+      const next = controllerFor(4);
+      await next.restore(4);
+      expect(next.proxyInputs('east').config?.name).toBe(v1.name);
+      expect(await next.rolloutStatus('east')).toMatchObject({ state: 'rollback_completed' });
+    });
+
+    it('starts a cluster whose record does not parse afresh, from what Docker shows', async () => {
+      await rolledOut(1);
+      redisHash.set('east', '{"epoch": "three"}');
+      redisHash.set('west', 'not json');
+      const next = controllerFor(4);
+      await next.restore(4);
+      expect(next.proxyInputs('east')).toEqual({});
+      expect((await records().load()).invalid.sort()).toEqual(['east', 'west']);
+    });
   });
 });

@@ -1,37 +1,32 @@
-import type Docker from 'dockerode';
 import type { Logger } from 'pino';
 import { durationMs, type SignalboxConfig } from '#shared/config/index.js';
 import type { DesiredState } from '#shared/desired/index.js';
 import { SignalboxError } from '#shared/errors/index.js';
 import type { Rollout } from '#shared/gen/signalbox/v1/Rollout.js';
+import { CONFIG_LABEL, MANAGED_LABEL, MANAGED_VALUE } from '#shared/labels/index.js';
 import { LogField } from '#shared/log/fields.js';
 import type { SwarmSnapshot } from '#shared/swarm/index.js';
 import { InPlaceGate } from '../agent/in-place-gate.js';
 import type { ClusterSettings } from '../cluster-settings.js';
+import { type ConfigCalls, type DockerEngine, serviceTasks, type TaskCalls } from '../docker/docker-api.js';
 import type { RolloutRequest } from '../grpc/coordinator-handlers.js';
 import type { CoordinatorMetrics } from '../metrics/coordinator-metrics.js';
 import type { ProxyReconcileResult } from '../proxy/proxy-service-manager.js';
-import {
-  CONFIG_LABEL,
-  defaultUpdateOrder,
-  MANAGED_LABEL,
-  MANAGED_VALUE,
-  type RolloutPolicy,
-} from '../proxy/proxy-service-spec.js';
+import { defaultUpdateOrder, type RolloutPolicy } from '../proxy/proxy-service-spec.js';
 import {
   agentRolloutStatus,
   type ProxyServiceState,
-  type ProxyTask,
   taskHostname,
   templateRolloutStatus,
 } from '../views/rollout-status.js';
+import type { RolloutRecord, RolloutRecords } from './rollout-records.js';
 import { StoredConfigs } from './stored-configs.js';
 
 /** In-place applies of one replica are at least this far apart, whatever the update delay: reloads are bounded. */
 const MIN_RELOAD_INTERVAL_MS = 1_000;
 
 export interface RolloutControllerDeps {
-  docker: Pick<Docker, 'getService' | 'listTasks' | 'listConfigs' | 'getConfig' | 'createConfig'>;
+  docker: Pick<DockerEngine, 'getService'> & TaskCalls & ConfigCalls;
   config: SignalboxConfig;
   clusters: ClusterSettings;
   /** Keys the names of stored proxy configs (see proxy-configs.ts). */
@@ -45,6 +40,8 @@ export interface RolloutControllerDeps {
   reconcileProxies(): Promise<ProxyReconcileResult>;
   /** Asks the coordinator for a pass. */
   trigger(reason: 'agent'): void;
+  /** Where each cluster's rollout is kept for the next leader. */
+  records: RolloutRecords;
 }
 
 /**
@@ -73,6 +70,8 @@ export class RolloutController {
   private readonly lockTokens = new Map<string, { epoch: number; token: number }>();
   /** A config an agent refused (nginx -t failed in the proxy): the rollout is over, reverted. */
   private readonly refusals = new Map<string, { config: string; message: string }>();
+  /** The leader term whose records this controller has read (see restore). */
+  private restoredEpoch = -1;
 
   constructor(private readonly deps: RolloutControllerDeps) {
     this.configs = new StoredConfigs(deps.docker, deps.configNameKey, deps.log);
@@ -86,6 +85,52 @@ export class RolloutController {
     return this.deps.view().snapshot;
   }
 
+  /**
+   * Takes over the rollouts a previous leader recorded, once per term: which config each cluster's proxies
+   * should run, the one before, the policy, an agent's refusal and when the task template last changed. A
+   * record the old leader never wrote (it died first) leaves that cluster as Docker shows it: the proxy's
+   * config label and task template, which the old leader did write.
+   */
+  async restore(epoch: number): Promise<void> {
+    if (this.restoredEpoch === epoch) return;
+    const { records, invalid } = await this.deps.records.load();
+    if (invalid.length > 0)
+      this.deps.log.warn(
+        { clusters: invalid },
+        'rollout records that do not parse; those clusters start afresh',
+      );
+    for (const [cluster, r] of records) {
+      setOrDelete(this.live, cluster, r.config);
+      setOrDelete(this.policies, cluster, r.policy);
+      this.rollouts.set(cluster, { ...(r.previous ? { previous: r.previous } : {}), startedAt: r.startedAt });
+      setOrDelete(this.taskSpecAt, cluster, r.taskSpecAt);
+      setOrDelete(this.refusals, cluster, r.refusal);
+    }
+    this.restoredEpoch = epoch;
+    if (records.size > 0) this.deps.log.info({ clusters: [...records.keys()], epoch }, 'rollouts taken over');
+  }
+
+  /** Writes the cluster's record; a Redis that fails costs the next leader this memory, not the rollout. */
+  private async persist(cluster: string): Promise<void> {
+    const rollout = this.rollouts.get(cluster);
+    const config = this.live.get(cluster);
+    const policy = this.policies.get(cluster);
+    const taskSpecAt = this.taskSpecAt.get(cluster);
+    const refusal = this.refusals.get(cluster);
+    const record: RolloutRecord = {
+      epoch: this.deps.lease.epoch,
+      startedAt: rollout?.startedAt ?? 0,
+      ...(config ? { config } : {}),
+      ...(rollout?.previous ? { previous: rollout.previous } : {}),
+      ...(policy ? { policy } : {}),
+      ...(taskSpecAt !== undefined ? { taskSpecAt } : {}),
+      ...(refusal ? { refusal } : {}),
+    };
+    await this.deps.records.save(cluster, record).catch((e: Error) => {
+      this.deps.log.warn({ [LogField.cluster]: cluster, err: e.message }, 'rollout record not saved');
+    });
+  }
+
   /** What the cluster's proxy spec carries from its rollout: the config to run, and how to roll it out. */
   proxyInputs(cluster: string): { config?: { name: string; id: string }; policy?: RolloutPolicy } {
     const config = this.live.get(cluster);
@@ -94,7 +139,7 @@ export class RolloutController {
   }
 
   /** The proxies were written at `updatedFrom`: note new task templates, and what Swarm rolled back. */
-  proxiesWritten(result: ProxyReconcileResult, updatedFrom: number): void {
+  async proxiesWritten(result: ProxyReconcileResult, updatedFrom: number): Promise<void> {
     for (const cluster of result.replaced) this.taskSpecAt.set(cluster, updatedFrom);
     for (const cluster of result.rolledBack) {
       // The config Swarm rolled back failed on the proxy; from now on the proxy's own (previous) config is live.
@@ -102,6 +147,7 @@ export class RolloutController {
         this.deps.log.warn({ [LogField.cluster]: cluster }, 'proxy rolled back; keeping its previous config');
       this.policies.delete(cluster);
     }
+    for (const cluster of new Set([...result.replaced, ...result.rolledBack])) await this.persist(cluster);
   }
 
   /** How many of the agents `hostnames` report running the stored config `name`; undefined if it is gone. */
@@ -120,6 +166,7 @@ export class RolloutController {
   }
 
   async startRollout(r: RolloutRequest): Promise<Rollout> {
+    await this.restore(this.deps.lease.epoch);
     this.fenceLockHolder(r.cluster, r.lockToken);
     // Looked up afresh: the id goes into the proxy's spec, and another leader may have pruned and stored
     // the same text again since this one cached it.
@@ -158,12 +205,14 @@ export class RolloutController {
         // Not started: agents go on being handed what they ran before.
         if (previous) this.live.set(r.cluster, previous);
         else this.live.delete(r.cluster);
+        await this.persist(r.cluster);
         throw new SignalboxError(
           'PROXY_SPEC_REFUSED',
           `Docker refused the proxy spec of cluster ${r.cluster}: ${refused.error}`,
           { cluster: r.cluster, config: r.configName },
         );
       }
+      await this.persist(r.cluster);
       const mode = result.inPlace.includes(r.cluster) ? 'in_place' : 'replace';
       this.deps.metrics.rollouts.inc({ cluster: r.cluster, mode });
       this.deps.log.info(
@@ -197,13 +246,14 @@ export class RolloutController {
     refused: string,
   ): Promise<{ text: string; sha: string } | 'wait' | undefined> {
     if (!this.latest?.clusters.some((c) => c.cluster === cluster)) return undefined;
+    await this.restore(this.deps.lease.epoch);
     const ref = this.live.get(cluster) ?? (await this.agentConfigRef(cluster));
     const target = ref ? await this.configs.get(cluster, ref.name) : undefined;
     if (!ref || !target) return undefined;
     if (this.gate.report(cluster, task, live, refused)) this.deps.metrics.proxyReloads.inc({ cluster });
     if (refused !== '' && refused === target.sha) {
       if (this.refusals.get(cluster)?.config !== ref.name && (await this.isProxyTask(cluster, task)))
-        this.revertRefused(cluster, task, ref.name);
+        await this.revertRefused(cluster, task, ref.name);
       return 'wait';
     }
     if (live !== target.sha && (await this.startedBeforeTaskChange(cluster, task))) return 'wait';
@@ -227,9 +277,10 @@ export class RolloutController {
     if (changedAt === undefined) return false;
     let known = this.proxyTaskTimes.get(cluster);
     if (!known || Date.now() - known.at > 1_000) {
-      const tasks = (await this.deps.docker.listTasks({
-        filters: JSON.stringify({ service: [this.deps.clusters.proxyService(this.latest, cluster)] }),
-      } as object)) as ProxyTask[];
+      const tasks = await serviceTasks(
+        this.deps.docker,
+        this.deps.clusters.proxyService(this.latest, cluster),
+      );
       const created = new Map(tasks.map((t) => [taskHostname(t), Date.parse(t.CreatedAt ?? '')]));
       known = { at: Date.now(), created };
       this.proxyTaskTimes.set(cluster, known);
@@ -243,9 +294,7 @@ export class RolloutController {
    * cluster's proxy. A refusal reverts a rollout, so it counts only from one; asked only when one arrives.
    */
   private async isProxyTask(cluster: string, task: string): Promise<boolean> {
-    const tasks = (await this.deps.docker.listTasks({
-      filters: JSON.stringify({ service: [this.deps.clusters.proxyService(this.latest, cluster)] }),
-    } as object)) as ProxyTask[];
+    const tasks = await serviceTasks(this.deps.docker, this.deps.clusters.proxyService(this.latest, cluster));
     const known = tasks.some((t) => taskHostname(t) === task);
     if (!known)
       this.deps.log.warn({ [LogField.cluster]: cluster, task }, 'refusal from no task of the proxy; ignored');
@@ -253,7 +302,7 @@ export class RolloutController {
   }
 
   /** An agent refused a config nginx -t passed on the worker: stop handing it out, go back to the previous one. */
-  private revertRefused(cluster: string, task: string, config: string): void {
+  private async revertRefused(cluster: string, task: string, config: string): Promise<void> {
     if (this.refusals.get(cluster)?.config === config) return;
     const message = `the agent of proxy task ${task} refused config ${config} (nginx -t failed there); reverted`;
     this.refusals.set(cluster, { config, message });
@@ -262,6 +311,7 @@ export class RolloutController {
     else this.live.delete(cluster);
     this.deps.metrics.rollouts.inc({ cluster, mode: 'reverted' });
     this.deps.log.error({ [LogField.cluster]: cluster, [LogField.config]: config, task }, message);
+    await this.persist(cluster);
     this.deps.trigger('agent');
   }
 
@@ -287,9 +337,7 @@ export class RolloutController {
   async rolloutStatus(cluster: string): Promise<Rollout> {
     const name = this.deps.clusters.proxyService(this.latest, cluster);
     const svc = (await this.deps.docker.getService(name).inspect()) as ProxyServiceState;
-    const tasks = (await this.deps.docker.listTasks({
-      filters: JSON.stringify({ service: [name], 'desired-state': ['running'] }),
-    } as object)) as ProxyTask[];
+    const tasks = await serviceTasks(this.deps.docker, name, { running: true });
     // The label may lag while Swarm rolls tasks (see ProxyServiceManager); the leader's own record does not.
     const agentConfig = svc.Spec?.Labels?.[CONFIG_LABEL];
     if (agentConfig === undefined) return templateRolloutStatus(cluster, name, svc, tasks, Date.now());
@@ -320,6 +368,12 @@ export class RolloutController {
     }
     await service.update({ ...current.Spec, version: current.Version.Index, rollback: 'previous' });
     this.live.delete(cluster);
+    await this.persist(cluster);
     return this.rolloutStatus(cluster);
   }
+}
+
+function setOrDelete<V>(map: Map<string, V>, key: string, value: V | undefined): void {
+  if (value === undefined) map.delete(key);
+  else map.set(key, value);
 }

@@ -1,8 +1,8 @@
-import type Docker from 'dockerode';
 import type { Logger } from 'pino';
 import { LogField } from '#shared/log/fields.js';
 import { rememberAtMost } from '#shared/util/bounded-map.js';
 import { sha256Hex } from '#shared/util/stable-hash.js';
+import type { ConfigCalls } from '../docker/docker-api.js';
 import { findProxyConfig, pruneProxyConfigs, storeProxyConfig } from '../proxy/proxy-configs.js';
 
 export interface StoredConfig {
@@ -26,7 +26,7 @@ export class StoredConfigs {
   private readonly cache = new Map<string, StoredConfig>();
 
   constructor(
-    private readonly docker: Pick<Docker, 'listConfigs' | 'getConfig' | 'createConfig'>,
+    private readonly docker: ConfigCalls,
     private readonly nameKey: string,
     private readonly log: Logger,
   ) {}
