@@ -25,14 +25,25 @@ npx biome check .
 shellcheck -s sh deploy/proxy/*.sh
 shellcheck scripts/*.sh scripts/lib/*.sh deploy/images/*.sh loadtest/multinode/*.sh
 mkdir -p .tmp
-log "unit and nginx tests"
-npx vitest run --project unit --reporter=default --reporter=json --outputFile=.tmp/vitest-unit.json "$@"
-log "integration tests (Docker swarm, Redis), one file at a time"
-npx vitest run --project int --no-file-parallelism --reporter=default --reporter=json --outputFile=.tmp/vitest-int.json "$@"
-# One plain closing line for both runs, the form CI reads. (The ${…} are JavaScript's, not the shell's.)
+# Each tier alone, timed; int and system share the dockerd and Redis, so their files run one at a time.
+tiers=(unit nginx int system)
+declare -A took
+for tier in "${tiers[@]}"; do
+  case $tier in
+    unit) log "unit tests (Node only)"; serial=() ;;
+    nginx) log "nginx tests (pure code on real nginx)"; serial=() ;;
+    int) log "integration tests (one component on the Docker swarm and Redis), one file at a time"; serial=(--no-file-parallelism) ;;
+    system) log "system tests (the whole product on the swarm: workers, proxies, front door, stack, faults), one file at a time"; serial=(--no-file-parallelism) ;;
+  esac
+  started=$SECONDS
+  npx vitest run --project "$tier" "${serial[@]}" --reporter=default --reporter=json --outputFile=".tmp/vitest-$tier.json" "$@"
+  took[$tier]=$((SECONDS - started))
+done
+for tier in "${tiers[@]}"; do log "tier $tier: ${took[$tier]} s"; done
+# One plain closing line for all tiers, the form CI reads. (The ${…} are JavaScript's, not the shell's.)
 # shellcheck disable=SC2016
 node -e '
-  const runs = [".tmp/vitest-unit.json", ".tmp/vitest-int.json"].map((f) => JSON.parse(require("fs").readFileSync(f, "utf8")));
+  const runs = ["unit", "nginx", "int", "system"].map((t) => JSON.parse(require("fs").readFileSync(`.tmp/vitest-${t}.json`, "utf8")));
   const sum = (k) => runs.reduce((n, r) => n + r[k], 0);
   console.log(`vitest: ${sum("numPassedTests")} passed, ${sum("numFailedTests")} failed`);
 '
