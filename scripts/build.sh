@@ -17,5 +17,6 @@ mkdir -p "$out"
 rm -rf -- "${out:?}/shared/src" "${out:?}/services" "${out:?}/bin" "${out:?}/proto"
 node_modules/.bin/tsc -p tsconfig.build.json --outDir "$out"
 cp -r bin proto package.json package-lock.json "$out/"
-# Files the code reads beside its modules (a .lua, a template), wherever they are; test data stays out.
-find shared/src services -type f ! -name '*.ts' ! -path '*/testdata/*' -exec cp --parents {} "$out/" \;
+# Files the code reads beside its modules (a template), wherever they are. Test data stays out, and so do
+# the .lua files: the renderers carry them embedded (shared/src/gen/lua-sources.ts).
+find shared/src services -type f ! -name '*.ts' ! -path '*/testdata/*' ! -name '*.lua' -exec cp --parents {} "$out/" \;

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib/ensure.sh
 
-ensure_apt nginx libnginx-mod-stream libnginx-mod-http-lua lua-resty-core openssl ca-certificates busybox-static chromium shellcheck redis-sentinel
+ensure_apt nginx libnginx-mod-stream libnginx-mod-http-lua lua-resty-core openssl ca-certificates busybox-static chromium shellcheck redis-sentinel lua-check
 ensure_nginx_user
 stop_system_nginx
 ensure_swarm
@@ -24,6 +24,8 @@ npx biome check .
 # The proxies' agents run in busybox sh; the rest is bash.
 shellcheck -s sh deploy/proxy/*.sh
 shellcheck scripts/*.sh scripts/lib/*.sh deploy/images/*.sh loadtest/multinode/*.sh
+# The proxies' Lua and its specs (.luacheckrc).
+luacheck --no-color shared/src/nginx/lua
 mkdir -p .tmp
 # Each tier alone, timed; int and system share the dockerd and Redis, so their files run one at a time.
 tiers=(unit nginx int system)
@@ -31,7 +33,7 @@ declare -A took
 for tier in "${tiers[@]}"; do
   case $tier in
     unit) log "unit tests (Node only)"; serial=() ;;
-    nginx) log "nginx tests (pure code on real nginx)"; serial=() ;;
+    nginx) log "nginx tests (pure code on real nginx; the Lua specs in Lua 5.1)"; serial=() ;;
     int) log "integration tests (one component on the Docker swarm and Redis), one file at a time"; serial=(--no-file-parallelism) ;;
     system) log "system tests (the whole product on the swarm: workers, proxies, front door, stack, faults), one file at a time"; serial=(--no-file-parallelism) ;;
   esac

@@ -2,7 +2,7 @@ import type { ClusterModel } from '../model/index.js';
 import { hashSize } from '../nginx/hash-size.js';
 import { ConfigWriter, token } from '../nginx/index.js';
 import { DEFAULT_STATUS_PORT, renderStatusServer } from '../nginx/internal-endpoints.js';
-import { LUA_BALANCER, renderLuaRuntime, toWire } from '../nginx/runtime-targets.js';
+import { CLUSTER_LUA, luaProgram, renderLuaRuntime, toWire } from '../nginx/runtime-targets.js';
 import { byKey, byString } from '../util/compare.js';
 
 /** Words nginx's `map` reads as its own parameters; a host spelled like one is escaped with a backslash. */
@@ -65,38 +65,6 @@ const DEFAULT_ENTRY = 'default';
 const HOST_ENTRY = 'host:';
 /** A cluster's proxy tasks in the host map: `proxy:<service> <ip:port>,…`, the balancer's pool. */
 const PROXY_ENTRY = 'proxy:';
-
-/**
- * The host map's lookup, as nginx's `map ... hostnames` matches: the exact name, then the longest
- * `*.suffix` wildcard, then the default. It names the pool of proxy tasks the balancer picks from; an
- * unknown host gets 503 from nginx itself.
- */
-const LUA_ROUTE = `
-function signalbox.route()
-  local host = ngx.var.host
-  local pool = dict:get("pool:${HOST_ENTRY}" .. host)
-  local rest = host
-  while pool == nil do
-    local dot = rest:find(".", 1, true)
-    if dot == nil then break end
-    rest = rest:sub(dot + 1)
-    pool = dict:get("pool:${HOST_ENTRY}*." .. rest)
-  end
-  if pool == nil then pool = dict:get("pool:${DEFAULT_ENTRY}") end
-  if pool == nil then return ngx.exit(503) end
-  ngx.ctx.sb_pool = pool
-end
-
--- Healthy once a host map is in: a front door that restarted answers every HTTP host 503 until then.
-function signalbox.health()
-  if dict:get("version") == nil then
-    ngx.status = 503
-    ngx.say("no host map yet")
-    return
-  end
-  ngx.say("ok")
-end
-`;
 
 interface Target {
   host: string;
@@ -176,7 +144,10 @@ export function renderFrontDoor(options: FrontDoorOptions): string {
   w.line('access_log off;');
   renderLuaRuntime(w, {
     luaPath: options.luaPackagePath,
-    lua: `${LUA_BALANCER}${LUA_ROUTE}`,
+    lua: luaProgram([...CLUSTER_LUA, 'front-door-route'], {
+      host_key: `pool:${HOST_ENTRY}`,
+      default_key: `pool:${DEFAULT_ENTRY}`,
+    }),
     pushPort: options.pushPort,
   });
   w.open('map $http_upgrade $sb_connection');
@@ -197,7 +168,7 @@ export function renderFrontDoor(options: FrontDoorOptions): string {
   w.close();
   renderStatusServer(w, {
     port: options.statusPort,
-    health: ['content_by_lua_block { signalbox.health() }'],
+    health: ['content_by_lua_block { signalbox.health("no host map yet") }'],
     stubStatus: false,
   });
   w.open('server');

@@ -14,7 +14,7 @@ import {
   type ServerContext,
   tlsListener,
 } from './render-servers.js';
-import { LUA_BALANCER, type RuntimeTargets, renderLuaRuntime, TARGETS_DICT } from './runtime-targets.js';
+import { CLUSTER_LUA, luaProgram, type RuntimeTargets, renderLuaRuntime } from './runtime-targets.js';
 import { cookieName, regexLiteral, token } from './safe-token.js';
 import { defaultHsts, renderTlsPolicy } from './tls-policy.js';
 
@@ -167,9 +167,7 @@ export function renderCluster(model: ClusterModel, options: RenderOptions): stri
     // A new task has no targets until its agent pushes them: unhealthy until then, so neither Swarm nor the
     // front door sends it a request it could only answer 503.
     health: runtime
-      ? [
-          `content_by_lua_block { if ngx.shared.${TARGETS_DICT}:get("version") == nil then ngx.status = 503; ngx.say("no targets yet"); return end; ngx.say("ok") }`,
-        ]
+      ? ['content_by_lua_block { signalbox.health("no targets yet") }']
       : ['return 200 "ok\\n";'],
     stubStatus: true,
   });
@@ -207,7 +205,7 @@ function renderCookieMaps(w: ConfigWriter, cookies: readonly string[]): void {
 
 /** The Lua balancer, its shared dictionary, the agent's push endpoint and the no-targets answer, all local. */
 function renderRuntimeTargets(w: ConfigWriter, runtime: RuntimeTargets, luaPath: string): void {
-  renderLuaRuntime(w, { luaPath, lua: LUA_BALANCER, pushPort: runtime.pushPort });
+  renderLuaRuntime(w, { luaPath, lua: luaProgram(CLUSTER_LUA), pushPort: runtime.pushPort });
   w.open('server');
   w.line(`listen 127.0.0.1:${runtime.noTargetsPort};`);
   w.line('access_log off;');
