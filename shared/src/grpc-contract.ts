@@ -20,7 +20,7 @@ export const NOT_LEADER = 'this coordinator is a standby; ask the leader';
 
 /**
  * The largest message either side sends or accepts. A cluster at `[Limits] LocationsPerCluster`'s default
- * (20,000) has a model of about 8 MB as JSON and a config of about 7 MB (measured: README, Tenancy), over
- * gRPC's 4 MB default; the limit keeps clusters well under this.
+ * (20,000) has a model of about 8 MB as JSON and a config of about 7 MB (measured: docs/labels.md, Limits),
+ * over gRPC's 4 MB default; the limit keeps clusters well under this.
  */
 export const GRPC_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;

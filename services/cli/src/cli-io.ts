@@ -14,7 +14,7 @@ export const processIo: CliIo = {
 };
 
 /**
- * Exit codes shared by every command; documented in the README and the usage text. 1: unusable input or
- * nothing found (no route for a host); 4: the coordinator could not be reached or refused the call.
+ * Exit codes shared by every command; documented in docs/operating.md (CLI) and the usage text. 1: unusable
+ * input or nothing found (no route for a host); 4: the coordinator could not be reached or refused the call.
  */
 export const ExitCode = { ok: 0, badInput: 1, usage: 2, strictRejected: 3, coordinator: 4 } as const;

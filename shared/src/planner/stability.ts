@@ -3,7 +3,8 @@ import type { Assignment } from './types.js';
 
 /**
  * Default hysteresis, in attachments per moved app: moving a 20-app tenant must save at least one attachment.
- * Higher values keep more apps in place but leave re-plans further from a fresh plan (see README-plan.md).
+ * Higher values keep more apps in place but leave re-plans further from a fresh plan (see
+ * loadtest/README-plan.md).
  */
 export const DEFAULT_MOVE_COST = 0.05;
 

@@ -158,8 +158,8 @@ describe('hostile tenants with [Tenancy]: other tenants are exactly unchanged, t
       true,
     );
     expect(after.unplaced.map((u) => u.service)).toContain('evil_w59');
-    // Capacity the attacker fills is capacity others lack: the planner may move their apps (see the README's
-    // threat model), but every route, pool and target of theirs stays as it was.
+    // Capacity the attacker fills is capacity others lack: the planner may move their apps (see the threat
+    // model in docs/operating.md, Tenancy), but every route, pool and target of theirs stays as it was.
     const routesOnly = (d: DesiredState) =>
       othersView(d, 'evil')
         .map(({ cluster: _cluster, ...route }) => route)

@@ -74,7 +74,7 @@ export async function renderAll(
     // Every stage's refusals in one list, as `signalbox status` shows them.
     rejections: desired.rejections,
     // A snapshot holds no secret's contents: whether nginx accepts each certificate is checked only by a
-    // running coordinator (see the README's Tenancy section).
+    // running coordinator (see docs/operating.md, Tenancy).
     certificates: 'not checked offline',
     nodes: (snapshot.nodes ?? []).map((n) => ({ hostname: n.hostname, address: n.address, state: n.state })),
     rejected: desired.routes.rejected.map((r) => ({

@@ -41,7 +41,7 @@ function chooseExtension(
   return { name: found[0], ext: found[1] };
 }
 
-/** `signalbox render`: a public interface, see the README before changing its output or exit codes. */
+/** `signalbox render`: a public interface, see docs/operating.md before changing its output or exit codes. */
 export async function runRenderCommand(args: string[], io: CliIo): Promise<number> {
   let values: { snapshot?: string; config?: string; cluster?: string; out?: string; strict?: boolean };
   try {
