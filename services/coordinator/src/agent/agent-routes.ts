@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { type NextFunction, type Request, type Response, Router } from 'express';
 import type { Logger } from 'pino';
 import { requireToken } from '#platform/http/require-token.js';
+import { AFTER_PARAM, AGENT_HEADERS, AGENT_ROUTES, clusterOfSegment } from '#shared/agent/agent-protocol.js';
 
 /**
  * The read-only token of one cluster's proxy agents: it reads that cluster's config and targets and reports
@@ -45,17 +46,9 @@ export interface AgentBackend {
   epoch(): number;
 }
 
-/** On every answer to an agent: the epoch of the coordinator that gave it. */
-export const EPOCH_HEADER = 'X-Signalbox-Epoch';
-export const FRONT_DOOR_CONFIG_PATH = '/v1/front-door/nginx.conf';
-export const FRONT_DOOR_TLS_CONFIG_PATH = '/v1/front-door/tls.conf';
-export const FRONT_DOOR_HOSTS_PATH = '/v1/front-door/hosts';
-/** `_default` names the cluster whose ServiceCluster is empty, as in config job ids. */
-export const targetsPath = (cluster: string): string => `/v1/clusters/${cluster || '_default'}/targets`;
-export const agentConfigPath = (cluster: string): string =>
-  `/v1/clusters/${cluster || '_default'}/nginx.conf`;
-const clusterParam = (req: Request): string =>
-  req.params.cluster === '_default' ? '' : String(req.params.cluster);
+const clusterParam = (req: Request): string => clusterOfSegment(String(req.params.cluster));
+const after = (req: Request): string => String(req.query[AFTER_PARAM] ?? '');
+const header = (req: Request, name: string): string => String(req.headers[name.toLowerCase()] ?? '');
 /** While a proxy's turn has not come, its long poll looks again this often (turns open on a clock too). */
 const TURN_CHECK_MS = 250;
 /** A long poll ends this long after it started even when nothing changed; the agent then asks again. */
@@ -74,16 +67,16 @@ export function agentRoutes(backend: AgentBackend, apiToken: string, log: Logger
   const reported = new Map<string, string>();
   const router = Router();
   router.use((_req, res, next) => {
-    res.set(EPOCH_HEADER, String(backend.epoch()));
+    res.set(AGENT_HEADERS.epoch, String(backend.epoch()));
     next();
   });
   const frontDoorOnly = requireToken(frontDoorAgentToken(apiToken), 'signalbox agent');
   const clusterAgentsOnly = (req: Request, res: Response, next: NextFunction): void =>
     requireToken(clusterAgentToken(apiToken, clusterParam(req)), 'signalbox agent')(req, res, next);
-  router.get(FRONT_DOOR_CONFIG_PATH, frontDoorOnly, (req, res) =>
+  router.get(AGENT_ROUTES.frontDoorConfig, frontDoorOnly, (req, res) =>
     serveFrontDoorConfig(req, res, () => backend.frontDoorConfig(), false),
   );
-  router.get(FRONT_DOOR_TLS_CONFIG_PATH, frontDoorOnly, (req, res) =>
+  router.get(AGENT_ROUTES.frontDoorTlsConfig, frontDoorOnly, (req, res) =>
     serveFrontDoorConfig(req, res, () => backend.frontDoorTlsConfig(), true),
   );
   /**
@@ -100,14 +93,14 @@ export function agentRoutes(backend: AgentBackend, apiToken: string, log: Logger
       standby(res);
       return;
     }
-    const after = String(req.query.after ?? '');
+    const version = after(req);
     let answer = current();
     const gone = new AbortController();
     res.on('close', () => gone.abort());
     const deadline = Date.now() + LONG_POLL_MS;
     while (
       answer !== undefined &&
-      answer.version === after &&
+      answer.version === version &&
       backend.servesAgents() &&
       Date.now() < deadline &&
       !gone.signal.aborted
@@ -127,7 +120,7 @@ export function agentRoutes(backend: AgentBackend, apiToken: string, log: Logger
     }
     res.type('text/plain').send(answer.text);
   };
-  router.get('/v1/clusters/:cluster/targets', clusterAgentsOnly, async (req, res) => {
+  router.get(AGENT_ROUTES.clusterTargets, clusterAgentsOnly, async (req, res) => {
     const cluster = clusterParam(req);
     await serveTargets(req, res, () => backend.clusterTargets(cluster), {
       status: 404,
@@ -135,9 +128,8 @@ export function agentRoutes(backend: AgentBackend, apiToken: string, log: Logger
     });
   });
   // The front door's host map: the agent's `after` is also its report of the map it runs.
-  router.get(FRONT_DOOR_HOSTS_PATH, frontDoorOnly, async (req, res) => {
-    if (backend.servesAgents())
-      backend.frontDoorReport(req.socket.remoteAddress ?? '', 'hosts', String(req.query.after ?? ''));
+  router.get(AGENT_ROUTES.frontDoorHosts, frontDoorOnly, async (req, res) => {
+    if (backend.servesAgents()) backend.frontDoorReport(req.socket.remoteAddress ?? '', 'hosts', after(req));
     await serveTargets(req, res, () => backend.frontDoorHosts(), {
       status: 503,
       text: 'no desired state yet',
@@ -157,7 +149,7 @@ export function agentRoutes(backend: AgentBackend, apiToken: string, log: Logger
       standby(res);
       return;
     }
-    const live = String(req.headers['x-signalbox-live'] ?? '');
+    const live = header(req, AGENT_HEADERS.live);
     const peer = req.socket.remoteAddress ?? '';
     const instance = reports ? 'tls' : 'http';
     if (live !== '' && reported.get(`${instance} ${peer}`) !== live) {
@@ -165,12 +157,12 @@ export function agentRoutes(backend: AgentBackend, apiToken: string, log: Logger
       log.info({ agent: peer, instance, live: live.slice(0, 12) }, 'front door reports a new live config');
     }
     if (reports) backend.frontDoorReport(peer, 'tls', live);
-    const after = String(req.query.after ?? '');
+    const sha = after(req);
     const gone = new AbortController();
     res.on('close', () => gone.abort());
     const deadline = Date.now() + LONG_POLL_MS;
     let config = current();
-    while (config?.sha === after && backend.servesAgents() && Date.now() < deadline && !gone.signal.aborted) {
+    while (config?.sha === sha && backend.servesAgents() && Date.now() < deadline && !gone.signal.aborted) {
       await backend.nextPass(deadline - Date.now(), gone.signal);
       config = current();
     }
@@ -183,7 +175,7 @@ export function agentRoutes(backend: AgentBackend, apiToken: string, log: Logger
       res.status(503).type('text/plain').send('no desired state yet\n');
       return;
     }
-    if (config.sha === after) {
+    if (config.sha === sha) {
       res.status(204).end();
       return;
     }
@@ -191,16 +183,16 @@ export function agentRoutes(backend: AgentBackend, apiToken: string, log: Logger
   };
   // Long poll: `?after=<sha256 of the live config>` waits until this task should run another config. The
   // agent says who it is and what it runs (and refused) in headers; 204 when nothing changed in time.
-  router.get('/v1/clusters/:cluster/nginx.conf', clusterAgentsOnly, async (req, res) => {
+  router.get(AGENT_ROUTES.clusterConfig, clusterAgentsOnly, async (req, res) => {
     if (!backend.servesAgents()) {
       standby(res);
       return;
     }
     const cluster = clusterParam(req);
-    const after = String(req.query.after ?? '');
-    const task = String(req.headers['x-signalbox-task'] ?? req.socket.remoteAddress ?? '');
-    const live = String(req.headers['x-signalbox-live'] ?? '');
-    const refused = String(req.headers['x-signalbox-refused'] ?? '');
+    const sha = after(req);
+    const task = header(req, AGENT_HEADERS.task) || (req.socket.remoteAddress ?? '');
+    const live = header(req, AGENT_HEADERS.live);
+    const refused = header(req, AGENT_HEADERS.refused);
     const gone = new AbortController();
     res.on('close', () => gone.abort());
     const deadline = Date.now() + LONG_POLL_MS;
@@ -210,7 +202,7 @@ export function agentRoutes(backend: AgentBackend, apiToken: string, log: Logger
         return;
       }
       const next = await backend.agentConfig(cluster, task, live, refused);
-      if (typeof next === 'object' && next.sha !== after) {
+      if (typeof next === 'object' && next.sha !== sha) {
         res.type('text/plain').send(next.text);
         return;
       }

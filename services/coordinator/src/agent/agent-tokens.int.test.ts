@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AGENT_ROUTES, agentConfigPath, targetsPath } from '#shared/agent/agent-protocol.js';
 import { shortHash } from '#shared/util/stable-hash.js';
 import {
   cleanUpRun,
@@ -15,14 +16,7 @@ import {
 import { redis, redisPrefix } from '../../../../testing/redis.js';
 import { docker, testPrefix, waitFor } from '../../../../testing/swarm.js';
 import type { RunningCoordinator } from '../start-coordinator.js';
-import {
-  agentConfigPath,
-  clusterAgentToken,
-  FRONT_DOOR_CONFIG_PATH,
-  FRONT_DOOR_HOSTS_PATH,
-  frontDoorAgentToken,
-  targetsPath,
-} from './agent-routes.js';
+import { clusterAgentToken, frontDoorAgentToken } from './agent-routes.js';
 
 /**
  * Issue 14, item 7 against the real swarm: each cluster proxy mounts a token of its own, which reads only its
@@ -107,8 +101,8 @@ describe('agent tokens on a real swarm', () => {
     );
     expect(await statusOf(agentConfigPath(west), eastToken)).toBe(401);
     expect(await statusOf(targetsPath(west), eastToken)).toBe(401);
-    expect(await statusOf(FRONT_DOOR_CONFIG_PATH, eastToken)).toBe(401);
-    expect(await statusOf(FRONT_DOOR_HOSTS_PATH, eastToken)).toBe(401);
+    expect(await statusOf(AGENT_ROUTES.frontDoorConfig, eastToken)).toBe(401);
+    expect(await statusOf(AGENT_ROUTES.frontDoorHosts, eastToken)).toBe(401);
     expect(await statusOf(targetsPath(east), frontDoorAgentToken(TEST_TOKEN))).toBe(401);
     expect(await statusOf(targetsPath(east), TEST_TOKEN)).toBe(401);
   }, 90_000);

@@ -1,9 +1,9 @@
+import { AGENT_ROUTES, agentEnv } from '#shared/agent/agent-protocol.js';
 import { durationMs, type FrontDoorSettings } from '#shared/config/index.js';
 import { defaultFrontDoorOptions } from '#shared/front-door/index.js';
 import { CLUSTER_LABEL, MANAGED_LABEL, MANAGED_VALUE, ROLE_LABEL, SPEC_LABEL } from '#shared/labels/index.js';
 import { healthUrl } from '#shared/nginx/index.js';
 import { shortHash } from '#shared/util/stable-hash.js';
-import { FRONT_DOOR_HOSTS_PATH, FRONT_DOOR_TLS_CONFIG_PATH } from '../agent/agent-routes.js';
 
 /** The front door is no cluster's proxy; this value of the cluster label keeps it apart from them. */
 export const FRONT_DOOR_CLUSTER = '(front-door)';
@@ -37,13 +37,13 @@ export function frontDoorServiceSpec(p: FrontDoorInputs): Record<string, unknown
       ContainerSpec: {
         Image: s.Image ?? DEFAULT_IMAGE,
         Command: ['/bin/sh', '/usr/local/bin/signalbox-frontdoor'],
-        Env: [
-          `SIGNALBOX_CONFIG_URL=${s.ConfigURL}`,
-          `SIGNALBOX_TLS_CONFIG_URL=${new URL(FRONT_DOOR_TLS_CONFIG_PATH, s.ConfigURL).href}`,
-          `SIGNALBOX_TARGETS_URL=${new URL(FRONT_DOOR_HOSTS_PATH, s.ConfigURL).href}`,
-          `SIGNALBOX_TOKEN_FILE=/run/secrets/${TOKEN_TARGET}`,
-          `SIGNALBOX_POLL_SECONDS=${Math.round(durationMs(s.PollInterval) / 1000)}`,
-        ],
+        Env: agentEnv({
+          configUrl: s.ConfigURL,
+          tlsConfigUrl: new URL(AGENT_ROUTES.frontDoorTlsConfig, s.ConfigURL).href,
+          targetsUrl: new URL(AGENT_ROUTES.frontDoorHosts, s.ConfigURL).href,
+          tokenFile: `/run/secrets/${TOKEN_TARGET}`,
+          pollSeconds: Math.round(durationMs(s.PollInterval) / 1000),
+        }),
         Labels: { [MANAGED_LABEL]: MANAGED_VALUE, [CLUSTER_LABEL]: FRONT_DOOR_CLUSTER },
         StopSignal: 'SIGQUIT',
         StopGracePeriod: 10_000_000_000,

@@ -1,3 +1,4 @@
+import { agentEnv } from '#shared/agent/agent-protocol.js';
 import { durationMs, type ExtensionConfig } from '#shared/config/index.js';
 import {
   CLUSTER_LABEL,
@@ -92,20 +93,20 @@ export function proxyServiceSpec(p: ProxyInputs): Record<string, unknown> {
         Labels: { ...ext.ProxyContainerLabels, [MANAGED_LABEL]: MANAGED_VALUE, [CLUSTER_LABEL]: p.cluster },
         // The image's metrics exporter reads nginx's status page on its loopback status port; its targets
         // agent runs when it is given a URL.
-        Env: [
-          `SIGNALBOX_STATUS_PORT=${DEFAULT_STATUS_PORT}`,
+        Env: agentEnv({
+          statusPort: DEFAULT_STATUS_PORT,
           ...(p.agent
-            ? [
-                `SIGNALBOX_TARGETS_URL=${p.agent.targetsUrl}`,
-                `SIGNALBOX_CONFIG_URL=${p.agent.configUrl}`,
-                `SIGNALBOX_TOKEN_FILE=/run/secrets/${AGENT_TOKEN_FILE}`,
-                `SIGNALBOX_BAKED_CONFIG=${BAKED_CONFIG_PATH}`,
-                `SIGNALBOX_LIVE_CONFIG=${ext.ProxyConfigPath}`,
+            ? {
+                targetsUrl: p.agent.targetsUrl,
+                configUrl: p.agent.configUrl,
+                tokenFile: `/run/secrets/${AGENT_TOKEN_FILE}`,
+                bakedConfig: BAKED_CONFIG_PATH,
+                liveConfig: ext.ProxyConfigPath,
                 // The config endpoint long-polls, so the agent asks again at once.
-                'SIGNALBOX_POLL_SECONDS=0',
-              ]
-            : []),
-        ],
+                pollSeconds: 0,
+              }
+            : {}),
+        }),
         StopSignal: ext.ProxyStopSignal,
         StopGracePeriod: ns(ext.ProxyStopGracePeriod),
         Secrets: [

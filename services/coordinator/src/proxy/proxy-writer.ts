@@ -1,8 +1,8 @@
+import { agentConfigPath, targetsPath } from '#shared/agent/agent-protocol.js';
 import type { SignalboxConfig } from '#shared/config/index.js';
 import type { DesiredCluster, DesiredState } from '#shared/desired/index.js';
 import { CLUSTER_LABEL } from '#shared/labels/index.js';
 import type { SwarmSnapshot } from '#shared/swarm/index.js';
-import { agentConfigPath, targetsPath } from '../agent/agent-routes.js';
 import type { ClusterSettings } from '../cluster-settings.js';
 import { StaleLeaderError } from '../queue/leader-lease.js';
 import type { RolloutController } from '../rollout/rollout-controller.js';
