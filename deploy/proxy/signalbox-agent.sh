@@ -11,6 +11,7 @@
 #   SIGNALBOX_POLL_SECONDS  pause between asks (default 1; 0 for long-polling endpoints)
 #   SIGNALBOX_LIVE_CONFIG   the config its nginx runs (default /etc/nginx/nginx.conf)
 #   SIGNALBOX_BAKED_CONFIG  a config to start from, e.g. a Docker config mounted read-only (optional)
+#   SIGNALBOX_CONFIRM_SECONDS  how long nginx has to answer a new config's stamp after a reload (default 30)
 set -u
 live=${SIGNALBOX_LIVE_CONFIG:-/etc/nginx/nginx.conf}
 # One agent per nginx instance (the front door runs two): each its own scratch file.
@@ -35,14 +36,31 @@ fetch() {
     "X-Signalbox-Task: $task"
 }
 
-# Returns 0 when $next passed `nginx -t` and is now the live config.
+# Returns 0 when $next passed `nginx -t` and is now the live config; the one before is kept in $live.prev.
 accept() {
   if out=$(nginx -t -q -c "$next" 2>&1); then
     # Write, then rename: nginx (a reload, a worker's restart) never reads a half-written config.
+    if [ -e "$live" ]; then cp "$live" "$live.prev" || return 1; fi
     cp "$next" "$live.next" && mv "$live.next" "$live"
-    return 0
+    return
   fi
   say "refused config $(sha256sum "$next" | cut -c1-12): $out"
+  return 1
+}
+
+# After a reload: 0 once nginx answers the stamp the live config names (shared/src/nginx/config-stamp.ts),
+# 1 when it has not in time: the master refused the reload (a port it cannot bind, say) and runs the old
+# config. A config without a stamp (a custom template) is taken on `nginx -t` alone.
+loaded() {
+  stamp=$(sed -n 's/^# signalbox-config \([0-9a-f]*\) \(http:[^ ]*\)$/\1 \2/p' "$live" | head -n 1)
+  [ -n "$stamp" ] || return 0
+  want=${stamp%% *} url=${stamp#* }
+  deadline=$(($(date +%s) + ${SIGNALBOX_CONFIRM_SECONDS:-30}))
+  while [ "$(date +%s)" -lt "$deadline" ]; do
+    # timeout, not wget -T: Debian's static busybox 1.35 wget crashes with -T.
+    [ "$(timeout 2 wget -q -O - "$url" 2>/dev/null)" = "$want" ] && return 0
+    sleep 0.2
+  done
   return 1
 }
 
@@ -90,7 +108,15 @@ while kill -0 "$nginx_pid" 2>/dev/null; do
   [ "$sum" = "$refused" ] && continue
   if accept; then
     # The master's pid, not `nginx -s reload`: the pid file's path may differ between the two configs.
-    kill -HUP "$nginx_pid" && say "applied config $(echo "$sum" | cut -c1-12)"
+    kill -HUP "$nginx_pid"
+    if loaded; then
+      say "applied config $(echo "$sum" | cut -c1-12)"
+    else
+      # What is reported is what nginx runs: the previous config goes back, and this one counts as refused.
+      say "refused config $(echo "$sum" | cut -c1-12): nginx did not load it (see nginx's error log)"
+      cp "$live.prev" "$live.next" && mv "$live.next" "$live"
+      refused=$sum
+    fi
   else
     refused=$sum
   fi

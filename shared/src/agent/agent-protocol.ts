@@ -61,6 +61,8 @@ export const AGENT_ENV = {
   bakedConfig: 'SIGNALBOX_BAKED_CONFIG',
   /** The config nginx runs. */
   liveConfig: 'SIGNALBOX_LIVE_CONFIG',
+  /** How long nginx has to answer a new config's stamp after a reload (nginx/config-stamp.ts). */
+  confirmSeconds: 'SIGNALBOX_CONFIRM_SECONDS',
   /** nginx's loopback status port, which the metrics exporter reads. */
   statusPort: 'SIGNALBOX_STATUS_PORT',
   /** nginx's local endpoint for run-time targets. */

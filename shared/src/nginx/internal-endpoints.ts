@@ -1,3 +1,4 @@
+import { CONFIG_STAMP_PATH, STAMP_ANSWER } from './config-stamp.js';
 import type { ConfigWriter } from './config-writer.js';
 
 /** Where cluster proxies and the front door answer their own health check. */
@@ -14,7 +15,10 @@ export const DEFAULT_STATUS_PORT = 10081;
 /** The Docker health check's URL, inside the container. */
 export const healthUrl = (port = DEFAULT_STATUS_PORT): string => `http://127.0.0.1:${port}${HEALTH_PATH}`;
 
-/** The loopback server holding the health answer (`health`, lines of its location) and, if asked, stub_status. */
+/**
+ * The loopback server holding the health answer (`health`, lines of its location), the config's stamp and,
+ * if asked, stub_status.
+ */
 export function renderStatusServer(
   w: ConfigWriter,
   o: { port: number; health: readonly string[]; stubStatus: boolean },
@@ -25,6 +29,10 @@ export function renderStatusServer(
   w.open(`location = ${HEALTH_PATH}`);
   w.line('default_type text/plain;');
   for (const line of o.health) w.line(line);
+  w.close();
+  w.open(`location = ${CONFIG_STAMP_PATH}`);
+  w.line('default_type text/plain;');
+  w.line(STAMP_ANSWER);
   w.close();
   if (o.stubStatus) {
     w.open(`location = ${STATUS_PATH}`);

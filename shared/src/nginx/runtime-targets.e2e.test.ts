@@ -5,6 +5,7 @@ import { get } from '../../../testing/http-client.js';
 import { type RunningNginx, startNginx } from '../../../testing/nginx-process.js';
 import { renderFixture } from '../../../testing/render-fixture.js';
 import { closeAll, type EchoReply, freePort, startEchoUpstream } from '../../../testing/upstreams.js';
+import { CONFIG_STAMP_PATH, stampOf } from './config-stamp.js';
 import { healthUrl } from './internal-endpoints.js';
 import { type RuntimeTargets, renderTargets, TARGETS_PATH } from './runtime-targets.js';
 
@@ -84,6 +85,13 @@ describe('run-time targets on real nginx', () => {
     expect((await fetch(healthUrl(STATUS))).status).toBe(503);
     const res = await fetch(`http://127.0.0.1:${runtime.pushPort}${TARGETS_PATH}`);
     expect((await res.text()).trim()).toBe('none');
+  });
+
+  it('answers the stamp its config names, for the agent to confirm what nginx runs', async () => {
+    const stamp = stampOf(first.config);
+    expect(stamp?.url).toBe(`http://127.0.0.1:${STATUS}${CONFIG_STAMP_PATH}`);
+    const res = await fetch(stamp?.url ?? '');
+    expect((await res.text()).trim()).toBe(stamp?.stamp);
   });
 
   it('round-robins over pushed targets and reports the version in force', async () => {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
+import type { Server as HttpServer } from 'node:http';
+import { createServer } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import express from 'express';
@@ -8,7 +9,9 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentConfigPath, agentEnv, targetsPath } from '#shared/agent/agent-protocol.js';
 import { defaultNginxSettings } from '#shared/config/config-schema.js';
+import { CONFIG_STAMP_PATH, sealStamp, stampComment, stampOf } from '#shared/nginx/config-stamp.js';
 import { ConfigWriter } from '#shared/nginx/config-writer.js';
+import { renderStatusServer } from '#shared/nginx/internal-endpoints.js';
 import {
   CLUSTER_LUA,
   luaProgram,
@@ -24,7 +27,7 @@ import { type AgentBackend, agentRoutes, clusterAgentToken } from './agent-route
  * The agent protocol end to end: the proxy image's own scripts (signalbox-agent, signalbox-targets and
  * signalbox-fetch, in its busybox) against the coordinator's real agent routes, with a backend this test
  * steers. The config agent reports what it runs and what it refused in the protocol's headers, ignores a
- * config from an older epoch, and applies only what `nginx -t` accepts; the targets agent hands each
+ * config from an older epoch, and applies only what `nginx -t` accepts and nginx then loads; the targets agent hands each
  * document to the real Lua endpoint of a real nginx and names the version nginx took on its next poll.
  */
 const IMAGE = process.env.SIGNALBOX_PROXY_IMAGE ?? 'signalbox/proxy:local';
@@ -77,25 +80,30 @@ const backend: AgentBackend = {
   epoch: () => epoch,
 };
 
-let server: Server;
+let server: HttpServer;
 let base = '';
 const containers: string[] = [];
 const appPort = await freePort();
 const pushPort = await freePort();
+const statusPort = await freePort();
 
-/** A config the image's nginx accepts: one loopback server answering `body`. */
-const nginxConfig = (body: string, extra = ''): { text: string; sha: string } => {
-  const text = [
-    'pid /tmp/agent-protocol.pid;',
-    'error_log /dev/stderr warn;',
-    'events {}',
-    'http {',
-    '  access_log off;',
-    extra,
-    `  server { listen 127.0.0.1:${appPort}; return 200 "${body}\\n"; }`,
-    '}',
-    '',
-  ].join('\n');
+/** A config the image's nginx accepts, stamped as the renderers stamp theirs: one loopback server answering `body`. */
+const nginxConfig = (body: string, extraListen?: number): { text: string; sha: string } => {
+  const w = new ConfigWriter();
+  w.line(stampComment(statusPort));
+  w.line('pid /tmp/agent-protocol.pid;');
+  w.line('error_log /dev/stderr warn;');
+  w.line('events {}');
+  w.open('http');
+  w.line('access_log off;');
+  renderStatusServer(w, { port: statusPort, health: ['return 200 "ok\\n";'], stubStatus: false });
+  w.open('server');
+  w.line(`listen 127.0.0.1:${appPort};`);
+  if (extraListen !== undefined) w.line(`listen 127.0.0.1:${extraListen};`);
+  w.line(`return 200 "${body}\\n";`);
+  w.close();
+  w.close();
+  const text = sealStamp(w.toString());
   return { text, sha: sha256(text) };
 };
 
@@ -127,7 +135,7 @@ beforeAll(async () => {
   });
   app.use(agentRoutes(backend, API_TOKEN, pino({ level: 'silent' })));
   const port = await freePort();
-  server = await new Promise<Server>((resolve) => {
+  server = await new Promise<HttpServer>((resolve) => {
     const s = app.listen(port, '127.0.0.1', () => resolve(s));
   });
   base = `http://127.0.0.1:${port}`;
@@ -155,6 +163,7 @@ describe('the agent protocol against the proxy image', () => {
         tokenFile: '/t/token',
         pollSeconds: 0,
         liveConfig: '/tmp/nginx.conf',
+        confirmSeconds: 3,
       }),
       ['/usr/local/bin/signalbox-agent'],
     );
@@ -166,7 +175,8 @@ describe('the agent protocol against the proxy image', () => {
       calls.find((c) => c.live === one.sha && c.refused === '' && c.task === hostname()),
     );
 
-    const broken = nginxConfig('broken', '  no_such_directive on;');
+    const broken = { text: one.text.replace('access_log off;', 'no_such_directive on;'), sha: '' };
+    broken.sha = sha256(broken.text);
     config = broken;
     changed();
     await waitFor('the agent to report the config it refused', async () =>
@@ -197,6 +207,25 @@ describe('the agent protocol against the proxy image', () => {
       (await answer(`http://127.0.0.1:${appPort}/`)) === 'two' ? true : undefined,
     );
     await waitFor('the agent to report it', async () => calls.find((c) => c.live === two.sha));
+    expect(stampOf(two.text)?.stamp).toBe(await answer(`http://127.0.0.1:${statusPort}${CONFIG_STAMP_PATH}`));
+
+    // Passes `nginx -t` (which binds nothing) but cannot be loaded: the port is taken. nginx keeps running
+    // `two`; the agent sees that from the stamp, puts `two` back and reports `three` as refused.
+    const taken = await freePort();
+    const holder = createServer().listen(taken, '127.0.0.1');
+    try {
+      const three = nginxConfig('three', taken);
+      config = three;
+      changed();
+      await waitFor(
+        'the agent to report the config nginx did not load as refused',
+        async () => calls.find((c) => c.refused === three.sha && c.live === two.sha),
+        30_000,
+      );
+      expect(await answer(`http://127.0.0.1:${appPort}/`)).toBe('two');
+    } finally {
+      holder.close();
+    }
   }, 90_000);
 
   it('the targets agent hands each document to nginx and names the version nginx took', async () => {
