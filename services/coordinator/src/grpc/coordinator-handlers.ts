@@ -89,6 +89,7 @@ export function coordinatorHandlers(
   token: string,
   log: Logger,
   observe: CallObserver = () => {},
+  draining: AbortSignal = new AbortController().signal,
 ): CoordinatorHandlers {
   const guard =
     <Req, Res>(name: string, fn: (req: Req) => Promise<Res> | Res) =>
@@ -197,8 +198,9 @@ export function coordinatorHandlers(
       const tick = async (): Promise<void> => {
         while (!call.cancelled && Date.now() < deadline) {
           // A leader that lost its lease no longer hears the agents, so its view of the rollout would never
-          // complete: the worker must watch on from the new leader.
-          if (!backend.isLeader()) {
+          // complete: the worker must watch on from the new leader. So must one that is shutting down: its
+          // agent endpoint is closed, and the server's shutdown waits for every open call.
+          if (!backend.isLeader() || draining.aborted) {
             call.emit('error', notLeader());
             return;
           }

@@ -10,13 +10,14 @@ export async function startGrpcServer(
   options: { address: string; token: string; log: Logger; observe?: CallObserver },
 ): Promise<{ port: number; stop: () => Promise<void> }> {
   const proto = loadCoordinatorProto();
+  const draining = new AbortController();
   const server = new grpc.Server({
     'grpc.max_receive_message_length': GRPC_MAX_MESSAGE_BYTES,
     'grpc.max_send_message_length': GRPC_MAX_MESSAGE_BYTES,
   });
   server.addService(
     proto.signalbox.v1.Coordinator.service,
-    coordinatorHandlers(backend, options.token, options.log, options.observe),
+    coordinatorHandlers(backend, options.token, options.log, options.observe, draining.signal),
   );
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(options.address, grpc.ServerCredentials.createInsecure(), (err, bound) =>
@@ -26,6 +27,11 @@ export async function startGrpcServer(
   options.log.info({ port }, 'gRPC API listening');
   return {
     port,
-    stop: () => new Promise<void>((resolve) => server.tryShutdown(() => resolve())),
+    // Open rollout watches are ended first (NOT_LEADER: the worker watches on elsewhere); tryShutdown
+    // would otherwise wait for them, up to a watch's 15 minutes.
+    stop: () => {
+      draining.abort();
+      return new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
+    },
   };
 }
