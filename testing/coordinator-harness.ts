@@ -103,17 +103,30 @@ export async function startTestCoordinator(
   env: Record<string, string> = {},
 ): Promise<RunningCoordinator> {
   const file = await writeCoordinatorConfig(prefix, clusters, frontDoor, tables);
+  return startCoordinatorFrom(file, keyPrefix, instance, { env });
+}
+
+/**
+ * Starts a coordinator on a config file already written (writeCoordinatorConfig): coordinators started one
+ * after another from the same file and `grpcAddress` are, to proxies, agents and workers, the same one.
+ */
+export async function startCoordinatorFrom(
+  file: string,
+  keyPrefix: string,
+  instance: string,
+  options: { env?: Record<string, string>; grpcAddress?: string } = {},
+): Promise<RunningCoordinator> {
   const settings = loadCoordinatorSettings({
     SIGNALBOX_CONFIG: file,
     SIGNALBOX_GRPC_TOKEN: TEST_TOKEN,
     SIGNALBOX_INSTANCE: instance,
-    ...env,
+    ...options.env,
   });
-  return startCoordinator(settings, testLog(), {
-    keyPrefix,
-    queuePrefix: keyPrefix,
-    leaseTtlMs: 1_500,
-  });
+  return startCoordinator(
+    { ...settings, ...(options.grpcAddress ? { grpcAddress: options.grpcAddress } : {}) },
+    testLog(),
+    { keyPrefix, queuePrefix: keyPrefix, leaseTtlMs: 1_500 },
+  );
 }
 
 /**

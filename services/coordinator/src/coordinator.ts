@@ -50,7 +50,7 @@ import { RolloutController } from './rollout/rollout-controller.js';
 import type { RolloutRecords } from './rollout/rollout-records.js';
 import { clusterStatus, comparePlans, planMetrics } from './views/operator-reports.js';
 import { RejectionLog } from './views/rejection-log.js';
-import { taskHostname } from './views/rollout-status.js';
+import { taskHostname } from '#shared/rollout/index.js';
 import { explainHost } from './views/route-views.js';
 
 export interface CoordinatorDeps {

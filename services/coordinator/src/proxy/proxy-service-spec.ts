@@ -10,6 +10,7 @@ import {
   TASK_SPEC_LABEL,
 } from '#shared/labels/index.js';
 import { DEFAULT_STATUS_PORT, healthUrl } from '#shared/nginx/index.js';
+import type { RolloutPolicy } from '#shared/rollout/index.js';
 import { shortHash } from '#shared/util/stable-hash.js';
 
 /** With an agent, the stored config is mounted here and copied to the live path at start; the agent owns the live one. */
@@ -46,13 +47,6 @@ const AGENT_TOKEN_FILE = 'signalbox-agent-token';
  */
 export const defaultUpdateOrder = (ext: ExtensionConfig, behindFrontDoor: boolean): RolloutPolicy['order'] =>
   ext.ProxyUpdateOrder ?? (!behindFrontDoor && ext.PublishMode === 'host' ? 'stop-first' : 'start-first');
-
-export interface RolloutPolicy {
-  order: 'start-first' | 'stop-first';
-  delayMs: number;
-  parallelism: number;
-  monitorMs: number;
-}
 
 export const proxyServiceName = (cluster: string, ext: ExtensionConfig): string =>
   ext.ProxyServiceName ?? `signalbox-proxy-${cluster || 'default'}`;

@@ -209,8 +209,11 @@ describe('rollouts of a cluster, against a fake Docker', () => {
       const next = controllerFor(4);
       await next.restore(4);
       expect(next.proxyInputs('east')).toEqual(before);
-      // B, a replacement, takes the config; A, about to be replaced, keeps what it runs (it may lack a
+      // B, a replacement, takes the config, one reload interval after the takeover (the new leader does not
+      // know when a replica last applied); A, about to be replaced, keeps what it runs (it may lack a
       // network the new config needs), as the old leader would have had it.
+      expect(await next.agentConfig('east', B, '', '')).toBe('wait');
+      vi.setSystemTime(Date.now() + 1_000);
       expect(await next.agentConfig('east', B, '', '')).toEqual(expect.objectContaining({ sha: v1.sha }));
       expect(await next.agentConfig('east', A, sha256Hex('older'), '')).toBe('wait');
     });

@@ -5,21 +5,27 @@ import { SignalboxError } from '#shared/errors/index.js';
 import type { Rollout } from '#shared/gen/signalbox/v1/Rollout.js';
 import { CONFIG_LABEL, MANAGED_LABEL, MANAGED_VALUE } from '#shared/labels/index.js';
 import { LogField } from '#shared/log/fields.js';
+import {
+  agentRolloutStatus,
+  agentStep,
+  type ClusterRollout,
+  type ConfigRef,
+  InPlaceGate,
+  rolloutTransitions as next,
+  noRollout,
+  type ProxyServiceState,
+  type RolloutPolicy,
+  taskHostname,
+  templateRolloutStatus,
+} from '#shared/rollout/index.js';
 import type { SwarmSnapshot } from '#shared/swarm/index.js';
-import { InPlaceGate } from '../agent/in-place-gate.js';
 import type { ClusterSettings } from '../cluster-settings.js';
 import { type ConfigCalls, type DockerEngine, serviceTasks, type TaskCalls } from '../docker/docker-api.js';
 import type { RolloutRequest } from '../grpc/coordinator-handlers.js';
 import type { CoordinatorMetrics } from '../metrics/coordinator-metrics.js';
 import type { ProxyReconcileResult } from '../proxy/proxy-service-manager.js';
-import { defaultUpdateOrder, type RolloutPolicy } from '../proxy/proxy-service-spec.js';
-import {
-  agentRolloutStatus,
-  type ProxyServiceState,
-  taskHostname,
-  templateRolloutStatus,
-} from '../views/rollout-status.js';
-import type { RolloutRecord, RolloutRecords } from './rollout-records.js';
+import { defaultUpdateOrder } from '../proxy/proxy-service-spec.js';
+import type { RolloutRecords } from './rollout-records.js';
 import { StoredConfigs } from './stored-configs.js';
 
 /** In-place applies of one replica are at least this far apart, whatever the update delay: reloads are bounded. */
@@ -45,31 +51,22 @@ export interface RolloutControllerDeps {
 }
 
 /**
- * Owns each cluster's rollouts: which stored config its proxies should run (live) and the one before it,
- * how Swarm rolls a new one out (policy), the pace of in-place applies replica by replica (InPlaceGate, from
- * what agents report), agents' refusals that revert a rollout, and the fence against a worker whose cluster
- * lock expired. The coordinator writes `live` and `policy` into the proxy specs (proxyInputs).
+ * Drives each cluster's rollouts: keeps one record per cluster (shared/src/rollout's ClusterRollout, which
+ * config the proxies should run, the one before it, the policy, a refusal), steps it through the pure
+ * transitions and persists every step for the next leader; paces in-place applies replica by replica
+ * (InPlaceGate, from what agents report); fences a worker whose cluster lock expired. The coordinator
+ * writes the record's config and policy into the proxy specs (proxyInputs).
  */
 export class RolloutController {
-  /** Per cluster, the config its proxies should run, once a rollout named one. */
-  private readonly live = new Map<string, { name: string; id: string }>();
-  private readonly policies = new Map<string, RolloutPolicy>();
+  /** The one record of each cluster a rollout has touched; the only copy of rollout state in this leader. */
+  private readonly records = new Map<string, ClusterRollout>();
   /** Paces in-place config changes replica by replica, from what the proxies' agents report. */
   private readonly gate = new InPlaceGate();
   private readonly configs: StoredConfigs;
-  /** Per cluster, the config its last rollout replaced and when that rollout started. */
-  private readonly rollouts = new Map<
-    string,
-    { previous?: { name: string; id: string }; startedAt: number }
-  >();
-  /** When each cluster's proxy task template last changed: tasks created before run the old one. */
-  private readonly taskSpecAt = new Map<string, number>();
   /** Per cluster, its proxy tasks' hostnames and creation times, read at most once a second. */
   private readonly proxyTaskTimes = new Map<string, { at: number; created: Map<string, number> }>();
   /** Per cluster, the highest cluster-lock token a rollout came with, in this leader's term (epoch). */
   private readonly lockTokens = new Map<string, { epoch: number; token: number }>();
-  /** A config an agent refused (nginx -t failed in the proxy): the rollout is over, reverted. */
-  private readonly refusals = new Map<string, { config: string; message: string }>();
   /** The leader term whose records this controller has read (see restore). */
   private restoredEpoch = -1;
 
@@ -100,54 +97,46 @@ export class RolloutController {
         'rollout records that do not parse; those clusters start afresh',
       );
     for (const [cluster, r] of records) {
-      setOrDelete(this.live, cluster, r.config);
-      setOrDelete(this.policies, cluster, r.policy);
-      this.rollouts.set(cluster, { ...(r.previous ? { previous: r.previous } : {}), startedAt: r.startedAt });
-      setOrDelete(this.taskSpecAt, cluster, r.taskSpecAt);
-      setOrDelete(this.refusals, cluster, r.refusal);
+      this.records.set(cluster, r);
+      if (r.config) this.gate.resume(cluster, Date.now());
     }
     this.restoredEpoch = epoch;
     if (records.size > 0) this.deps.log.info({ clusters: [...records.keys()], epoch }, 'rollouts taken over');
   }
 
-  /** Writes the cluster's record; a Redis that fails costs the next leader this memory, not the rollout. */
-  private async persist(cluster: string): Promise<void> {
-    const rollout = this.rollouts.get(cluster);
-    const config = this.live.get(cluster);
-    const policy = this.policies.get(cluster);
-    const taskSpecAt = this.taskSpecAt.get(cluster);
-    const refusal = this.refusals.get(cluster);
-    const record: RolloutRecord = {
-      epoch: this.deps.lease.epoch,
-      startedAt: rollout?.startedAt ?? 0,
-      ...(config ? { config } : {}),
-      ...(rollout?.previous ? { previous: rollout.previous } : {}),
-      ...(policy ? { policy } : {}),
-      ...(taskSpecAt !== undefined ? { taskSpecAt } : {}),
-      ...(refusal ? { refusal } : {}),
-    };
+  private record(cluster: string): ClusterRollout {
+    return this.records.get(cluster) ?? noRollout(this.deps.lease.epoch);
+  }
+
+  /**
+   * Takes one step: keeps the record it returns and writes it for the next leader. A Redis that fails costs
+   * the next leader this memory, not the rollout.
+   */
+  private async step(cluster: string, transition: (r: ClusterRollout) => ClusterRollout): Promise<void> {
+    const record = transition(this.record(cluster));
+    this.records.set(cluster, record);
     await this.deps.records.save(cluster, record).catch((e: Error) => {
       this.deps.log.warn({ [LogField.cluster]: cluster, err: e.message }, 'rollout record not saved');
     });
   }
 
   /** What the cluster's proxy spec carries from its rollout: the config to run, and how to roll it out. */
-  proxyInputs(cluster: string): { config?: { name: string; id: string }; policy?: RolloutPolicy } {
-    const config = this.live.get(cluster);
-    const policy = this.policies.get(cluster);
+  proxyInputs(cluster: string): { config?: ConfigRef; policy?: RolloutPolicy } {
+    const { config, policy } = this.record(cluster);
     return { ...(config ? { config } : {}), ...(policy ? { policy } : {}) };
   }
 
   /** The proxies were written at `updatedFrom`: note new task templates, and what Swarm rolled back. */
   async proxiesWritten(result: ProxyReconcileResult, updatedFrom: number): Promise<void> {
-    for (const cluster of result.replaced) this.taskSpecAt.set(cluster, updatedFrom);
+    const epoch = this.deps.lease.epoch;
+    for (const cluster of result.replaced)
+      await this.step(cluster, (r) => next.templateChanged(r, { epoch, at: updatedFrom }));
     for (const cluster of result.rolledBack) {
       // The config Swarm rolled back failed on the proxy; from now on the proxy's own (previous) config is live.
-      if (this.live.delete(cluster))
+      if (this.record(cluster).config)
         this.deps.log.warn({ [LogField.cluster]: cluster }, 'proxy rolled back; keeping its previous config');
-      this.policies.delete(cluster);
+      await this.step(cluster, (r) => next.swarmRolledBack(r, epoch));
     }
-    for (const cluster of new Set([...result.replaced, ...result.rolledBack])) await this.persist(cluster);
   }
 
   /** How many of the agents `hostnames` report running the stored config `name`; undefined if it is gone. */
@@ -159,8 +148,8 @@ export class RolloutController {
   /** Stores a rendered config; a new one prunes the cluster's old ones but those still needed. */
   storeConfig(cluster: string, nginxConf: string) {
     return this.configs.store(cluster, nginxConf, async () => [
-      this.live.get(cluster),
-      this.rollouts.get(cluster)?.previous,
+      this.record(cluster).config,
+      this.record(cluster).previous,
       await this.agentConfigRef(cluster),
     ]);
   }
@@ -176,26 +165,22 @@ export class RolloutController {
         cluster: r.cluster,
         config: r.configName,
       });
-    const previous = this.live.get(r.cluster) ?? (await this.agentConfigRef(r.cluster));
-    this.rollouts.set(r.cluster, { ...(previous ? { previous } : {}), startedAt: Date.now() });
-    this.refusals.delete(r.cluster);
-    const config = { name: found.name, id: found.id };
-    this.live.set(r.cluster, config);
+    const previous = this.record(r.cluster).config ?? (await this.agentConfigRef(r.cluster));
     // UNSPECIFIED order and a zero delay mean "as the extension's config says".
     const ext = this.deps.clusters.of(this.latest, r.cluster);
     const configured = defaultUpdateOrder(ext, this.deps.config.FrontDoor.Enabled);
-    this.policies.set(r.cluster, {
+    const policy: RolloutPolicy = {
       order: r.order === 'STOP_FIRST' ? 'stop-first' : r.order === 'START_FIRST' ? 'start-first' : configured,
       delayMs: r.delayMs > 0 ? r.delayMs : durationMs(ext.ProxyUpdateDelay ?? '0s'),
       parallelism: Math.max(1, r.parallelism),
       monitorMs: r.monitorMs,
-    });
+    };
+    const epoch = this.deps.lease.epoch;
+    const config = { name: found.name, id: found.id };
+    // Recorded before the spec is written: a leader that dies in between leaves its successor the rollout.
+    await this.step(r.cluster, (x) => next.started(x, { epoch, config, previous, policy, at: Date.now() }));
     this.deps.log.info(
-      {
-        [LogField.cluster]: r.cluster,
-        [LogField.config]: r.configName,
-        order: this.policies.get(r.cluster)?.order,
-      },
+      { [LogField.cluster]: r.cluster, [LogField.config]: r.configName, order: policy.order },
       'rollout started',
     );
     if (this.latest && this.snapshot) {
@@ -203,16 +188,13 @@ export class RolloutController {
       const refused = result.failed.find((f) => f.cluster === r.cluster);
       if (refused) {
         // Not started: agents go on being handed what they ran before.
-        if (previous) this.live.set(r.cluster, previous);
-        else this.live.delete(r.cluster);
-        await this.persist(r.cluster);
+        await this.step(r.cluster, (x) => next.notStarted(x, epoch));
         throw new SignalboxError(
           'PROXY_SPEC_REFUSED',
           `Docker refused the proxy spec of cluster ${r.cluster}: ${refused.error}`,
           { cluster: r.cluster, config: r.configName },
         );
       }
-      await this.persist(r.cluster);
       const mode = result.inPlace.includes(r.cluster) ? 'in_place' : 'replace';
       this.deps.metrics.rollouts.inc({ cluster: r.cluster, mode });
       this.deps.log.info(
@@ -247,18 +229,20 @@ export class RolloutController {
   ): Promise<{ text: string; sha: string } | 'wait' | undefined> {
     if (!this.latest?.clusters.some((c) => c.cluster === cluster)) return undefined;
     await this.restore(this.deps.lease.epoch);
-    const ref = this.live.get(cluster) ?? (await this.agentConfigRef(cluster));
+    const record = this.record(cluster);
+    const ref = record.config ?? (await this.agentConfigRef(cluster));
     const target = ref ? await this.configs.get(cluster, ref.name) : undefined;
     if (!ref || !target) return undefined;
     if (this.gate.report(cluster, task, live, refused)) this.deps.metrics.proxyReloads.inc({ cluster });
-    if (refused !== '' && refused === target.sha) {
-      if (this.refusals.get(cluster)?.config !== ref.name && (await this.isProxyTask(cluster, task)))
-        await this.revertRefused(cluster, task, ref.name);
-      return 'wait';
-    }
-    if (live !== target.sha && (await this.startedBeforeTaskChange(cluster, task))) return 'wait';
+    // Docker is asked about the task only when the answer can matter.
+    const predatesTemplate =
+      live !== target.sha && refused !== target.sha && (await this.startedBeforeTaskChange(cluster, task));
+    const step = agentStep(record, { name: ref.name, sha: target.sha }, { live, refused, predatesTemplate });
+    if (step === 'revert' && (await this.isProxyTask(cluster, task)))
+      await this.revertRefused(cluster, task, ref.name);
+    if (step !== 'take') return 'wait';
     const ext = this.deps.clusters.of(this.latest, cluster);
-    const policy = this.policies.get(cluster);
+    const policy = record.policy;
     const delayMs = policy?.delayMs ?? durationMs(ext.ProxyUpdateDelay ?? '0s');
     return this.gate.mayApply(cluster, task, target.sha, {
       parallelism: policy?.parallelism ?? 1,
@@ -273,7 +257,7 @@ export class RolloutController {
    * a network the new config's routes need, so it keeps its config until it stops.
    */
   private async startedBeforeTaskChange(cluster: string, task: string): Promise<boolean> {
-    const changedAt = this.taskSpecAt.get(cluster);
+    const changedAt = this.record(cluster).taskSpecAt;
     if (changedAt === undefined) return false;
     let known = this.proxyTaskTimes.get(cluster);
     if (!known || Date.now() - known.at > 1_000) {
@@ -303,15 +287,13 @@ export class RolloutController {
 
   /** An agent refused a config nginx -t passed on the worker: stop handing it out, go back to the previous one. */
   private async revertRefused(cluster: string, task: string, config: string): Promise<void> {
-    if (this.refusals.get(cluster)?.config === config) return;
+    // Two agents may report the same refusal at once; the rollout is reverted once.
+    if (this.record(cluster).refusal?.config === config) return;
     const message = `the agent of proxy task ${task} refused config ${config} (nginx -t failed there); reverted`;
-    this.refusals.set(cluster, { config, message });
-    const previous = this.rollouts.get(cluster)?.previous;
-    if (previous) this.live.set(cluster, previous);
-    else this.live.delete(cluster);
+    const epoch = this.deps.lease.epoch;
+    await this.step(cluster, (r) => next.refused(r, { epoch, config, message }));
     this.deps.metrics.rollouts.inc({ cluster, mode: 'reverted' });
     this.deps.log.error({ [LogField.cluster]: cluster, [LogField.config]: config, task }, message);
-    await this.persist(cluster);
     this.deps.trigger('agent');
   }
 
@@ -341,7 +323,8 @@ export class RolloutController {
     // The label may lag while Swarm rolls tasks (see ProxyServiceManager); the leader's own record does not.
     const agentConfig = svc.Spec?.Labels?.[CONFIG_LABEL];
     if (agentConfig === undefined) return templateRolloutStatus(cluster, name, svc, tasks, Date.now());
-    const configName = this.live.get(cluster)?.name ?? agentConfig;
+    const record = this.record(cluster);
+    const configName = record.config?.name ?? agentConfig;
     const target = await this.configs.get(cluster, configName);
     const hostnames = tasks.filter((t) => t.Status?.State === 'running').map(taskHostname);
     return agentRolloutStatus(
@@ -351,8 +334,8 @@ export class RolloutController {
       {
         configName,
         serving: target ? this.gate.serving(cluster, target.sha, hostnames) : 0,
-        startedAt: this.rollouts.get(cluster)?.startedAt ?? 0,
-        refusal: this.refusals.get(cluster),
+        startedAt: record.startedAt,
+        refusal: record.refusal,
       },
       Date.now(),
     );
@@ -367,13 +350,7 @@ export class RolloutController {
       });
     }
     await service.update({ ...current.Spec, version: current.Version.Index, rollback: 'previous' });
-    this.live.delete(cluster);
-    await this.persist(cluster);
+    await this.step(cluster, (r) => next.operatorRolledBack(r, this.deps.lease.epoch));
     return this.rolloutStatus(cluster);
   }
-}
-
-function setOrDelete<V>(map: Map<string, V>, key: string, value: V | undefined): void {
-  if (value === undefined) map.delete(key);
-  else map.set(key, value);
 }

@@ -45,6 +45,15 @@ export class InPlaceGate {
     return g;
   }
 
+  /**
+   * A leader taking over a cluster's rollout at `at` knows nothing of when its replicas last applied: the
+   * next one waits a full delay from then, so a change of leader never speeds a rollout up.
+   */
+  resume(cluster: string, at: number): void {
+    const g = this.gate(cluster);
+    g.lastAppliedAt = Math.max(g.lastAppliedAt, at);
+  }
+
   /** Records a poll; true when the agent's live config changed since its last poll (it reloaded). */
   report(cluster: string, task: string, live: string, refused: string): boolean {
     const g = this.gate(cluster);

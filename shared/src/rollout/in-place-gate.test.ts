@@ -27,6 +27,19 @@ describe('InPlaceGate', () => {
     expect(gate.serving('east', 'new', ['a', 'b', 'c', 'gone'])).toBe(3);
   });
 
+  it('makes the next replica wait a full delay after a new leader takes the rollout over', () => {
+    const c = clock();
+    const gate = new InPlaceGate(c.now);
+    const policy = { parallelism: 1, delayMs: 3_000 };
+    gate.resume('east', c.now());
+    // A new leader: 'a' applied under the old one, 'b' still runs the old config.
+    gate.report('east', 'a', 'new', '');
+    gate.report('east', 'b', 'old', '');
+    expect(gate.mayApply('east', 'b', 'new', policy)).toBe(false);
+    c.advance(3_000);
+    expect(gate.mayApply('east', 'b', 'new', policy)).toBe(true);
+  });
+
   it('gives a task that never reported the newest config at once, and honours parallelism', () => {
     const c = clock();
     const gate = new InPlaceGate(c.now);
