@@ -3,55 +3,43 @@ import type { Logger } from 'pino';
 import type { SignalboxConfig } from '#shared/config/index.js';
 import {
   buildDesiredState,
-  type CertificateVerdicts,
-  certificatePairKey,
   type DesiredCluster,
   type DesiredState,
   type Rejection,
   renderDesiredCluster,
 } from '#shared/desired/index.js';
 import { SignalboxError } from '#shared/errors/index.js';
-import { frontDoorChoice, frontDoorCluster, keepWhileMoving } from '#shared/front-door/index.js';
-import type { ClusterStatus } from '#shared/gen/signalbox/v1/ClusterStatus.js';
 import type { ExplainHostResponse } from '#shared/gen/signalbox/v1/ExplainHostResponse.js';
 import type { PlanChange } from '#shared/gen/signalbox/v1/PlanChange.js';
 import type { Rollout } from '#shared/gen/signalbox/v1/Rollout.js';
 import type { StatusReport } from '#shared/gen/signalbox/v1/StatusReport.js';
-import type { LiveVersion } from '#shared/jobs/config-job.js';
 import { LogField } from '#shared/log/fields.js';
 import { renderTargets } from '#shared/nginx/index.js';
 import type { Assignment } from '#shared/planner/index.js';
 import type { SwarmSnapshot } from '#shared/swarm/index.js';
 import type { AgentBackend } from './agent/agent-routes.js';
 import { ClusterSettings } from './cluster-settings.js';
-import {
-  type ConfigCalls,
-  type DockerEngine,
-  type NetworkAndSecretCalls,
-  serviceTasks,
-  type TaskCalls,
-} from './docker/docker-api.js';
+import type { ConfigCalls, DockerEngine, NetworkAndSecretCalls, TaskCalls } from './docker/docker-api.js';
 import type { SwarmSource } from './docker/swarm-source.js';
 import type { ChangeReason } from './docker/swarm-watcher.js';
-import { type FrontDoorInput, FrontDoorState } from './front-door/front-door-state.js';
-import { MoveTracker } from './front-door/move-tracker.js';
+import { FrontDoorRouting } from './front-door/front-door-routing.js';
 import type { CoordinatorBackend, RolloutRequest } from './grpc/coordinator-handlers.js';
 import type { CoordinatorMetrics } from './metrics/coordinator-metrics.js';
+import { PassScheduler } from './pass-scheduler.js';
 import type { CertificateChecks } from './proxy/certificate-checks.js';
 import {
   epochOf,
   type ProxyReconcileResult,
   type ProxyServiceManager,
 } from './proxy/proxy-service-manager.js';
-import { proxyServiceName } from './proxy/proxy-service-spec.js';
 import { ProxyWriter } from './proxy/proxy-writer.js';
 import type { ConfigJobQueue } from './queue/config-job-queue.js';
 import { RolloutController } from './rollout/rollout-controller.js';
 import type { RolloutRecords } from './rollout/rollout-records.js';
-import { clusterStatus, comparePlans, planMetrics } from './views/operator-reports.js';
-import { RejectionLog } from './views/rejection-log.js';
-import { taskHostname } from '#shared/rollout/index.js';
+import { comparePlans } from './views/operator-reports.js';
+import { RejectionLog, rejectionsInForce } from './views/rejection-log.js';
 import { explainHost } from './views/route-views.js';
+import { statusReport } from './views/status-report.js';
 
 export interface CoordinatorDeps {
   docker: Pick<DockerEngine, 'getService'> & TaskCalls & ConfigCalls & NetworkAndSecretCalls;
@@ -107,23 +95,16 @@ export interface CoordinatorStats {
  */
 export class Coordinator implements CoordinatorBackend, AgentBackend {
   private latest: DesiredState | undefined;
-  /** What the front door's agents are handed and what they report running. */
-  private readonly door = new FrontDoorState();
-  /** Host → the cluster the front door sends it to (see moving-hosts.ts), chosen with `latest`. */
-  private chosen = new Map<string, string>();
-  /** Set by stop(): a pass still running then schedules no further look at moves. */
-  private stopped = false;
-  private moveTimer: NodeJS.Timeout | undefined;
-  /** Cluster → the version (and config) every replica serves, as workers recorded it in Redis. */
-  private liveVersionOf = new Map<string, LiveVersion>();
   private snapshot: SwarmSnapshot | undefined;
   /** Per cluster, the services a worker left out of the config of a version (nginx -t failed with them). */
   private readonly excluded = new Map<string, { version: string; services: string[]; reason: string }>();
   private readonly rejectionLog: RejectionLog;
   private readonly clusters: ClusterSettings;
-  private readonly moves: MoveTracker;
   private readonly rollout: RolloutController;
   private readonly writer: ProxyWriter;
+  /** Apps moving between clusters, and the front door's configs and host map. */
+  private readonly edge: FrontDoorRouting;
+  private readonly passScheduler: PassScheduler;
   /** When the oldest change signal not yet read by a pass arrived; the jobs of that pass carry it. */
   private pendingSince: number | undefined;
   /** A plan an operator applied; the next pass starts from it instead of the plan in force. */
@@ -135,15 +116,11 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
   private readonly passes = new EventEmitter().setMaxListeners(0);
   /** Run-time targets, rendered once per cluster state however many agents ask. */
   private readonly targetsText = new WeakMap<DesiredCluster, { version: string; text: string }>();
-  private running: Promise<void> | undefined;
-  private again = false;
-  private timer: NodeJS.Timeout | undefined;
   readonly stats: CoordinatorStats = { passes: 0, jobsEnqueued: 0, jobsUnchanged: 0, lastPassMs: 0 };
 
   constructor(private readonly deps: CoordinatorDeps) {
     this.rejectionLog = new RejectionLog(deps.log);
     this.clusters = new ClusterSettings(deps.config);
-    this.moves = new MoveTracker(deps.log);
     this.rollout = new RolloutController({
       ...deps,
       clusters: this.clusters,
@@ -153,45 +130,40 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
       records: deps.rolloutRecords,
     });
     this.writer = new ProxyWriter({ ...deps, clusters: this.clusters, rollout: this.rollout });
+    this.edge = new FrontDoorRouting({
+      ...deps,
+      clusters: this.clusters,
+      liveVersions: () => deps.jobs.liveVersions(),
+      serving: (cluster, name, hostnames) => this.rollout.serving(cluster, name, hostnames),
+      edgeNetworkId: () => this.writer.edgeNetworkId,
+      view: () => ({ desired: this.latest, snapshot: this.snapshot }),
+      trigger: (reason) => this.trigger(reason),
+    });
+    this.passScheduler = new PassScheduler(
+      () => this.reconcileOnce(),
+      (e) => {
+        deps.metrics.passFailures.inc();
+        deps.log.error({ err: e.message }, 'reconcile pass failed; the next signal retries');
+      },
+      deps.debounceMs,
+    );
   }
 
   trigger(reason: TriggerReason): void {
     this.deps.log.debug({ [LogField.reason]: reason }, 'change signalled');
     this.deps.metrics.changeSignals.inc({ reason });
     this.pendingSince ??= Date.now();
-    if (this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.pass().catch((e: Error) => {
-        this.deps.metrics.passFailures.inc();
-        this.deps.log.error({ err: e.message }, 'reconcile pass failed; the next signal retries');
-      });
-    }, this.deps.debounceMs ?? 50);
+    this.passScheduler.signal();
   }
 
   /** One full pass; resolves when it and any pass it had to queue are done. */
-  async pass(): Promise<void> {
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = (async () => {
-      try {
-        do {
-          this.again = false;
-          await this.reconcileOnce();
-        } while (this.again);
-      } finally {
-        this.running = undefined;
-      }
-    })();
-    return this.running;
+  pass(): Promise<void> {
+    return this.passScheduler.pass();
   }
 
   stop(): void {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    if (this.moveTimer) clearTimeout(this.moveTimer);
+    this.passScheduler.stop();
+    this.edge.stop();
   }
 
   private async reconcileOnce(): Promise<void> {
@@ -207,7 +179,12 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
     for (const svc of snapshot.services) this.deps.lease.raiseFloor(epochOf(svc.labels));
     const previous = this.forcedAssignment ?? this.latest?.plan.assignment;
     this.forcedAssignment = undefined;
-    const desired = await this.desiredWhileMoving(snapshot, previous);
+    const certificates = this.deps.certificates?.verdictsFor(
+      this.deps.lease.isLeader,
+      this.latest,
+      this.snapshot?.secrets,
+    );
+    const desired = await this.edge.desired(snapshot, previous, certificates);
     this.snapshot = snapshot;
     this.latest = desired;
     this.deps.metrics.observeDesired(desired);
@@ -243,176 +220,9 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
     this.passes.emit('pass');
   }
 
-  /**
-   * Verdicts for this pass. A pair nginx has not checked yet holds back a service the cluster does not route
-   * with it yet; one the last desired state routed keeps its routes while it is checked, and so does every
-   * pair on a standby and on a coordinator's first pass, so a new leader never drops TLS routes to check them.
-   */
-  private certificateVerdicts(): CertificateVerdicts | undefined {
-    const checks = this.deps.certificates;
-    if (!checks) return undefined;
-    const leader = this.deps.lease.isLeader;
-    const ids = this.snapshot?.secrets;
-    const served = new Set(
-      (this.latest?.routes.routes ?? []).flatMap((r) =>
-        r.tls
-          ? [
-              certificatePairKey({
-                certId: ids?.get(r.tls.cert) ?? '',
-                keyId: ids?.get(r.tls.key ?? r.tls.cert) ?? '',
-              }),
-            ]
-          : [],
-      ),
-    );
-    const assumeUsable = !leader || this.latest === undefined;
-    return (pair) => {
-      const verdict = checks.verdict(pair);
-      if (verdict) return verdict;
-      if (leader) checks.request(pair);
-      return assumeUsable || served.has(certificatePairKey(pair)) ? { usable: true } : undefined;
-    };
-  }
-
   /** Every rejection in force: the desired state's, and the services workers left out of desired versions. */
   rejections(): Rejection[] {
-    const out = [...(this.latest?.rejections ?? [])];
-    const tenants = new Map((this.latest?.routes.routes ?? []).map((r) => [r.service, r.tenant]));
-    for (const c of this.latest?.clusters ?? []) {
-      const left = this.excluded.get(c.cluster);
-      if (left?.version !== c.version) continue;
-      for (const service of left.services) {
-        const tenant = tenants.get(service);
-        out.push({
-          service,
-          ...(tenant !== undefined ? { tenant } : {}),
-          stage: 'nginx',
-          code: 'NGINX_REJECTED',
-          message: `service ${service}: left out of cluster ${c.cluster}'s config, which nginx -t fails with its routes: ${left.reason}`,
-        });
-      }
-    }
-    return out;
-  }
-
-  /**
-   * The desired state, with the routes of apps that move between clusters kept in the cluster they leave
-   * until the front door sends their hosts to the new one, and the front door's choice for every host.
-   */
-  private async desiredWhileMoving(snapshot: SwarmSnapshot, previous?: Assignment): Promise<DesiredState> {
-    const certificates = this.certificateVerdicts();
-    const planned = buildDesiredState(snapshot, this.deps.config, { previous, certificates });
-    const views = this.door.views();
-    // A service stays only where it was planned before, or kept while it moves.
-    const wasIn = (service: string, cluster: string) =>
-      this.latest?.plan.assignment[service] === cluster || this.moves.keeps(service, cluster);
-    const keep = keepWhileMoving(planned, views, wasIn);
-    const desired =
-      keep.size > 0
-        ? buildDesiredState(snapshot, this.deps.config, {
-            previous: planned.plan.assignment,
-            keep,
-            certificates,
-          })
-        : planned;
-    for (const c of desired.clusters) this.moves.rememberHosts(c);
-    // What workers recorded as live matters only while something moves: no Redis read on other passes.
-    if (keep.size > 0) {
-      const live = await this.deps.jobs.liveVersions().catch(() => undefined);
-      if (live) this.liveVersionOf = live;
-    }
-    const settled = new Set<string>();
-    for (const service of keep.keys()) {
-      const to = desired.plan.assignment[service];
-      if (to !== undefined && !settled.has(to) && (await this.everyTaskServesLive(to))) settled.add(to);
-    }
-    this.chosen = frontDoorChoice(
-      desired,
-      (cluster, host) => settled.has(cluster) && this.serves(cluster, host),
-      views,
-      keep,
-    );
-    this.noteMoves(keep, desired);
-    return desired;
-  }
-
-  /** Whether the version every replica of `cluster` runs (as workers recorded it) routes `host`. */
-  private serves(cluster: string, host: string): boolean {
-    const live = this.liveVersionOf.get(cluster);
-    return live !== undefined && this.moves.routes(cluster, live.version, host);
-  }
-
-  /**
-   * Whether every running task of the cluster's proxy runs its live config. A rollout is complete once the
-   * desired number of replicas serve it, but a task Swarm is replacing (start-first) runs on with the old
-   * config until its container stops, its desired state already `shutdown`: the front door's HTTP side drops
-   * it then, its TLS side (Docker's DNS) only when the container stops. Proxies with agents say what they
-   * run; without (no run-time targets) a task runs the config its template names.
-   */
-  private async everyTaskServesLive(cluster: string): Promise<boolean> {
-    const live = this.liveVersionOf.get(cluster);
-    if (!live) return false;
-    const tasks = await serviceTasks(this.deps.docker, this.clusters.proxyService(this.latest, cluster));
-    const running = tasks.filter((t) => t.Status?.State === 'running');
-    if (running.length === 0) return false;
-    if (!this.latest?.clusters.find((c) => c.cluster === cluster)?.runtimeTargets)
-      return running.every((t) => t.Spec?.ContainerSpec?.Configs?.[0]?.ConfigName === live.config);
-    const hostnames = running.map(taskHostname);
-    return (await this.rollout.serving(cluster, live.config, hostnames)) === hostnames.length;
-  }
-
-  /** While an app moves, a pass looks again soon: the front door or the cluster it joins may have moved on. */
-  private noteMoves(keep: Map<string, Set<string>>, desired: DesiredState): void {
-    const delay = this.moves.note(keep, desired.plan.assignment);
-    if (delay === undefined || this.moveTimer || this.stopped) return;
-    this.moveTimer = setTimeout(() => {
-      this.moveTimer = undefined;
-      this.trigger('moving');
-    }, delay);
-  }
-
-  /**
-   * A front door agent says what it runs: the version of its host map or the sha256 of its config. While
-   * apps move, a new view starts a pass, which may let the cluster they left drop their routes.
-   */
-  frontDoorReport(agent: string, kind: 'hosts' | 'tls', id: string): void {
-    // Rendered first, so a coordinator that just became leader knows the versions its own state renders to.
-    if (kind === 'hosts') this.frontDoorHosts();
-    else this.frontDoorTlsConfig();
-    if (this.door.report(agent, kind, id) && this.moves.active) this.trigger('agent');
-  }
-
-  /**
-   * Each cluster as the front door sees it: its proxy tasks' addresses on the edge network, and only the
-   * hosts the front door sends to it now.
-   */
-  private frontDoorClusters(desired: DesiredState) {
-    return desired.clusters.map((c) => {
-      const ext = this.clusters.of(desired, c.cluster);
-      const service = proxyServiceName(c.cluster, ext);
-      const door = frontDoorCluster(c.model, {
-        service,
-        httpPort: ext.TargetPort,
-        tlsPort: ext.TargetSSLPort,
-        addresses: this.edgeAddresses(service),
-      });
-      const here = (h: string) => (this.chosen.get(h) ?? c.cluster) === c.cluster;
-      return { ...door, hosts: door.hosts.filter(here), tlsHosts: door.tlsHosts.filter(here) };
-    });
-  }
-
-  /**
-   * The edge-network addresses of a proxy service's tasks that run and are meant to: a task Swarm is
-   * stopping leaves the front door's rotation at once (it drains what it has), a new one joins once it runs.
-   */
-  private edgeAddresses(service: string): string[] {
-    const edge = this.writer.edgeNetworkId;
-    const snapshot = this.snapshot;
-    const id = snapshot?.services.find((s) => s.name === service)?.id;
-    if (!edge || !snapshot || !id) return [];
-    return snapshot.tasks
-      .filter((t) => t.serviceId === id && t.state === 'running' && t.desiredState === 'running')
-      .flatMap((t) => t.addresses.get(edge) ?? []);
+    return rejectionsInForce(this.latest, this.excluded);
   }
 
   /** Passes and rollouts both write the proxies, in turn; a rollout writes the state in force when its turn comes. */
@@ -456,31 +266,21 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
     }).catch(() => undefined);
   }
 
-  /** The nginx.conf of the front door's HTTP instance, once there is a desired state. */
+  /** A front door agent says what it runs: the version of its host map or the sha256 of its config. */
+  frontDoorReport(agent: string, kind: 'hosts' | 'tls', id: string): void {
+    this.edge.report(agent, kind, id);
+  }
+
   frontDoorConfig(): { text: string; sha: string } | undefined {
-    return this.latest ? this.door.httpConfig() : undefined;
+    return this.edge.httpConfig();
   }
 
-  /** The nginx.conf of the front door's TLS instance for the current desired state. */
   frontDoorTlsConfig(): { text: string; sha: string } | undefined {
-    const input = this.frontDoorInput();
-    return input ? this.door.tlsConfig(input) : undefined;
+    return this.edge.tlsConfig();
   }
 
-  /**
-   * The front door's HTTP host map for the current desired state, with its version; undefined until this
-   * coordinator knows the edge network (a standby that just took over, before its first pass as leader),
-   * since a map without proxy addresses would turn every host away.
-   */
   frontDoorHosts(): { version: string; text: string } | undefined {
-    const input = this.writer.edgeNetworkId ? this.frontDoorInput() : undefined;
-    return input ? this.door.hosts(input) : undefined;
-  }
-
-  private frontDoorInput(): FrontDoorInput | undefined {
-    const desired = this.latest;
-    if (!desired) return undefined;
-    return { desired, clusters: () => this.frontDoorClusters(desired), chosen: this.chosen };
+    return this.edge.hosts();
   }
 
   settingsOf(cluster: string) {
@@ -531,46 +331,18 @@ export class Coordinator implements CoordinatorBackend, AgentBackend {
   }
 
   /** What `signalbox status` and the dashboard show: per cluster, how far the proxy is from the desired state. */
-  async status(): Promise<StatusReport> {
-    const desired = this.latest;
-    const live = await this.deps.jobs.liveVersions();
-    const retries = await this.deps.jobs.retries();
-    const clusters = await Promise.all(
-      (desired?.clusters ?? []).map((c) => this.clusterStatus(c, live, retries.get(c.cluster) ?? '')),
-    );
-    const queue = await this.deps.jobs.counts();
-    const rejections = this.rejections();
-    return {
+  status(): Promise<StatusReport> {
+    return statusReport({
       instance: this.deps.instance,
       leader: this.deps.lease.isLeader,
-      clusters,
-      queue,
-      // A service refused a host by tenancy keeps its other hosts, yet it asked for something it may not have.
-      rejectedServices: new Set(rejections.map((r) => r.service)).size,
-      rejections: rejections.map((r) => ({ ...r, tenant: r.tenant ?? '' })),
-      unplacedServices: desired?.unplaced.length ?? 0,
-      lastPassMillis: this.stats.lastPassMs,
-      lastPassAt: this.lastPassAt?.toISOString() ?? '',
-      plan: desired ? planMetrics(desired.plan.metrics) : null,
-    };
-  }
-
-  private async clusterStatus(
-    c: DesiredCluster,
-    live: Map<string, LiveVersion>,
-    jobRetry: string,
-  ): Promise<ClusterStatus> {
-    return clusterStatus(
-      c,
-      {
-        proxyService: this.clusters.proxyService(this.latest, c.cluster),
-        rollout: await this.rolloutStatus(c.cluster).catch(() => undefined),
-        live: live.get(c.cluster),
-        since: this.versionSince.get(c.cluster)?.since ?? Date.now(),
-        jobRetry,
-      },
-      Date.now(),
-    );
+      desired: this.latest,
+      rejections: this.rejections(),
+      jobs: this.deps.jobs,
+      rolloutStatus: (cluster) => this.rolloutStatus(cluster),
+      proxyService: (cluster) => this.clusters.proxyService(this.latest, cluster),
+      wantedSince: (cluster) => this.versionSince.get(cluster)?.since ?? Date.now(),
+      lastPass: { ms: this.stats.lastPassMs, at: this.lastPassAt },
+    });
   }
 
   /**

@@ -1,6 +1,12 @@
 import type { Logger } from 'pino';
 import { defaultExtension, type SignalboxConfig } from '#shared/config/index.js';
-import { type CertificatePair, type CertificateVerdict, certificatePairKey } from '#shared/desired/index.js';
+import {
+  type CertificatePair,
+  type CertificateVerdict,
+  type CertificateVerdicts,
+  certificatePairKey,
+  type DesiredState,
+} from '#shared/desired/index.js';
 import { INSTALLATION_LABEL, ROLE_LABEL } from '#shared/labels/index.js';
 import { LogField } from '#shared/log/fields.js';
 import type { CertificateCheckSite } from '../docker/certificate-check-job.js';
@@ -52,6 +58,38 @@ export class CertificateChecks {
 
   verdict(pair: CertificatePair): CertificateVerdict | undefined {
     return this.verdicts.get(certificatePairKey(pair));
+  }
+
+  /**
+   * Verdicts for one pass. A pair nginx has not checked yet holds back a service the cluster does not route
+   * with it yet; one the last desired state (`latest`) routed keeps its routes while it is checked, and so
+   * does every pair on a standby and on a coordinator's first pass, so a new leader never drops TLS routes
+   * to check them. Only the leader has pairs checked.
+   */
+  verdictsFor(
+    leader: boolean,
+    latest: DesiredState | undefined,
+    secretIds: ReadonlyMap<string, string> | undefined,
+  ): CertificateVerdicts {
+    const served = new Set(
+      (latest?.routes.routes ?? []).flatMap((r) =>
+        r.tls
+          ? [
+              certificatePairKey({
+                certId: secretIds?.get(r.tls.cert) ?? '',
+                keyId: secretIds?.get(r.tls.key ?? r.tls.cert) ?? '',
+              }),
+            ]
+          : [],
+      ),
+    );
+    const assumeUsable = !leader || latest === undefined;
+    return (pair) => {
+      const verdict = this.verdict(pair);
+      if (verdict) return verdict;
+      if (leader) this.request(pair);
+      return assumeUsable || served.has(certificatePairKey(pair)) ? { usable: true } : undefined;
+    };
   }
 
   /** Has the pair checked unless a verdict is known, a check is on its way, or the last try is recent. */

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { type Rejection, rejectionKey } from '#shared/desired/index.js';
+import { type DesiredState, type Rejection, rejectionKey } from '#shared/desired/index.js';
 import { LogField } from '#shared/log/fields.js';
 
 /**
@@ -32,4 +32,31 @@ export class RejectionLog {
       [LogField.code]: r.code,
     };
   }
+}
+
+/** Per cluster, the services a worker left out of the config of a version (nginx -t failed with them). */
+export type LeftOut = ReadonlyMap<string, { version: string; services: string[]; reason: string }>;
+
+/**
+ * Every rejection in force: the desired state's, and the services workers left out of desired versions
+ * (a version no longer desired says nothing about the services it left out).
+ */
+export function rejectionsInForce(desired: DesiredState | undefined, leftOut: LeftOut): Rejection[] {
+  const out = [...(desired?.rejections ?? [])];
+  const tenants = new Map((desired?.routes.routes ?? []).map((r) => [r.service, r.tenant]));
+  for (const c of desired?.clusters ?? []) {
+    const left = leftOut.get(c.cluster);
+    if (left?.version !== c.version) continue;
+    for (const service of left.services) {
+      const tenant = tenants.get(service);
+      out.push({
+        service,
+        ...(tenant !== undefined ? { tenant } : {}),
+        stage: 'nginx',
+        code: 'NGINX_REJECTED',
+        message: `service ${service}: left out of cluster ${c.cluster}'s config, which nginx -t fails with its routes: ${left.reason}`,
+      });
+    }
+  }
+  return out;
 }
