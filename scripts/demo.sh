@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 
 STACK=signalbox
 TOKEN_FILE=.tmp/demo-grpc-token
+REDIS_PASSWORD_SECRET=signalbox-redis-password
 
 down() {
   log "removing the stack"
@@ -18,7 +19,7 @@ down() {
     sleep 1
   done
   npx tsx scripts/demo-stack.ts down
-  docker secret rm signalbox-grpc-token >/dev/null 2>&1 || true
+  docker secret rm signalbox-grpc-token "$REDIS_PASSWORD_SECRET" >/dev/null 2>&1 || true
   docker config ls --format '{{.Name}}' | grep '^signalbox-config-' | xargs -r docker config rm >/dev/null 2>&1 || true
   docker volume rm "${STACK}_redis-data" >/dev/null 2>&1 || true
   rm -f "$TOKEN_FILE"
@@ -49,6 +50,11 @@ if ! docker secret inspect signalbox-grpc-token >/dev/null 2>&1; then
 elif [ ! -s "$TOKEN_FILE" ]; then
   echo "secret signalbox-grpc-token exists but $TOKEN_FILE is gone; run npm run demo:down first" >&2
   exit 1
+fi
+if ! docker secret inspect "$REDIS_PASSWORD_SECRET" >/dev/null 2>&1; then
+  log "creating Redis's password secret"
+  # Only Redis, the coordinators and the workers read it; nobody needs to know it.
+  openssl rand -hex 24 | docker secret create --label io.signalbox.managed-by=signalbox "$REDIS_PASSWORD_SECRET" - >/dev/null
 fi
 log "deploying the stack"
 SIGNALBOX_CONFIG_HASH=$(sha256sum deploy/stack/signalbox.toml | cut -c1-12) \

@@ -37,6 +37,8 @@ const client = docker();
 const prefix = testPrefix();
 const stack = prefix;
 const tokenSecret = `${prefix}-grpc-token`;
+const redisPasswordSecret = `${prefix}-redis-password`;
+const redisPassword = randomBytes(24).toString('hex');
 const edge = `${prefix}-edge`;
 const ports = { http: 0, https: 0, api: 0, dashboard: 0 };
 const apiToken = randomBytes(24).toString('hex');
@@ -52,6 +54,11 @@ async function deployStack(): Promise<void> {
     Name: tokenSecret,
     Labels: { [TEST_LABEL]: prefix },
     Data: Buffer.from(apiToken).toString('base64'),
+  });
+  await client.createSecret({
+    Name: redisPasswordSecret,
+    Labels: { [TEST_LABEL]: prefix },
+    Data: Buffer.from(redisPassword).toString('base64'),
   });
   const proxy = (ext: string, extra: string) =>
     `[Extensions.${ext}]\nServiceCluster = "${prefix}-${ext}"\nProxyServiceName = "${prefix}-proxy-${ext}"\nProxyReplicas = 1\n` +
@@ -82,6 +89,7 @@ ${proxy('blue', 'AutoAssign = true\n')}${proxy('green', 'AutoAssign = true\n')}$
         SIGNALBOX_CONFIG_HASH: prefix,
         SIGNALBOX_EDGE_NETWORK: edge,
         SIGNALBOX_TOKEN_SECRET: tokenSecret,
+        SIGNALBOX_REDIS_PASSWORD_SECRET: redisPasswordSecret,
         SIGNALBOX_API_PORT: String(ports.api),
         SIGNALBOX_HTTP_PORT: String(ports.dashboard),
       },
@@ -114,6 +122,21 @@ async function createApp(
     },
     Mode: { Replicated: { Replicas: replicas } },
     EndpointSpec: { Mode: options.vip ? 'vip' : 'dnsrr' },
+  });
+}
+
+/** What a command run in a container printed (stdout and stderr, Docker's frame headers left in). */
+async function execOutput(container: string, cmd: string[]): Promise<string> {
+  const exec = await client
+    .getContainer(container)
+    .exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
+  const stream = await exec.start({});
+  return new Promise<string>((resolve) => {
+    let text = '';
+    stream.on('data', (b: Buffer) => {
+      text += b.toString('latin1');
+    });
+    stream.on('end', () => resolve(text));
   });
 }
 
@@ -432,20 +455,7 @@ describe('the deployed stack, through the front door', () => {
     const [proxyTask] = await client.listContainers({
       filters: JSON.stringify({ label: [`com.docker.swarm.service.name=${prefix}-proxy-${ext}`] }),
     });
-    const exec = await client.getContainer(proxyTask?.Id ?? '').exec({
-      Cmd: ['nslookup', `${prefix}-vip`],
-      AttachStdout: true,
-      AttachStderr: true,
-    });
-    const stream = await exec.start({});
-    const output = await new Promise<string>((resolve) => {
-      let text = '';
-      stream.on('data', (b: Buffer) => {
-        text += b.toString('latin1');
-      });
-      stream.on('end', () => resolve(text));
-    });
-    expect(output).toContain(vip);
+    expect(await execOutput(proxyTask?.Id ?? '', ['nslookup', `${prefix}-vip`])).toContain(vip);
   });
 
   it('sends no traffic to a task whose health check fails', async () => {
@@ -621,6 +631,21 @@ describe('operating the deployed stack', () => {
       `${stack}_redis:healthy`,
     ]);
   }, 100_000);
+
+  it('runs Redis as a user that is not root, answering only with the password from its secret', async () => {
+    const [task] = await client.listContainers({
+      filters: JSON.stringify({ label: [`com.docker.swarm.service.name=${stack}_redis`] }),
+    });
+    const id = task?.Id ?? '';
+    expect((await client.getContainer(id).inspect()).Config.User).toBe('999:999');
+    const ask = (before: string) =>
+      execOutput(id, ['/bin/sh', '-c', `printf '${before}PING\\r\\nQUIT\\r\\n' | nc 127.0.0.1 6379`]);
+    expect(await ask('')).toContain('-NOAUTH');
+    expect(await ask(`AUTH ${redisPassword}\\r\\n`)).toContain('+PONG');
+    // The password is in no process's arguments.
+    const top = (await client.getContainer(id).top()) as { Processes: string[][] };
+    expect(top.Processes.flat().join(' ')).not.toContain(redisPassword);
+  });
 
   it('answers `signalbox status` on the published API port, every cluster in sync', async () => {
     let last = '';

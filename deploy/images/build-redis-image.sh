@@ -23,7 +23,10 @@ ldd "$REDIS" | awk '/=>/ {print $3} /^\t\/lib/ {print $1}' | sort -u | while rea
 done
 cp /bin/busybox "$root/bin/busybox"
 for applet in sh ls cat nc grep printf sleep; do ln -s busybox "$root/bin/$applet"; done
-echo 'root:x:0:0:root:/:/bin/sh' > "$root/etc/passwd"
+printf 'root:x:0:0:root:/:/bin/sh\nredis:x:999:999:redis:/data:/bin/sh\n' > "$root/etc/passwd"
+printf 'root:x:0:\nredis:x:999:\n' > "$root/etc/group"
+# The stack runs Redis as 999 (see docker-stack.yml): a new volume on /data takes this owner.
+chown 999:999 "$root/data"
 tar -C "$root" -c . | docker import \
   -c 'ENTRYPOINT ["/usr/bin/redis-server"]' \
   -c 'CMD ["--bind", "0.0.0.0", "--protected-mode", "no", "--dir", "/data", "--appendonly", "yes"]' \

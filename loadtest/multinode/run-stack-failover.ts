@@ -10,6 +10,7 @@
  * namespaced test hosts (10.231.0.0/24) this run made.
  */
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -104,11 +105,15 @@ ProxyServiceName = "${prefix}-proxy"
 ProxyReplicas = 2
 `,
   );
-  execFileSync('docker', ['secret', 'create', `${prefix}-token`, '-'], {
-    input: `${prefix}-api-token-0123456789`,
-    env: { ...process.env, DOCKER_HOST: 'unix:///run/sbmn1/docker.sock' },
-    stdio: ['pipe', 'ignore', 'inherit'],
-  });
+  for (const [secret, value] of [
+    [`${prefix}-token`, `${prefix}-api-token-0123456789`],
+    [`${prefix}-redis-password`, randomBytes(24).toString('hex')],
+  ] as const)
+    execFileSync('docker', ['secret', 'create', secret, '-'], {
+      input: value,
+      env: { ...process.env, DOCKER_HOST: 'unix:///run/sbmn1/docker.sock' },
+      stdio: ['pipe', 'ignore', 'inherit'],
+    });
   execFileSync(
     'docker',
     ['stack', 'deploy', '--resolve-image', 'never', '-c', 'deploy/stack/docker-stack.yml', stack],
@@ -120,6 +125,7 @@ ProxyReplicas = 2
         SIGNALBOX_CONFIG_HASH: prefix,
         SIGNALBOX_EDGE_NETWORK: `${prefix}-edge`,
         SIGNALBOX_TOKEN_SECRET: `${prefix}-token`,
+        SIGNALBOX_REDIS_PASSWORD_SECRET: `${prefix}-redis-password`,
         SIGNALBOX_DOCKER_SOCKET: '/run/signalbox-node/docker.sock',
       },
       stdio: ['ignore', 'ignore', 'inherit'],

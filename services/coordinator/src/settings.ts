@@ -16,6 +16,8 @@ const Env = z.object({
   SIGNALBOX_GRPC_TOKEN: z.string().optional(),
   /** The Docker secret holding the API token (the stack sets it): marked as Signalbox's, never mountable. */
   SIGNALBOX_TOKEN_SECRET: z.string().min(1).optional(),
+  /** The Docker secret holding Redis's password (the stack sets it): marked as Signalbox's too. */
+  SIGNALBOX_REDIS_PASSWORD_SECRET: z.string().min(1).optional(),
   SIGNALBOX_INSTANCE: z.string().default(`coordinator-${process.pid}`),
   // Two installations can share one Redis when their prefixes differ (the workers take the same two).
   SIGNALBOX_KEY_PREFIX: z.string().min(1).default('signalbox'),
@@ -31,7 +33,8 @@ export interface CoordinatorSettings {
   config: SignalboxConfig;
   configWarnings: string[];
   token: string;
-  tokenSecret?: string;
+  /** Docker secrets of Signalbox's own (the API token, Redis's password): marked so no proxy mounts them. */
+  ownSecrets: string[];
   instance: string;
   keyPrefix: string;
   queuePrefix: string;
@@ -89,7 +92,9 @@ export function loadCoordinatorSettings(env: NodeJS.ProcessEnv): CoordinatorSett
     config,
     configWarnings: warnings,
     token,
-    ...(e.SIGNALBOX_TOKEN_SECRET ? { tokenSecret: e.SIGNALBOX_TOKEN_SECRET } : {}),
+    ownSecrets: [e.SIGNALBOX_TOKEN_SECRET, e.SIGNALBOX_REDIS_PASSWORD_SECRET].filter(
+      (name): name is string => name !== undefined,
+    ),
     instance: e.SIGNALBOX_INSTANCE,
     keyPrefix: e.SIGNALBOX_KEY_PREFIX,
     queuePrefix: e.SIGNALBOX_QUEUE_PREFIX,

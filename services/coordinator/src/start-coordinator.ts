@@ -47,11 +47,9 @@ export async function startCoordinator(
   const docker = options.docker ?? connectDocker(settings.config.DockerURL, DOCKER_CALL_TIMEOUT_MS);
   // No timeout for the event stream, which is idle for as long as nothing changes.
   const events = options.docker ?? connectDocker(settings.config.DockerURL, 0);
-  if (settings.tokenSecret && !(await markSignalboxSecret(docker, settings.tokenSecret)))
-    log.warn(
-      { secret: settings.tokenSecret },
-      'API token secret not found; it is not protected from ssl_cert',
-    );
+  for (const secret of settings.ownSecrets)
+    if (!(await markSignalboxSecret(docker, secret)))
+      log.warn({ secret }, "Signalbox's secret not found; it is not protected from ssl_cert");
   // Without listeners ioredis and BullMQ print connection errors unstructured; ioredis keeps reconnecting.
   const redisLog = log.child({ component: 'redis' });
   const redis = connectRedis(
