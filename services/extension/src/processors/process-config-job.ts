@@ -21,8 +21,8 @@ import { type Excluded, validatedConfig } from './validated-config.js';
 
 export interface ProcessorDeps {
   coordinator: CoordinatorClient;
-  lock: ClusterLock;
-  validator: NginxValidator;
+  lock: Pick<ClusterLock, 'tryAcquire'>;
+  validator: Pick<NginxValidator, 'validate'>;
   workerId: string;
   serverInfo: string;
   log: Logger;
