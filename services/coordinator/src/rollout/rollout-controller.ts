@@ -25,6 +25,7 @@ import type { RolloutRequest } from '../grpc/coordinator-handlers.js';
 import type { CoordinatorMetrics } from '../metrics/coordinator-metrics.js';
 import type { ProxyReconcileResult } from '../proxy/proxy-service-manager.js';
 import { defaultUpdateOrder } from '../proxy/proxy-service-spec.js';
+import { ProxyTasks } from './proxy-tasks.js';
 import type { RolloutRecords } from './rollout-records.js';
 import { StoredConfigs } from './stored-configs.js';
 
@@ -63,8 +64,7 @@ export class RolloutController {
   /** Paces in-place config changes replica by replica, from what the proxies' agents report. */
   private readonly gate = new InPlaceGate();
   private readonly configs: StoredConfigs;
-  /** Per cluster, its proxy tasks' hostnames and creation times, read at most once a second. */
-  private readonly proxyTaskTimes = new Map<string, { at: number; created: Map<string, number> }>();
+  private readonly tasks: ProxyTasks;
   /** Per cluster, the highest cluster-lock token a rollout came with, in this leader's term (epoch). */
   private readonly lockTokens = new Map<string, { epoch: number; token: number }>();
   /** The leader term whose records this controller has read (see restore). */
@@ -72,6 +72,7 @@ export class RolloutController {
 
   constructor(private readonly deps: RolloutControllerDeps) {
     this.configs = new StoredConfigs(deps.docker, deps.configNameKey, deps.log);
+    this.tasks = new ProxyTasks(deps.docker);
   }
 
   private get latest() {
@@ -259,27 +260,12 @@ export class RolloutController {
   private async startedBeforeTaskChange(cluster: string, task: string): Promise<boolean> {
     const changedAt = this.record(cluster).taskSpecAt;
     if (changedAt === undefined) return false;
-    let known = this.proxyTaskTimes.get(cluster);
-    if (!known || Date.now() - known.at > 1_000) {
-      const tasks = await serviceTasks(
-        this.deps.docker,
-        this.deps.clusters.proxyService(this.latest, cluster),
-      );
-      const created = new Map(tasks.map((t) => [taskHostname(t), Date.parse(t.CreatedAt ?? '')]));
-      known = { at: Date.now(), created };
-      this.proxyTaskTimes.set(cluster, known);
-    }
-    const created = known.created.get(task);
-    return created !== undefined && created < changedAt;
+    return this.tasks.createdBefore(this.deps.clusters.proxyService(this.latest, cluster), task, changedAt);
   }
 
-  /**
-   * Whether `task` (an agent's hostname: the first 12 characters of its container's ID) is a task of the
-   * cluster's proxy. A refusal reverts a rollout, so it counts only from one; asked only when one arrives.
-   */
+  /** A refusal reverts a rollout, so it counts only from a task of the cluster's proxy. */
   private async isProxyTask(cluster: string, task: string): Promise<boolean> {
-    const tasks = await serviceTasks(this.deps.docker, this.deps.clusters.proxyService(this.latest, cluster));
-    const known = tasks.some((t) => taskHostname(t) === task);
+    const known = await this.tasks.isTaskOf(this.deps.clusters.proxyService(this.latest, cluster), task);
     if (!known)
       this.deps.log.warn({ [LogField.cluster]: cluster, task }, 'refusal from no task of the proxy; ignored');
     return known;
