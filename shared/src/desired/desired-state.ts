@@ -1,15 +1,7 @@
-import {
-  defaultExtension,
-  durationMs,
-  type ExtensionConfig,
-  labelLimits,
-  publishedHttpsPort,
-  type SignalboxConfig,
-} from '../config/index.js';
-import { isSignalboxError } from '../errors/index.js';
+import { durationMs, labelLimits, publishedHttpsPort, type SignalboxConfig } from '../config/index.js';
 import { LabelKey } from '../labels/index.js';
 import type { AppRoute, ClusterModel } from '../model/index.js';
-import { type Assignment, type Plan, type PlanOptions, plan, type Topology } from '../planner/index.js';
+import type { Assignment, Plan } from '../planner/index.js';
 import {
   applyNetworkChoices,
   assembleCluster,
@@ -20,16 +12,17 @@ import {
 } from '../routing/index.js';
 import type { SwarmSnapshot } from '../swarm/index.js';
 import { claimHosts, type HostClaimError, type TenantSummary } from '../tenancy/index.js';
-import { byKey } from '../util/compare.js';
-import { shortHash } from '../util/stable-hash.js';
-import { admitApps, appSpecs, type UnplacedApp } from './admit-apps.js';
+import { admitApps, type UnplacedApp } from './admit-apps.js';
 import {
   admitCertificates,
   type CertificatePair,
   type CertificateVerdicts,
 } from './certificate-admission.js';
+import { clusterEntries } from './cluster-entries.js';
 import { limitClusterLocations } from './cluster-size.js';
+import { versionOf } from './cluster-version.js';
 import { admitByFixedNetworks, onFixedNetwork, resolveFixedNetworks } from './fixed-networks.js';
+import { planOrLeaveOut } from './plan-or-leave-out.js';
 import type { Rejection } from './rejections.js';
 import { limitServicesPerTenant } from './tenant-quota.js';
 
@@ -79,52 +72,6 @@ export interface DesiredOptions {
   /** Which TLS secret pairs nginx accepts; without it certificates are not checked (offline rendering). */
   certificates?: CertificateVerdicts;
 }
-
-interface ClusterEntry {
-  cluster: string;
-  extension: string;
-  ext: ExtensionConfig;
-}
-
-/** Without any `[Extensions.*]`, Interlock ran one default cluster; so does Signalbox. */
-function clusterEntries(config: SignalboxConfig): ClusterEntry[] {
-  const entries = Object.entries(config.Extensions).map(([extension, ext]) => ({
-    cluster: ext.ServiceCluster,
-    extension,
-    ext,
-  }));
-  if (entries.length === 0) return [{ cluster: '', extension: 'default', ext: defaultExtension() }];
-  return entries.sort(byKey((e) => e.extension));
-}
-
-/**
- * The version covers the model and the proxy settings, but not conflict reports, which change no config, nor
- * (with run-time targets) the HTTP pools' targets, which reach the proxy without one. Whether a pool has
- * targets still counts in static mode only: there an empty pool renders as `return 503`.
- */
-const versionOf = (
-  model: ClusterModel,
-  ext: ExtensionConfig,
-  publishedHttps: number,
-  trustedProxies: string[],
-  runtimeTargets: boolean,
-): string => {
-  const { conflicts: _reports, ...routing } = model;
-  const httpPools = runtimeTargets
-    ? routing.httpPools.map((p) => ({ ...p, targets: [] }))
-    : routing.httpPools;
-  const ports = [ext.TargetPort, ext.TargetSSLPort, publishedHttps];
-  return shortHash(
-    JSON.stringify({
-      routing: { ...routing, httpPools },
-      settings: ext.Config,
-      ports,
-      trustedProxies,
-      runtimeTargets,
-    }),
-    16,
-  );
-};
 
 /** Behind the front door every request comes from the edge network; its subnets are the proxies to trust. */
 const edgeSubnets = (snapshot: SwarmSnapshot, config: SignalboxConfig): string[] =>
@@ -295,42 +242,4 @@ function tenantOfService(
   if (tenantLabel === undefined) return () => ({});
   const labels = new Map(snapshot.services.map((s) => [s.name, s.labels]));
   return (service) => ({ tenant: (labels.get(service)?.[tenantLabel] ?? '').trim() });
-}
-
-/** Packing attempts after the capacity checks passed: the last one leaves out every app it names. */
-const PACKING_ATTEMPTS = 3;
-
-/**
- * The capacity checks admitApps runs are necessary, not sufficient (packing is bin packing), so the planner
- * can still fail to fit the groups it names; then the youngest of them is left out and the plan retried.
- */
-function planOrLeaveOut(
-  base: Topology,
-  admitted: AppRoute[],
-  unplaced: UnplacedApp[],
-  previous: Assignment | undefined,
-  options: PlanOptions,
-): Plan {
-  let apps = admitted;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return plan({ ...base, apps: appSpecs(apps) }, previous, options);
-    } catch (e) {
-      const named = isSignalboxError(e, 'PLAN_INFEASIBLE')
-        ? new Set(e.details.apps as string[] | undefined)
-        : undefined;
-      const stuck = apps.filter((r) => named?.has(r.service));
-      if (stuck.length === 0) throw e;
-      // Seniority order: the youngest named app is the last.
-      const out = new Set(attempt < PACKING_ATTEMPTS ? stuck.slice(-1) : stuck);
-      for (const r of stuck)
-        if (out.has(r))
-          unplaced.push({
-            service: r.service,
-            constraint: isSignalboxError(e) && e.details.constraint === 'network' ? 'network' : 'capacity',
-            reason: `service ${r.service}: ${e instanceof Error ? e.message : String(e)}; the younger service gives way`,
-          });
-      apps = apps.filter((r) => !out.has(r));
-    }
-  }
 }

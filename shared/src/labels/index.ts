@@ -1,8 +1,9 @@
 export { isCookieName } from './cookie-name.js';
+export type { LabelContext } from './label-context.js';
 export { LabelError, LabelLimitError, SecretForbiddenError } from './label-error.js';
 export { LabelKey, STACK_NAMESPACE_LABEL } from './label-keys.js';
 export { DEFAULT_LABEL_LIMITS, type LabelLimits } from './limits.js';
-export { type LabelContext, type ParsedLabels, parseServiceLabels } from './parse-service-labels.js';
+export { type ParsedLabels, parseServiceLabels } from './parse-service-labels.js';
 export { type SecretTenancy, secretRefusal } from './secret-access.js';
 export {
   CLUSTER_LABEL,

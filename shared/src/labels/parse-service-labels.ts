@@ -1,12 +1,16 @@
-import type { Redirect, RouteSpec } from '../model/index.js';
-import type { SwarmNetwork, SwarmService } from '../swarm/snapshot.js';
+import type { RouteSpec } from '../model/index.js';
+import type { SwarmService } from '../swarm/snapshot.js';
+import { checkSslBackend } from './check-ssl-backend.js';
 import { checkHsts } from './hsts.js';
-import { LabelError, LabelLimitError, SecretForbiddenError } from './label-error.js';
-import { isKnownLabel, isRetiredLabel, LABEL_PREFIX, LabelKey, STACK_NAMESPACE_LABEL } from './label-keys.js';
-import { DEFAULT_LABEL_LIMITS, type LabelLimits } from './limits.js';
+import type { LabelContext } from './label-context.js';
+import { type LabelError, SecretForbiddenError } from './label-error.js';
+import { isKnownLabel, isRetiredLabel, LABEL_PREFIX, LabelKey } from './label-keys.js';
+import { labelReader } from './label-reader.js';
+import { DEFAULT_LABEL_LIMITS } from './limits.js';
+import { parseRedirects } from './parse-redirects.js';
+import { resolveNetwork } from './resolve-network.js';
 import { secretRefusal } from './secret-access.js';
 import {
-  type Check,
   checkBool,
   checkClusterName,
   checkCookieName,
@@ -16,28 +20,7 @@ import {
   checkSecretName,
   checkServerName,
   checkTlsVerify,
-  checkUrl,
-  countItems,
-  formatUrl,
-  splitList,
 } from './validators.js';
-
-export interface LabelContext {
-  networksById: ReadonlyMap<string, SwarmNetwork>;
-  /** Known secrets by name; when given, ssl_cert and ssl_key must name one of them. */
-  secrets?: ReadonlyMap<string, string>;
-  /** Labels of the known secrets; when given, ssl_cert and ssl_key must name one the service may mount. */
-  secretLabels?: ReadonlyMap<string, Readonly<Record<string, string>>>;
-  /** With `[Tenancy]`: the label naming a service's (and a secret's) tenant. */
-  tenantLabel?: string;
-  /** What one service may ask for; DEFAULT_LABEL_LIMITS when absent. */
-  limits?: LabelLimits;
-  /**
-   * `[Planner] ChooseNetworks`: a service on several networks without a network label is routed, and the
-   * planner chooses the network (`RouteSpec.networkChoices`); absent or false, it is rejected, as Interlock did.
-   */
-  chooseNetworks?: boolean;
-}
 
 export type ParsedLabels =
   | { kind: 'unrouted'; warnings: string[] }
@@ -53,47 +36,7 @@ export function parseServiceLabels(service: SwarmService, ctx: LabelContext): Pa
   const limits = ctx.limits ?? DEFAULT_LABEL_LIMITS;
   const errors: LabelError[] = [];
   const warnings: string[] = [];
-  const bad = (label: string, value: string, reason: string): void => {
-    errors.push(new LabelError({ service: service.name, label, value, reason }));
-  };
-  const overLimit = (label: string, value: string, what: string, count: number, limit: number): void => {
-    errors.push(new LabelLimitError({ service: service.name, label, value, what, count, limit }));
-  };
-  const oversized = (label: string, raw: string): boolean => {
-    if (raw.length <= limits.valueLength) return false;
-    overLimit(label, raw, 'characters', raw.length, limits.valueLength);
-    return true;
-  };
-  const read = <T>(label: LabelKey, check: (raw: string) => Check<T>): T | undefined => {
-    const raw = labels[label];
-    if (raw === undefined || oversized(label, raw)) return undefined;
-    const result = check(raw);
-    if (result.ok) return result.value;
-    bad(label, raw, result.reason);
-    return undefined;
-  };
-  /** Items past `max` are neither split off nor checked: the label is refused for its count alone. */
-  const readList = <T>(
-    label: LabelKey,
-    check: (raw: string) => Check<T>,
-    max: number,
-    tooMany: (count: number, raw: string) => void,
-  ): T[] => {
-    const raw = labels[label];
-    if (raw === undefined || oversized(label, raw)) return [];
-    const items = splitList(raw, ',', max + 1);
-    if (items.length > max) {
-      tooMany(countItems(raw, ','), raw);
-      return [];
-    }
-    const out: T[] = [];
-    for (const item of items) {
-      const result = check(item);
-      if (result.ok) out.push(result.value);
-      else bad(label, raw, `has an item ${JSON.stringify(item.slice(0, 120))} that ${result.reason}`);
-    }
-    return out;
-  };
+  const { bad, overLimit, oversized, read, readList } = labelReader(service, limits, errors);
 
   for (const key of Object.keys(labels).sort()) {
     if (!key.startsWith(LABEL_PREFIX) || isKnownLabel(key)) continue;
@@ -316,142 +259,4 @@ export function parseServiceLabels(service: SwarmService, ctx: LabelContext): Pa
   if (networkChoices.length > 1) spec.networkChoices = networkChoices;
   if (stickyCookie !== undefined) spec.stickyCookie = stickyCookie;
   return { kind: 'route', spec, warnings };
-}
-
-/**
- * `ssl_backend` and what goes with it: verification needs a CA to verify against, and the CA and the name
- * mean nothing without verification or TLS to the app. A passed-through session is already the app's TLS.
- */
-function checkSslBackend(
-  labels: Readonly<Record<string, string>>,
-  o: {
-    sslBackend: boolean;
-    verifyBackend: boolean;
-    backendCa: string | undefined;
-    backendName: string | undefined;
-    sslPassthrough: boolean;
-  },
-  bad: (label: string, value: string, reason: string) => void,
-): void {
-  const raw = (label: string): string => labels[label] ?? '';
-  const needsBackend = `needs ${LabelKey.sslBackend}=true`;
-  if (o.sslBackend && o.sslPassthrough)
-    bad(
-      LabelKey.sslBackend,
-      raw(LabelKey.sslBackend),
-      `cannot be combined with ${LabelKey.sslPassthrough}: the app's own TLS is passed through`,
-    );
-  if (o.verifyBackend && !o.sslBackend)
-    bad(LabelKey.sslBackendTlsVerify, raw(LabelKey.sslBackendTlsVerify), needsBackend);
-  if (o.verifyBackend && o.backendCa === undefined && labels[LabelKey.sslBackendCa] === undefined)
-    bad(
-      LabelKey.sslBackendTlsVerify,
-      raw(LabelKey.sslBackendTlsVerify),
-      `needs ${LabelKey.sslBackendCa}: the Docker secret holding the CA to verify the app's certificate against`,
-    );
-  if (o.backendCa !== undefined && !o.verifyBackend)
-    bad(LabelKey.sslBackendCa, o.backendCa, `needs ${LabelKey.sslBackendTlsVerify}=required`);
-  if (o.backendName !== undefined && !o.sslBackend)
-    bad(LabelKey.sslBackendName, raw(LabelKey.sslBackendName), needsBackend);
-}
-
-/**
- * The network to reach the service on; with `ctx.chooseNetworks`, `choices` gets the networks to pick from.
- * `null`: the service is on no network and publishes `port` in host mode (Interlock's host-mode apps), so
- * the proxy reaches each task at its node's address and published port. `undefined`: refused (reported).
- */
-function resolveNetwork(
-  service: SwarmService,
-  ctx: LabelContext,
-  port: number | undefined,
-  bad: (label: string, value: string, reason: string) => void,
-  choices: { id: string; name: string }[],
-): { id: string; name: string } | null | undefined {
-  const attached = service.networkIds
-    .map((id) => ctx.networksById.get(id) ?? { id, name: id, driver: '' })
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const names = attached.map((n) => n.name).join(', ') || 'none';
-  const wanted = service.labels[LabelKey.network];
-  if (wanted !== undefined) {
-    const text = wanted.trim();
-    const ns = service.labels[STACK_NAMESPACE_LABEL];
-    const match =
-      attached.find((n) => n.name === text || n.id === text) ??
-      (ns ? attached.find((n) => n.name === `${ns}_${text}`) : undefined);
-    if (match) return { id: match.id, name: match.name };
-    bad(LabelKey.network, wanted, `is not a network the service is attached to (attached: ${names})`);
-    return undefined;
-  }
-  const [only, ...more] = attached;
-  if (only && more.length === 0) return { id: only.id, name: only.name };
-  const hostModePorts = service.hostModePorts ?? [];
-  if (!only && port !== undefined && hostModePorts.includes(port)) return null;
-  // A bad port label is reported already; a host-mode service would route once it names the right port.
-  if (!only && port === undefined && hostModePorts.length > 0) return undefined;
-  if (only && ctx.chooseNetworks) {
-    choices.push(...attached.map((n) => ({ id: n.id, name: n.name })));
-    return { id: only.id, name: only.name };
-  }
-  bad(
-    LabelKey.network,
-    '',
-    only
-      ? `is required because the service is attached to ${attached.length} networks (${names}); or let the planner choose with [Planner] ChooseNetworks = true`
-      : `is required: the service is attached to no network the proxy could join${
-          port === undefined
-            ? ''
-            : hostModePorts.length > 0
-              ? ` and publishes only other target ports in host mode (${hostModePorts.join(', ')}), not ${LabelKey.port} ${port}`
-              : ` and does not publish ${LabelKey.port} ${port} in host mode (--publish mode=host,target=${port})`
-        }`,
-  );
-  return undefined;
-}
-
-function parseRedirects(
-  raw: string,
-  hosts: string[],
-  max: number,
-  bad: (label: string, value: string, reason: string) => void,
-  overLimit: (label: string, value: string, what: string, count: number, limit: number) => void,
-): Redirect[] {
-  const pairs = splitList(raw, ';', max + 1);
-  if (pairs.length > max) {
-    overLimit(LabelKey.redirects, raw, 'redirects', countItems(raw, ';'), max);
-    return [];
-  }
-  const out: Redirect[] = [];
-  for (const pair of pairs) {
-    const parts = pair.split(',').map((p) => p.trim());
-    const [fromText, toText] = parts;
-    if (parts.length !== 2 || !fromText || !toText) {
-      bad(
-        LabelKey.redirects,
-        raw,
-        `has an item ${JSON.stringify(pair.slice(0, 120))} that is not "source,target"`,
-      );
-      continue;
-    }
-    const from = checkUrl(fromText);
-    const to = checkUrl(toText);
-    if (!from.ok || !to.ok) {
-      const reason = !from.ok ? `source ${from.reason}` : !to.ok ? `target ${to.reason}` : '';
-      bad(LabelKey.redirects, raw, `has an item ${JSON.stringify(pair.slice(0, 120))} whose ${reason}`);
-      continue;
-    }
-    if (!hosts.includes(from.value.host)) {
-      bad(LabelKey.redirects, raw, `redirects from ${from.value.host}, which is not in ${LabelKey.hosts}`);
-      continue;
-    }
-    if (from.value.path !== '' || from.value.port !== undefined) {
-      bad(
-        LabelKey.redirects,
-        raw,
-        `source ${fromText} must be scheme://host only: redirects apply to whole hosts`,
-      );
-      continue;
-    }
-    out.push({ fromScheme: from.value.scheme, fromHost: from.value.host, to: formatUrl(to.value) });
-  }
-  return out.sort((a, b) => (`${a.fromScheme}${a.fromHost}` < `${b.fromScheme}${b.fromHost}` ? -1 : 1));
 }

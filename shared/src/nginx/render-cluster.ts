@@ -1,10 +1,17 @@
 import type { NginxSettings } from '../config/index.js';
 import type { ClusterModel, Pool } from '../model/index.js';
-import { byString } from '../util/compare.js';
 import { sealStamp, stampComment } from './config-stamp.js';
 import { ConfigWriter } from './config-writer.js';
 import { hashSize } from './hash-size.js';
 import { DEFAULT_STATUS_PORT, renderStatusServer } from './internal-endpoints.js';
+import {
+  cookieNames,
+  cookieVar,
+  renderCookieMaps,
+  renderHttpUpstream,
+  renderRuntimeTargets,
+  renderRuntimeUpstream,
+} from './render-http-upstreams.js';
 import {
   infoHeaders,
   type ProxyPorts,
@@ -15,8 +22,9 @@ import {
   type ServerContext,
   tlsListener,
 } from './render-servers.js';
-import { CLUSTER_LUA, luaProgram, type RuntimeTargets, renderLuaRuntime } from './runtime-targets.js';
-import { cookieName, regexLiteral, token } from './safe-token.js';
+import { renderStream } from './render-stream.js';
+import type { RuntimeTargets } from './runtime-targets.js';
+import { token } from './safe-token.js';
 import { defaultHsts, renderTlsPolicy } from './tls-policy.js';
 
 export interface RenderOptions {
@@ -43,9 +51,6 @@ export interface RenderOptions {
   statusPort?: number;
 }
 
-const TLS_ROUTE_VAR = '$sb_tls_route';
-const PASSTHROUGH_ROUTE_VAR = '$sb_passthrough_route';
-
 const DEFAULT_MAIN_LOG =
   `'$remote_addr - $remote_user [$time_local] "$request" ' '$status $body_bytes_sent "$http_referer" ' ` +
   `'"$http_user_agent" "$http_x_forwarded_for"'`;
@@ -53,8 +58,6 @@ const DEFAULT_TRACE_LOG =
   `'$remote_addr - $remote_user [$time_local] "$request" $status ' '$body_bytes_sent "$http_referer" ' ` +
   `'"$http_user_agent" "$http_x_forwarded_for" $request_id $msec $request_time ' ` +
   `'$upstream_connect_time $upstream_header_time $upstream_response_time'`;
-
-const cookieVar = (cookie: string): string => `$sb_cookie_${Buffer.from(cookie).toString('hex')}`;
 
 /**
  * Renders the whole nginx.conf of one service cluster. Pure and deterministic: the same model and options
@@ -189,137 +192,3 @@ export function renderCluster(model: ClusterModel, options: RenderOptions): stri
 
 /** More than the variables nginx and its modules declare themselves, which share the variables hash. */
 const NGINX_VARIABLES = 256;
-
-function cookieNames(pools: readonly Pool[]): string[] {
-  const cookies = new Set<string>();
-  for (const p of pools) if (p.balance.kind === 'cookie') cookies.add(cookieName(p.balance.cookie));
-  return [...cookies].sort(byString);
-}
-
-function renderCookieMaps(w: ConfigWriter, cookies: readonly string[]): void {
-  for (const cookie of cookies) {
-    // A request without the cookie hashes on its request id, so first visits still spread over all targets.
-    w.open(`map $http_cookie ${cookieVar(cookie)}`);
-    w.line(`"~(?:^|;)\\s*${regexLiteral(cookie)}=([^;]*)" $1;`);
-    w.line('default $request_id;');
-    w.close();
-  }
-}
-
-/** The Lua balancer, its shared dictionary, the agent's push endpoint and the no-targets answer, all local. */
-function renderRuntimeTargets(w: ConfigWriter, runtime: RuntimeTargets, luaPath: string): void {
-  renderLuaRuntime(w, { luaPath, lua: luaProgram(CLUSTER_LUA), pushPort: runtime.pushPort });
-  w.open('server');
-  w.line(`listen 127.0.0.1:${runtime.noTargetsPort};`);
-  w.line('access_log off;');
-  w.line('return 503;');
-  w.close();
-}
-
-/** An upstream whose every request asks the Lua balancer; the one `server` line only satisfies nginx. */
-function renderRuntimeUpstream(
-  w: ConfigWriter,
-  pool: Pool,
-  keepalive: number,
-  runtime: RuntimeTargets,
-): void {
-  const name = token(pool.name);
-  const [kind, key] =
-    pool.balance.kind === 'cookie'
-      ? ['cookie', cookieName(pool.balance.cookie)]
-      : pool.balance.kind === 'ip-hash'
-        ? ['ip', '']
-        : ['round-robin', ''];
-  w.line(`# ${token(pool.host)}${token(pool.path)} <- ${pool.services.map(token).join(', ')}`);
-  w.open(`upstream ${name}`);
-  w.line('server 0.0.0.1;');
-  w.line(
-    `balancer_by_lua_block { signalbox.balance("${name}", "${kind}", "${key}", ${runtime.noTargetsPort}) }`,
-  );
-  // After the balancer: nginx's keepalive wraps whatever peer the balancer picked.
-  if (keepalive > 0) w.line(`keepalive ${keepalive};`);
-  w.close();
-}
-
-function renderHttpUpstream(w: ConfigWriter, pool: Pool, keepalive: number): void {
-  if (pool.targets.length === 0) return;
-  w.line(`# ${token(pool.host)}${token(pool.path)} <- ${pool.services.map(token).join(', ')}`);
-  w.open(`upstream ${token(pool.name)}`);
-  if (pool.balance.kind === 'ip-hash') w.line('ip_hash;');
-  if (pool.balance.kind === 'cookie') w.line(`hash ${cookieVar(pool.balance.cookie)} consistent;`);
-  for (const t of pool.targets) w.line(`server ${token(t)};`);
-  if (keepalive > 0) w.line(`keepalive ${keepalive};`);
-  w.close();
-}
-
-function renderStream(
-  w: ConfigWriter,
-  model: ClusterModel,
-  s: NginxSettings,
-  pools: ReadonlyMap<string, Pool>,
-  ports: ProxyPorts,
-  edge: readonly string[],
-): void {
-  const terminator = `127.0.0.1:${s.InternalTLSPort}`;
-  const passthroughHop = `127.0.0.1:${s.InternalTLSPort + 1}`;
-  const defaultPassthrough = model.defaultBackend?.passthrough
-    ? pools.get(model.defaultBackend.pool)
-    : undefined;
-  w.blank();
-  w.open('stream');
-  w.line(
-    `log_format sb_stream '$remote_addr [$time_local] $ssl_preread_server_name -> $upstream_addr $status $bytes_sent $bytes_received $session_time';`,
-  );
-  w.line(`access_log ${s.AccessLogPath} sb_stream;`);
-  for (const raw of s.TCPOptions) w.line(raw);
-  // nginx's stream defaults (a 64-byte bucket, so names of 46 characters at most, and 2048 entries).
-  const sni = hashSize(
-    model.passthroughHosts.map((p) => p.host),
-    { bucketSize: 64, maxSize: 2048 },
-  );
-  w.line(`map_hash_bucket_size ${sni.bucketSize};`);
-  w.line(`map_hash_max_size ${sni.maxSize};`);
-  // First hop: SNI decides between TLS terminated here and TLS passed through; PROXY protocol keeps the
-  // client address for both. The second hop strips PROXY protocol, since passthrough apps don't speak it.
-  w.open(`map $ssl_preread_server_name ${TLS_ROUTE_VAR}`);
-  w.line('hostnames;');
-  for (const ph of model.passthroughHosts) w.line(`${token(ph.host)} ${passthroughHop};`);
-  w.line(`default ${defaultPassthrough ? passthroughHop : terminator};`);
-  w.close();
-  w.open(`map $ssl_preread_server_name ${PASSTHROUGH_ROUTE_VAR}`);
-  w.line('hostnames;');
-  for (const ph of model.passthroughHosts) {
-    const pool = pools.get(ph.pool);
-    w.line(`${token(ph.host)} ${pool && pool.targets.length > 0 ? token(pool.name) : 'sb_unavailable'};`);
-  }
-  w.line(
-    `default ${defaultPassthrough && defaultPassthrough.targets.length > 0 ? token(defaultPassthrough.name) : 'sb_unavailable'};`,
-  );
-  w.close();
-  for (const pool of model.streamPools) {
-    if (pool.targets.length === 0) continue;
-    w.line(`# ${token(pool.host)} <- ${pool.services.map(token).join(', ')}`);
-    w.open(`upstream ${token(pool.name)}`);
-    for (const t of pool.targets) w.line(`server ${token(t)};`);
-    w.close();
-  }
-  // A closed port: connections to a host without running tasks fail fast instead of hanging.
-  w.open('upstream sb_unavailable');
-  w.line('server 127.0.0.1:1 down;');
-  w.close();
-  w.open('server');
-  // Behind the front door, the client's address arrives in its PROXY protocol header and is passed on.
-  w.line(`listen ${ports.https}${edge.length > 0 ? ' proxy_protocol' : ''};`);
-  for (const range of edge) w.line(`set_real_ip_from ${range};`);
-  w.line('ssl_preread on;');
-  w.line('proxy_protocol on;');
-  w.line(`proxy_pass ${TLS_ROUTE_VAR};`);
-  w.close();
-  w.open('server');
-  w.line(`listen ${passthroughHop} proxy_protocol;`);
-  w.line('ssl_preread on;');
-  w.line('set_real_ip_from 127.0.0.1;');
-  w.line(`proxy_pass ${PASSTHROUGH_ROUTE_VAR};`);
-  w.close();
-  w.close();
-}

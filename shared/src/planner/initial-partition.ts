@@ -1,7 +1,8 @@
 import type { Deadline } from './deadline.js';
 import type { Hypergraph } from './hypergraph.js';
-import { isBetter, PartitionState, type Quality, qualityOf } from './partition-state.js';
+import { PartitionState } from './partition-state.js';
 import { deriveSeed, mulberry32, type Random, shuffleInPlace } from './prng.js';
+import { isBetter, type Quality, qualityOf } from './quality.js';
 import { lowerMax } from './refine-max.js';
 
 const EPS = 1e-9;

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { randomTopology, topologyShape } from '../../../testing/planner-arbitraries.js';
 import { clusterByRating, contract, groupIdentical, projectDown } from './coarsen.js';
 import { unitHypergraph } from './hypergraph.js';
-import { objectiveFor, PartitionState } from './partition-state.js';
+import { objectiveFor } from './objective.js';
+import { PartitionState } from './partition-state.js';
 import { mulberry32, randomInt } from './prng.js';
 import { buildProblem } from './problem.js';
 

@@ -1,6 +1,7 @@
 import type { Deadline } from './deadline.js';
 import { MinHeap } from './min-heap.js';
-import type { Objective, PartitionState } from './partition-state.js';
+import type { Objective } from './objective.js';
+import type { PartitionState } from './partition-state.js';
 
 const EPS = 1e-9;
 /** Nets larger than this do not push their pins back into the queue after a move; they are re-scored lazily. */

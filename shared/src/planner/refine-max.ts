@@ -1,5 +1,7 @@
 import type { Deadline } from './deadline.js';
-import { isBetter, type Objective, objectiveFor, type PartitionState, qualityOf } from './partition-state.js';
+import { type Objective, objectiveFor } from './objective.js';
+import type { PartitionState } from './partition-state.js';
+import { isBetter, qualityOf } from './quality.js';
 import { fmRefine } from './refine-km1.js';
 
 const EPS = 1e-9;
