@@ -8,11 +8,9 @@ import { LogField } from '#shared/log/fields.js';
 import {
   agentRolloutStatus,
   agentStep,
-  type ClusterRollout,
   type ConfigRef,
   InPlaceGate,
   rolloutTransitions as next,
-  noRollout,
   type ProxyServiceState,
   type RolloutPolicy,
   taskHostname,
@@ -25,6 +23,8 @@ import type { RolloutRequest } from '../grpc/coordinator-handlers.js';
 import type { CoordinatorMetrics } from '../metrics/coordinator-metrics.js';
 import type { ProxyReconcileResult } from '../proxy/proxy-service-manager.js';
 import { defaultUpdateOrder } from '../proxy/proxy-service-spec.js';
+import { ClusterRollouts } from './cluster-rollouts.js';
+import { LockFence } from './lock-fence.js';
 import { ProxyTasks } from './proxy-tasks.js';
 import type { RolloutRecords } from './rollout-records.js';
 import { StoredConfigs } from './stored-configs.js';
@@ -52,25 +52,22 @@ export interface RolloutControllerDeps {
 }
 
 /**
- * Drives each cluster's rollouts: keeps one record per cluster (shared/src/rollout's ClusterRollout, which
- * config the proxies should run, the one before it, the policy, a refusal), steps it through the pure
- * transitions and persists every step for the next leader; paces in-place applies replica by replica
- * (InPlaceGate, from what agents report); fences a worker whose cluster lock expired. The coordinator
- * writes the record's config and policy into the proxy specs (proxyInputs).
+ * Drives each cluster's rollouts: keeps one record per cluster (ClusterRollouts: shared/src/rollout's
+ * ClusterRollout, which config the proxies should run, the one before it, the policy, a refusal), steps it
+ * through the pure transitions and persists every step for the next leader; paces in-place applies replica
+ * by replica (InPlaceGate, from what agents report); fences a worker whose cluster lock expired (LockFence).
+ * The coordinator writes the record's config and policy into the proxy specs (proxyInputs).
  */
 export class RolloutController {
-  /** The one record of each cluster a rollout has touched; the only copy of rollout state in this leader. */
-  private readonly records = new Map<string, ClusterRollout>();
+  private readonly rollouts: ClusterRollouts;
   /** Paces in-place config changes replica by replica, from what the proxies' agents report. */
   private readonly gate = new InPlaceGate();
   private readonly configs: StoredConfigs;
   private readonly tasks: ProxyTasks;
-  /** Per cluster, the highest cluster-lock token a rollout came with, in this leader's term (epoch). */
-  private readonly lockTokens = new Map<string, { epoch: number; token: number }>();
-  /** The leader term whose records this controller has read (see restore). */
-  private restoredEpoch = -1;
+  private readonly fence = new LockFence();
 
   constructor(private readonly deps: RolloutControllerDeps) {
+    this.rollouts = new ClusterRollouts(deps);
     this.configs = new StoredConfigs(deps.docker, deps.configNameKey, deps.log);
     this.tasks = new ProxyTasks(deps.docker);
   }
@@ -83,47 +80,15 @@ export class RolloutController {
     return this.deps.view().snapshot;
   }
 
-  /**
-   * Takes over the rollouts a previous leader recorded, once per term: which config each cluster's proxies
-   * should run, the one before, the policy, an agent's refusal and when the task template last changed. A
-   * record the old leader never wrote (it died first) leaves that cluster as Docker shows it: the proxy's
-   * config label and task template, which the old leader did write.
-   */
+  /** Takes over the rollouts a previous leader recorded (see ClusterRollouts.restore), paced from now on. */
   async restore(epoch: number): Promise<void> {
-    if (this.restoredEpoch === epoch) return;
-    const { records, invalid } = await this.deps.records.load();
-    if (invalid.length > 0)
-      this.deps.log.warn(
-        { clusters: invalid },
-        'rollout records that do not parse; those clusters start afresh',
-      );
-    for (const [cluster, r] of records) {
-      this.records.set(cluster, r);
+    for (const [cluster, r] of await this.rollouts.restore(epoch))
       if (r.config) this.gate.resume(cluster, Date.now());
-    }
-    this.restoredEpoch = epoch;
-    if (records.size > 0) this.deps.log.info({ clusters: [...records.keys()], epoch }, 'rollouts taken over');
-  }
-
-  private record(cluster: string): ClusterRollout {
-    return this.records.get(cluster) ?? noRollout(this.deps.lease.epoch);
-  }
-
-  /**
-   * Takes one step: keeps the record it returns and writes it for the next leader. A Redis that fails costs
-   * the next leader this memory, not the rollout.
-   */
-  private async step(cluster: string, transition: (r: ClusterRollout) => ClusterRollout): Promise<void> {
-    const record = transition(this.record(cluster));
-    this.records.set(cluster, record);
-    await this.deps.records.save(cluster, record).catch((e: Error) => {
-      this.deps.log.warn({ [LogField.cluster]: cluster, err: e.message }, 'rollout record not saved');
-    });
   }
 
   /** What the cluster's proxy spec carries from its rollout: the config to run, and how to roll it out. */
   proxyInputs(cluster: string): { config?: ConfigRef; policy?: RolloutPolicy } {
-    const { config, policy } = this.record(cluster);
+    const { config, policy } = this.rollouts.get(cluster);
     return { ...(config ? { config } : {}), ...(policy ? { policy } : {}) };
   }
 
@@ -131,12 +96,12 @@ export class RolloutController {
   async proxiesWritten(result: ProxyReconcileResult, updatedFrom: number): Promise<void> {
     const epoch = this.deps.lease.epoch;
     for (const cluster of result.replaced)
-      await this.step(cluster, (r) => next.templateChanged(r, { epoch, at: updatedFrom }));
+      await this.rollouts.step(cluster, (r) => next.templateChanged(r, { epoch, at: updatedFrom }));
     for (const cluster of result.rolledBack) {
       // The config Swarm rolled back failed on the proxy; from now on the proxy's own (previous) config is live.
-      if (this.record(cluster).config)
+      if (this.rollouts.get(cluster).config)
         this.deps.log.warn({ [LogField.cluster]: cluster }, 'proxy rolled back; keeping its previous config');
-      await this.step(cluster, (r) => next.swarmRolledBack(r, epoch));
+      await this.rollouts.step(cluster, (r) => next.swarmRolledBack(r, epoch));
     }
   }
 
@@ -149,15 +114,15 @@ export class RolloutController {
   /** Stores a rendered config; a new one prunes the cluster's old ones but those still needed. */
   storeConfig(cluster: string, nginxConf: string) {
     return this.configs.store(cluster, nginxConf, async () => [
-      this.record(cluster).config,
-      this.record(cluster).previous,
+      this.rollouts.get(cluster).config,
+      this.rollouts.get(cluster).previous,
       await this.agentConfigRef(cluster),
     ]);
   }
 
   async startRollout(r: RolloutRequest): Promise<Rollout> {
     await this.restore(this.deps.lease.epoch);
-    this.fenceLockHolder(r.cluster, r.lockToken);
+    this.fence.admit(r.cluster, r.lockToken, this.deps.lease.epoch);
     // Looked up afresh: the id goes into the proxy's spec, and another leader may have pruned and stored
     // the same text again since this one cached it.
     const found = await this.configs.get(r.cluster, r.configName, { fresh: true });
@@ -166,7 +131,7 @@ export class RolloutController {
         cluster: r.cluster,
         config: r.configName,
       });
-    const previous = this.record(r.cluster).config ?? (await this.agentConfigRef(r.cluster));
+    const previous = this.rollouts.get(r.cluster).config ?? (await this.agentConfigRef(r.cluster));
     // UNSPECIFIED order and a zero delay mean "as the extension's config says".
     const ext = this.deps.clusters.of(this.latest, r.cluster);
     const configured = defaultUpdateOrder(ext, this.deps.config.FrontDoor.Enabled);
@@ -179,7 +144,9 @@ export class RolloutController {
     const epoch = this.deps.lease.epoch;
     const config = { name: found.name, id: found.id };
     // Recorded before the spec is written: a leader that dies in between leaves its successor the rollout.
-    await this.step(r.cluster, (x) => next.started(x, { epoch, config, previous, policy, at: Date.now() }));
+    await this.rollouts.step(r.cluster, (x) =>
+      next.started(x, { epoch, config, previous, policy, at: Date.now() }),
+    );
     this.deps.log.info(
       { [LogField.cluster]: r.cluster, [LogField.config]: r.configName, order: policy.order },
       'rollout started',
@@ -189,7 +156,7 @@ export class RolloutController {
       const refused = result.failed.find((f) => f.cluster === r.cluster);
       if (refused) {
         // Not started: agents go on being handed what they ran before.
-        await this.step(r.cluster, (x) => next.notStarted(x, epoch));
+        await this.rollouts.step(r.cluster, (x) => next.notStarted(x, epoch));
         throw new SignalboxError(
           'PROXY_SPEC_REFUSED',
           `Docker refused the proxy spec of cluster ${r.cluster}: ${refused.error}`,
@@ -230,7 +197,7 @@ export class RolloutController {
   ): Promise<{ text: string; sha: string } | 'wait' | undefined> {
     if (!this.latest?.clusters.some((c) => c.cluster === cluster)) return undefined;
     await this.restore(this.deps.lease.epoch);
-    const record = this.record(cluster);
+    const record = this.rollouts.get(cluster);
     const ref = record.config ?? (await this.agentConfigRef(cluster));
     const target = ref ? await this.configs.get(cluster, ref.name) : undefined;
     if (!ref || !target) return undefined;
@@ -258,7 +225,7 @@ export class RolloutController {
    * a network the new config's routes need, so it keeps its config until it stops.
    */
   private async startedBeforeTaskChange(cluster: string, task: string): Promise<boolean> {
-    const changedAt = this.record(cluster).taskSpecAt;
+    const changedAt = this.rollouts.get(cluster).taskSpecAt;
     if (changedAt === undefined) return false;
     return this.tasks.createdBefore(this.deps.clusters.proxyService(this.latest, cluster), task, changedAt);
   }
@@ -274,32 +241,13 @@ export class RolloutController {
   /** An agent refused a config nginx -t passed on the worker: stop handing it out, go back to the previous one. */
   private async revertRefused(cluster: string, task: string, config: string): Promise<void> {
     // Two agents may report the same refusal at once; the rollout is reverted once.
-    if (this.record(cluster).refusal?.config === config) return;
+    if (this.rollouts.get(cluster).refusal?.config === config) return;
     const message = `the agent of proxy task ${task} refused config ${config} (nginx -t failed there); reverted`;
     const epoch = this.deps.lease.epoch;
-    await this.step(cluster, (r) => next.refused(r, { epoch, config, message }));
+    await this.rollouts.step(cluster, (r) => next.refused(r, { epoch, config, message }));
     this.deps.metrics.rollouts.inc({ cluster, mode: 'reverted' });
     this.deps.log.error({ [LogField.cluster]: cluster, [LogField.config]: config, task }, message);
     this.deps.trigger('agent');
-  }
-
-  /**
-   * A worker whose cluster lock expired (a long pause, a partition) may still be running the job; another
-   * worker has taken the lock since, with a higher token. Its rollout is refused, so the two never
-   * interleave. Tokens count from Redis, which may restart empty: they are compared within a leader's term
-   * only (a new term starts with every token).
-   */
-  private fenceLockHolder(cluster: string, token: number): void {
-    if (token === 0) return;
-    const epoch = this.deps.lease.epoch;
-    const seen = this.lockTokens.get(cluster);
-    if (seen && seen.epoch === epoch && token < seen.token)
-      throw new SignalboxError(
-        'LOCK_SUPERSEDED',
-        `cluster ${cluster}: a rollout under lock token ${seen.token} started after this one's ${token}; its lock has expired`,
-        { cluster },
-      );
-    this.lockTokens.set(cluster, { epoch, token });
   }
 
   async rolloutStatus(cluster: string): Promise<Rollout> {
@@ -309,7 +257,7 @@ export class RolloutController {
     // The label may lag while Swarm rolls tasks (see ProxyServiceManager); the leader's own record does not.
     const agentConfig = svc.Spec?.Labels?.[CONFIG_LABEL];
     if (agentConfig === undefined) return templateRolloutStatus(cluster, name, svc, tasks, Date.now());
-    const record = this.record(cluster);
+    const record = this.rollouts.get(cluster);
     const configName = record.config?.name ?? agentConfig;
     const target = await this.configs.get(cluster, configName);
     const hostnames = tasks.filter((t) => t.Status?.State === 'running').map(taskHostname);
@@ -336,7 +284,7 @@ export class RolloutController {
       });
     }
     await service.update({ ...current.Spec, version: current.Version.Index, rollback: 'previous' });
-    await this.step(cluster, (r) => next.operatorRolledBack(r, this.deps.lease.epoch));
+    await this.rollouts.step(cluster, (r) => next.operatorRolledBack(r, this.deps.lease.epoch));
     return this.rolloutStatus(cluster);
   }
 }
