@@ -20,20 +20,19 @@
  * unique prefix and is removed. Writes loadtest/results/startup.json.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { removeTestObjects, TEST_LABEL, testPrefix } from '../testing/swarm.js';
 import { freePort } from '../testing/upstreams.js';
+import { cpuMs, memory } from './container-process-stats.js';
 
 const IMAGES = (process.env.BENCH_IMAGES ?? 'signalbox/signalbox:local').split(/\s+/).filter(Boolean);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 10_000);
 const REDIS_IMAGE = process.env.SIGNALBOX_REDIS_IMAGE ?? 'signalbox/redis:local';
 const READY_TIMEOUT_MS = 120_000;
-/** USER_HZ, 100 on Linux (`getconf CLK_TCK`). */
-const CLOCK_TICKS = 100;
 
 const docker = new Docker();
 const prefix = testPrefix();
@@ -61,41 +60,6 @@ const median = (xs: number[]): number => {
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? (s[m] ?? Number.NaN) : ((s[m - 1] ?? 0) + (s[m] ?? 0)) / 2;
 };
-
-function statusMb(pid: number | string, key: 'VmRSS' | 'VmHWM'): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]) / 1024;
-}
-
-/**
- * VmRSS and VmHWM of the container's node process and the VmRSS of all its processes, in MB, from /proc
- * on this host; off-host, the container's memory use from the stats API.
- */
-async function memory(
-  container: Docker.Container,
-  pid: number,
-): Promise<{ rss: number; peak: number; all: number }> {
-  try {
-    const top = (await container.top({ ps_args: '-o pid' })) as { Processes: string[][] };
-    const all = top.Processes.reduce((sum, [p]) => sum + statusMb(p ?? '', 'VmRSS'), 0);
-    return { rss: statusMb(pid, 'VmRSS'), peak: statusMb(pid, 'VmHWM'), all };
-  } catch {
-    const stats = (await container.stats({ stream: false })) as { memory_stats: { usage: number } };
-    const usage = stats.memory_stats.usage / 2 ** 20;
-    return { rss: usage, peak: Number.NaN, all: usage };
-  }
-}
-
-/** CPU time (user + system) a host PID has used, in ms (NaN off-host): steadier than wall time. */
-function cpuMs(pid: number): number {
-  try {
-    // Fields after the parenthesised command name: state is 3rd, utime 14th, stime 15th (man 5 proc).
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-  } catch {
-    return Number.NaN;
-  }
-}
 
 async function waitReady(url: string, t0: number): Promise<number> {
   while (performance.now() - t0 < READY_TIMEOUT_MS) {

@@ -1,0 +1,93 @@
+import { connect, createServer, type Server, type Socket } from 'node:net';
+
+/**
+ * A unix socket that pipes to `target`. `break()` cuts every open stream and refuses new ones; `hang()` is a
+ * dockerd that accepts and never answers: open streams go silent, new connections are held unanswered.
+ * `heal()` ends either; what was held or silenced is dropped, as a restarted dockerd would drop it.
+ */
+export class BreakableSocketProxy {
+  private server: Server | undefined;
+  private state: 'up' | 'broken' | 'hung' = 'up';
+  private readonly open = new Set<Socket>();
+
+  constructor(
+    readonly path: string,
+    private readonly target: string,
+  ) {}
+
+  listen(): Promise<void> {
+    this.server = createServer((downstream) => {
+      if (this.state === 'broken') return downstream.destroy();
+      this.track(downstream);
+      if (this.state === 'hung') return downstream.pause();
+      const upstream = this.track(connect(this.target));
+      downstream.pipe(upstream).pipe(downstream);
+      downstream.on('close', () => upstream.destroy());
+      upstream.on('close', () => downstream.destroy());
+    });
+    return new Promise((resolve) => this.server?.listen(this.path, resolve));
+  }
+
+  break(): void {
+    this.state = 'broken';
+    this.dropAll();
+  }
+
+  hang(): void {
+    this.state = 'hung';
+    for (const s of this.open) {
+      s.unpipe();
+      s.pause();
+    }
+  }
+
+  heal(): void {
+    if (this.state === 'hung') this.dropAll();
+    this.state = 'up';
+  }
+
+  close(): void {
+    this.break();
+    this.server?.close();
+  }
+
+  private track(s: Socket): Socket {
+    this.open.add(s);
+    s.on('close', () => this.open.delete(s));
+    s.on('error', () => undefined);
+    return s;
+  }
+
+  private dropAll(): void {
+    for (const s of this.open) s.destroy();
+  }
+}
+
+/**
+ * Listens on host:port and hands each connection to the next of `ports` (on host) in turn, skipping one that
+ * refuses: what DNS round robin over `tasks.signalbox_coordinator` gives the agents in the stack.
+ */
+export function forwardInTurn(host: string, port: number, ports: number[]): Server {
+  let turn = 0;
+  const server = createServer((client) => {
+    client.pause();
+    client.on('error', () => undefined);
+    const first = turn++;
+    const attempt = (tried: number) => {
+      if (tried >= ports.length) return client.destroy();
+      const upstream = connect(ports[(first + tried) % ports.length] as number, host);
+      let connected = false;
+      upstream.on('error', () => (connected ? client.destroy() : attempt(tried + 1)));
+      upstream.once('connect', () => {
+        connected = true;
+        client.pipe(upstream).pipe(client);
+        client.on('close', () => upstream.destroy());
+        upstream.on('close', () => client.destroy());
+        client.resume();
+      });
+    };
+    attempt(0);
+  });
+  server.listen(port, host);
+  return server;
+}
