@@ -144,12 +144,13 @@ async function report(hostCount: number): Promise<void> {
     );
     out.push(...new Set(curls));
     const tokenFile = process.env.SIGNALBOX_DEMO_TOKEN_FILE ?? '.tmp/demo-grpc-token';
+    const viewerFile = process.env.SIGNALBOX_DEMO_VIEWER_TOKEN_FILE ?? '.tmp/demo-viewer-token';
     out.push(
       '',
       'operate it:',
-      `  dashboard  http://127.0.0.1:8081/dashboard/  (any user name; the password is the token in ${tokenFile})`,
+      `  dashboard  http://127.0.0.1:8081/dashboard/  (any user name; the password is the viewer token in ${viewerFile})`,
       `  CLI        SIGNALBOX_GRPC_TOKEN=$(cat ${tokenFile}) bin/signalbox.js status   (also routes, explain HOST, map, plan --dry-run)`,
-      '  metrics    curl http://127.0.0.1:8081/metrics',
+      `  metrics    curl -H "Authorization: Bearer $(cat ${viewerFile})" http://127.0.0.1:8081/metrics`,
     );
     out.push('', 'remove everything: npm run demo:down');
     process.stdout.write(`${out.join('\n')}\n`);

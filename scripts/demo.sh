@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 
 STACK=signalbox
 TOKEN_FILE=.tmp/demo-grpc-token
+VIEWER_TOKEN_FILE=.tmp/demo-viewer-token
 REDIS_PASSWORD_SECRET=signalbox-redis-password
 
 down() {
@@ -19,10 +20,10 @@ down() {
     sleep 1
   done
   npx tsx scripts/demo-stack.ts down
-  docker secret rm signalbox-grpc-token "$REDIS_PASSWORD_SECRET" >/dev/null 2>&1 || true
+  docker secret rm signalbox-grpc-token signalbox-viewer-token "$REDIS_PASSWORD_SECRET" >/dev/null 2>&1 || true
   docker config ls --format '{{.Name}}' | grep '^signalbox-config-' | xargs -r docker config rm >/dev/null 2>&1 || true
   docker volume rm "${STACK}_redis-data" >/dev/null 2>&1 || true
-  rm -f "$TOKEN_FILE"
+  rm -f "$TOKEN_FILE" "$VIEWER_TOKEN_FILE"
   log "removed"
 }
 
@@ -51,12 +52,21 @@ elif [ ! -s "$TOKEN_FILE" ]; then
   echo "secret signalbox-grpc-token exists but $TOKEN_FILE is gone; run npm run demo:down first" >&2
   exit 1
 fi
+if ! docker secret inspect signalbox-viewer-token >/dev/null 2>&1; then
+  log "creating the viewer token secret (dashboard and metrics, read only)"
+  openssl rand -hex 24 > "$VIEWER_TOKEN_FILE"
+  docker secret create --label io.signalbox.managed-by=signalbox signalbox-viewer-token "$VIEWER_TOKEN_FILE" >/dev/null
+elif [ ! -s "$VIEWER_TOKEN_FILE" ]; then
+  echo "secret signalbox-viewer-token exists but $VIEWER_TOKEN_FILE is gone; run npm run demo:down first" >&2
+  exit 1
+fi
 if ! docker secret inspect "$REDIS_PASSWORD_SECRET" >/dev/null 2>&1; then
   log "creating Redis's password secret"
   # Only Redis, the coordinators and the workers read it; nobody needs to know it.
   openssl rand -hex 24 | docker secret create --label io.signalbox.managed-by=signalbox "$REDIS_PASSWORD_SECRET" - >/dev/null
 fi
-log "deploying the stack"
+log "deploying the stack, with the operator ports published on 127.0.0.1's manager"
 SIGNALBOX_CONFIG_HASH=$(sha256sum deploy/stack/signalbox.toml | cut -c1-12) \
-  docker stack deploy --resolve-image never -c deploy/stack/docker-stack.yml "$STACK" >/dev/null
+  docker stack deploy --resolve-image never -c deploy/stack/docker-stack.yml \
+  -c deploy/stack/docker-stack.operator-ports.yml "$STACK" >/dev/null
 SIGNALBOX_DEMO_TOKEN_FILE="$TOKEN_FILE" npx tsx scripts/demo-stack.ts up

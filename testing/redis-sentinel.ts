@@ -8,7 +8,8 @@ import { freePort } from './upstreams.js';
 
 /**
  * A Redis primary, its replicas and three Redis Sentinels as real processes (Debian's redis-server and
- * redis-sentinel) on free loopback ports, in a temporary directory; `stop` kills every one of them.
+ * redis-sentinel) on free loopback ports, in a temporary directory; `stop` kills every one of them. With a
+ * `password`, every data node and every sentinel requires it, as the stack's Sentinel variant does.
  */
 export interface SentinelSet {
   /** The address coordinator and workers take: redis-sentinel://127.0.0.1:…,…/<name>. */
@@ -22,7 +23,7 @@ export interface SentinelSet {
   primaryPort: () => Promise<number>;
   /** SIGKILLs the data node on `port`. */
   kill: (port: number) => void;
-  /** A one-off command to the process on `port` (data node or sentinel). */
+  /** A one-off command to the process on `port` (data node or sentinel), with the set's password if any. */
   call: (port: number, ...args: string[]) => Promise<unknown>;
   stop: () => void;
 }
@@ -40,10 +41,11 @@ function run(command: string, args: string[]): ChildProcess {
   return child;
 }
 
-async function call(port: number, ...args: string[]): Promise<unknown> {
+async function call(port: number, password: string | undefined, ...args: string[]): Promise<unknown> {
   const client = new Redis({
     host: '127.0.0.1',
     port,
+    ...(password === undefined ? {} : { password }),
     lazyConnect: true,
     retryStrategy: () => null,
     maxRetriesPerRequest: 0,
@@ -61,9 +63,11 @@ async function call(port: number, ...args: string[]): Promise<unknown> {
 }
 
 export async function startSentinelSet(
-  options: { replicas?: number; downAfterMs?: number; name?: string } = {},
+  options: { replicas?: number; downAfterMs?: number; name?: string; password?: string } = {},
 ): Promise<SentinelSet> {
   const name = options.name ?? 'signalbox';
+  const { password } = options;
+  const ask = (port: number, ...args: string[]) => call(port, password, ...args);
   const dir = mkdtempSync(join(tmpdir(), 'sbtest-sentinel-'));
   const children = new Map<number, ChildProcess>();
   const all: ChildProcess[] = [];
@@ -96,6 +100,7 @@ export async function startSentinelSet(
         'yes',
         '--repl-diskless-sync-delay',
         '0',
+        ...(password === undefined ? [] : ['--requirepass', password, '--masterauth', password]),
         ...(port === primary ? [] : ['--replicaof', '127.0.0.1', String(primary)]),
       ]);
       children.set(port, child);
@@ -104,13 +109,13 @@ export async function startSentinelSet(
     for (const port of servers)
       await waitFor(
         `redis-server on ${port}`,
-        async () => ((await call(port, 'PING')) ? true : undefined),
+        async () => ((await ask(port, 'PING')) ? true : undefined),
         10_000,
       );
     await waitFor(
       'the replicas in sync',
       async () => {
-        const info = String(await call(primary, 'INFO', 'replication'));
+        const info = String(await ask(primary, 'INFO', 'replication'));
         return (info.match(/state=online/g) ?? []).length === servers.length - 1 ? true : undefined;
       },
       15_000,
@@ -131,6 +136,9 @@ export async function startSentinelSet(
           `sentinel down-after-milliseconds ${name} ${options.downAfterMs ?? 1_000}`,
           `sentinel failover-timeout ${name} 10000`,
           `sentinel parallel-syncs ${name} 2`,
+          ...(password === undefined
+            ? []
+            : [`sentinel auth-pass ${name} ${password}`, `requirepass ${password}`]),
           '',
         ].join('\n'),
       );
@@ -141,8 +149,8 @@ export async function startSentinelSet(
       'the sentinels to know each other and the replicas',
       async () => {
         for (const port of sentinels) {
-          const others = (await call(port, 'SENTINEL', 'SENTINELS', name)) as unknown[];
-          const replicas = (await call(port, 'SENTINEL', 'REPLICAS', name)) as unknown[];
+          const others = (await ask(port, 'SENTINEL', 'SENTINELS', name)) as unknown[];
+          const replicas = (await ask(port, 'SENTINEL', 'REPLICAS', name)) as unknown[];
           if (others.length !== sentinels.length - 1 || replicas.length !== servers.length - 1)
             return undefined;
         }
@@ -152,7 +160,7 @@ export async function startSentinelSet(
     );
     const primaryPort = async (): Promise<number> => {
       for (const port of sentinels) {
-        const addr = (await call(port, 'SENTINEL', 'GET-MASTER-ADDR-BY-NAME', name).catch(() => null)) as
+        const addr = (await ask(port, 'SENTINEL', 'GET-MASTER-ADDR-BY-NAME', name).catch(() => null)) as
           | [string, string]
           | null;
         if (addr) return Number(addr[1]);
@@ -167,7 +175,7 @@ export async function startSentinelSet(
       dir,
       primaryPort,
       kill: (port) => children.get(port)?.kill('SIGKILL'),
-      call,
+      call: ask,
       stop,
     };
   } catch (e) {

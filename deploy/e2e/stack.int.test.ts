@@ -38,6 +38,8 @@ const prefix = testPrefix();
 const stack = prefix;
 const tokenSecret = `${prefix}-grpc-token`;
 const redisPasswordSecret = `${prefix}-redis-password`;
+const viewerTokenSecret = `${prefix}-viewer-token`;
+const viewerToken = randomBytes(24).toString('hex');
 const redisPassword = randomBytes(24).toString('hex');
 const edge = `${prefix}-edge`;
 const ports = { http: 0, https: 0, api: 0, dashboard: 0 };
@@ -60,6 +62,11 @@ async function deployStack(): Promise<void> {
     Labels: { [TEST_LABEL]: prefix },
     Data: Buffer.from(redisPassword).toString('base64'),
   });
+  await client.createSecret({
+    Name: viewerTokenSecret,
+    Labels: { [TEST_LABEL]: prefix },
+    Data: Buffer.from(viewerToken).toString('base64'),
+  });
   const proxy = (ext: string, extra: string) =>
     `[Extensions.${ext}]\nServiceCluster = "${prefix}-${ext}"\nProxyServiceName = "${prefix}-proxy-${ext}"\nProxyReplicas = 1\n` +
     `ProxyLabels = { "${TEST_LABEL}" = "${prefix}" }\n${extra}`;
@@ -69,6 +76,7 @@ PollInterval = "2s"
 TaskPollInterval = "300ms"
 RedisURL = "redis://redis:6379"
 GRPCTokenFile = "/run/secrets/signalbox-grpc-token"
+ViewerTokenFile = "/run/secrets/signalbox-viewer-token"
 [FrontDoor]
 ServiceName = "${prefix}-frontdoor"
 Network = "${edge}"
@@ -81,7 +89,17 @@ ${proxy('blue', 'AutoAssign = true\n')}${proxy('green', 'AutoAssign = true\n')}$
   writeFileSync(file, toml);
   await run(
     'docker',
-    ['stack', 'deploy', '--resolve-image', 'never', '-c', 'deploy/stack/docker-stack.yml', stack],
+    [
+      'stack',
+      'deploy',
+      '--resolve-image',
+      'never',
+      '-c',
+      'deploy/stack/docker-stack.yml',
+      '-c',
+      'deploy/stack/docker-stack.operator-ports.yml',
+      stack,
+    ],
     {
       env: {
         ...process.env,
@@ -90,6 +108,7 @@ ${proxy('blue', 'AutoAssign = true\n')}${proxy('green', 'AutoAssign = true\n')}$
         SIGNALBOX_EDGE_NETWORK: edge,
         SIGNALBOX_TOKEN_SECRET: tokenSecret,
         SIGNALBOX_REDIS_PASSWORD_SECRET: redisPasswordSecret,
+        SIGNALBOX_VIEWER_TOKEN_SECRET: viewerTokenSecret,
         SIGNALBOX_API_PORT: String(ports.api),
         SIGNALBOX_HTTP_PORT: String(ports.dashboard),
       },
@@ -669,14 +688,34 @@ describe('operating the deployed stack', () => {
     ]);
   }, 130_000);
 
-  it('serves metrics openly and the dashboard only with the token, on the published HTTP port', async () => {
-    const metrics = await fetch(`http://127.0.0.1:${ports.dashboard}/metrics`);
-    expect(await metrics.text()).toMatch(/^signalbox_coordinator_leader 1$/m);
-    expect((await fetch(`http://127.0.0.1:${ports.dashboard}/dashboard/`)).status).toBe(401);
-    const page = await fetch(`http://127.0.0.1:${ports.dashboard}/dashboard/`, {
-      headers: { authorization: `Basic ${Buffer.from(`ops:${apiToken}`).toString('base64')}` },
+  it('serves metrics and the dashboard with the viewer token only, on the published HTTP port', async () => {
+    const url = `http://127.0.0.1:${ports.dashboard}`;
+    const basic = (token: string) => ({
+      authorization: `Basic ${Buffer.from(`ops:${token}`).toString('base64')}`,
     });
+    expect((await fetch(`${url}/metrics`)).status).toBe(401);
+    const metrics = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${viewerToken}` } });
+    expect(await metrics.text()).toMatch(/^signalbox_coordinator_leader 1$/m);
+    expect((await fetch(`${url}/dashboard/`)).status).toBe(401);
+    // The API token is no key to the dashboard: a browser never holds it.
+    expect((await fetch(`${url}/dashboard/`, { headers: basic(apiToken) })).status).toBe(401);
+    const page = await fetch(`${url}/dashboard/`, { headers: basic(viewerToken) });
     expect(page.status).toBe(200);
     expect(await page.text()).toContain(`data-cluster="${prefix}-eu"`);
+  });
+
+  it('publishes no port of its own from the main stack file; the operator-ports file adds exactly the two', async () => {
+    const published = async (...files: string[]) => {
+      const { stdout } = await run('docker', ['stack', 'config', ...files.flatMap((f) => ['-c', f])]);
+      return [...stdout.matchAll(/^\s*published: "?(\S+?)"?$/gm)].map((m) => m[1]);
+    };
+    expect(await published('deploy/stack/docker-stack.yml')).toEqual([]);
+    expect(
+      await published('deploy/stack/docker-stack.yml', 'deploy/stack/docker-stack.operator-ports.yml'),
+    ).toEqual(['8080', '8081']);
+    const coordinator = await client.getService(`${stack}_coordinator`).inspect();
+    expect(
+      (coordinator.Endpoint?.Ports ?? []).map((p: { PublishedPort?: number }) => p.PublishedPort).sort(),
+    ).toEqual([ports.api, ports.dashboard].sort());
   });
 });

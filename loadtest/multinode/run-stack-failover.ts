@@ -108,6 +108,7 @@ ProxyReplicas = 2
   for (const [secret, value] of [
     [`${prefix}-token`, `${prefix}-api-token-0123456789`],
     [`${prefix}-redis-password`, randomBytes(24).toString('hex')],
+    [`${prefix}-viewer-token`, randomBytes(24).toString('hex')],
   ] as const)
     execFileSync('docker', ['secret', 'create', secret, '-'], {
       input: value,
@@ -126,6 +127,7 @@ ProxyReplicas = 2
         SIGNALBOX_EDGE_NETWORK: `${prefix}-edge`,
         SIGNALBOX_TOKEN_SECRET: `${prefix}-token`,
         SIGNALBOX_REDIS_PASSWORD_SECRET: `${prefix}-redis-password`,
+        SIGNALBOX_VIEWER_TOKEN_SECRET: `${prefix}-viewer-token`,
         SIGNALBOX_DOCKER_SOCKET: '/run/signalbox-node/docker.sock',
       },
       stdio: ['ignore', 'ignore', 'inherit'],

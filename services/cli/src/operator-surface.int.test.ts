@@ -36,6 +36,9 @@ const west = `${prefix}-west`;
 const webHost = `web.${prefix}.test`;
 const apiHost = `api.${prefix}.test`;
 const badHost = `bad.${prefix}.test`;
+/** The dashboard's and /metrics' read-only token: this coordinator has one, so the API token is no key there. */
+const VIEWER_TOKEN = 'viewer-token-0123456789abcdef';
+const viewer = { authorization: `Bearer ${VIEWER_TOKEN}` };
 let coordinator: RunningCoordinator;
 let worker: RunningWorker | undefined;
 
@@ -115,10 +118,18 @@ beforeAll(async () => {
     replicas: 1,
     labels: { 'com.docker.lb.hosts': badHost, 'com.docker.lb.port': 'eighty' },
   });
-  coordinator = await startTestCoordinator(prefix, keyPrefix, [
-    { extension: 'east', cluster: east, proxyReplicas: 1 },
-    { extension: 'west', cluster: west, proxyReplicas: 1 },
-  ]);
+  coordinator = await startTestCoordinator(
+    prefix,
+    keyPrefix,
+    [
+      { extension: 'east', cluster: east, proxyReplicas: 1 },
+      { extension: 'west', cluster: west, proxyReplicas: 1 },
+    ],
+    prefix,
+    undefined,
+    '',
+    { SIGNALBOX_VIEWER_TOKEN: VIEWER_TOKEN },
+  );
   worker = await startTestWorker(coordinator, prefix, keyPrefix, {
     concurrency: 2,
     http: { host: '127.0.0.1', port: 0 },
@@ -263,11 +274,13 @@ describe('signalbox CLI against a running coordinator', () => {
 });
 
 describe('metrics and health endpoints', () => {
-  it('the coordinator serves health, readiness and Prometheus metrics', async () => {
+  it('the coordinator serves health and readiness openly, Prometheus metrics with the viewer token only', async () => {
     const port = coordinator.httpPort;
     expect((await httpGet(port, '/healthz')).status).toBe(200);
     expect((await httpGet(port, '/readyz')).status).toBe(200);
-    const m = await httpGet(port, '/metrics');
+    expect((await httpGet(port, '/metrics')).status).toBe(401);
+    expect((await httpGet(port, '/metrics', { authorization: `Bearer ${TEST_TOKEN}` })).status).toBe(401);
+    const m = await httpGet(port, '/metrics', viewer);
     expect(m.headers.get('content-type')).toMatch(/^text\/plain/);
     expect(m.body).toMatch(
       new RegExp(`^signalbox_config_jobs_total\\{cluster="${east}",outcome="enqueued"\\} [1-9]`, 'm'),
@@ -323,13 +336,16 @@ describe('proxy metrics', () => {
 });
 
 describe('dashboard in headless Chromium', () => {
-  it('refuses a request without the token', async () => {
+  it('refuses a request without the viewer token, and the API token too, which so stays out of browsers', async () => {
     const res = await httpGet(coordinator.httpPort, '/dashboard/');
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toMatch(/^Basic realm=/);
-    const bearer = await httpGet(coordinator.httpPort, '/dashboard/api/status', {
+    expect(res.body).toMatch(/the viewer token/);
+    const api = await httpGet(coordinator.httpPort, '/dashboard/api/status', {
       authorization: `Bearer ${TEST_TOKEN}`,
     });
+    expect(api.status).toBe(401);
+    const bearer = await httpGet(coordinator.httpPort, '/dashboard/api/status', viewer);
     expect(JSON.parse(bearer.body).clusters).toHaveLength(2);
   });
 
@@ -348,7 +364,7 @@ describe('dashboard in headless Chromium', () => {
     });
     try {
       const page = await browser.newPage({
-        httpCredentials: { username: 'operator', password: TEST_TOKEN },
+        httpCredentials: { username: 'operator', password: VIEWER_TOKEN },
         viewport: { width: 1100, height: 800 },
       });
       const base = `http://127.0.0.1:${coordinator.httpPort}/dashboard/`;

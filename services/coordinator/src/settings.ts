@@ -18,6 +18,10 @@ const Env = z.object({
   SIGNALBOX_TOKEN_SECRET: z.string().min(1).optional(),
   /** The Docker secret holding Redis's password (the stack sets it): marked as Signalbox's too. */
   SIGNALBOX_REDIS_PASSWORD_SECRET: z.string().min(1).optional(),
+  /** Overrides config.toml's ViewerTokenFile with the token itself. */
+  SIGNALBOX_VIEWER_TOKEN: z.string().optional(),
+  /** The Docker secret holding the viewer token (the stack sets it): marked as Signalbox's too. */
+  SIGNALBOX_VIEWER_TOKEN_SECRET: z.string().min(1).optional(),
   SIGNALBOX_INSTANCE: z.string().default(`coordinator-${process.pid}`),
   // Two installations can share one Redis when their prefixes differ (the workers take the same two).
   SIGNALBOX_KEY_PREFIX: z.string().min(1).default('signalbox'),
@@ -33,6 +37,11 @@ export interface CoordinatorSettings {
   config: SignalboxConfig;
   configWarnings: string[];
   token: string;
+  /**
+   * The read-only token of the dashboard and `/metrics`. Without one, the dashboard takes the API token and
+   * `/metrics` is open, as before the viewer token existed (a warning says so at start).
+   */
+  viewerToken?: string;
   /** Docker secrets of Signalbox's own (the API token, Redis's password): marked so no proxy mounts them. */
   ownSecrets: string[];
   instance: string;
@@ -48,6 +57,19 @@ export interface CoordinatorSettings {
   agentAddress: string;
   taskPollMs: number;
   resyncMs: number;
+}
+
+/** A token at least 16 characters long, from the environment or the file the config names. */
+function readToken(o: { env?: string; envKey: string; file: string; fileKey: string }): string {
+  const token = o.env ?? (o.file ? readFileSync(o.file, 'utf8').trim() : '');
+  if (token.length < 16) {
+    throw new SignalboxError(
+      'CONFIG_INVALID',
+      `a token of at least 16 characters is required in ${o.fileKey} or ${o.envKey}`,
+      { key: o.fileKey },
+    );
+  }
+  return token;
 }
 
 const redisPassword = (fromEnv: string | undefined, fromConfig: string): { password?: string } => {
@@ -80,21 +102,43 @@ export function loadCoordinatorSettings(env: NodeJS.ProcessEnv): CoordinatorSett
     );
   }
   const { config, warnings } = loadConfig(text);
-  const token =
-    e.SIGNALBOX_GRPC_TOKEN ?? (config.GRPCTokenFile ? readFileSync(config.GRPCTokenFile, 'utf8').trim() : '');
-  if (token.length < 16) {
+  const token = readToken({
+    env: e.SIGNALBOX_GRPC_TOKEN,
+    envKey: 'SIGNALBOX_GRPC_TOKEN',
+    file: config.GRPCTokenFile,
+    fileKey: 'GRPCTokenFile',
+  });
+  const viewer =
+    e.SIGNALBOX_VIEWER_TOKEN !== undefined || config.ViewerTokenFile !== ''
+      ? readToken({
+          env: e.SIGNALBOX_VIEWER_TOKEN,
+          envKey: 'SIGNALBOX_VIEWER_TOKEN',
+          file: config.ViewerTokenFile,
+          fileKey: 'ViewerTokenFile',
+        })
+      : undefined;
+  if (viewer === token) {
     throw new SignalboxError(
       'CONFIG_INVALID',
-      'a gRPC token of at least 16 characters is required (GRPCTokenFile or SIGNALBOX_GRPC_TOKEN)',
+      'the viewer token (ViewerTokenFile) must differ from the API token (GRPCTokenFile): it is handed to people who may only read',
+      { key: 'ViewerTokenFile' },
     );
   }
   return {
     config,
-    configWarnings: warnings,
+    configWarnings: viewer
+      ? warnings
+      : [
+          ...warnings,
+          'ViewerTokenFile is not set: the dashboard asks for the API token and /metrics is open to anyone who reaches AgentListenAddr',
+        ],
     token,
-    ownSecrets: [e.SIGNALBOX_TOKEN_SECRET, e.SIGNALBOX_REDIS_PASSWORD_SECRET].filter(
-      (name): name is string => name !== undefined,
-    ),
+    ...(viewer ? { viewerToken: viewer } : {}),
+    ownSecrets: [
+      e.SIGNALBOX_TOKEN_SECRET,
+      e.SIGNALBOX_REDIS_PASSWORD_SECRET,
+      e.SIGNALBOX_VIEWER_TOKEN_SECRET,
+    ].filter((name): name is string => name !== undefined),
     instance: e.SIGNALBOX_INSTANCE,
     keyPrefix: e.SIGNALBOX_KEY_PREFIX,
     queuePrefix: e.SIGNALBOX_QUEUE_PREFIX,

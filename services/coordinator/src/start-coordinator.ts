@@ -117,6 +117,7 @@ export async function startCoordinator(
   const http = await startHttpServer(coordinator, {
     address: settings.agentAddress,
     apiToken: settings.token,
+    ...(settings.viewerToken !== undefined ? { viewerToken: settings.viewerToken } : {}),
     registry: metrics.registry,
     queue,
     log: log.child({ component: 'http' }),

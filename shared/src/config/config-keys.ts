@@ -45,6 +45,9 @@ export const ROOT_KEYS: Readonly<Record<string, KeyMeaning>> = {
   ),
   RedisPasswordFile: applied('Signalbox: file (a Docker secret) with the password of the Redis in RedisURL'),
   GRPCTokenFile: applied('Signalbox: file with the token workers and operators present to the gRPC API'),
+  ViewerTokenFile: applied(
+    "Signalbox: file with the read-only token for the coordinator's dashboard and metrics (not the API token)",
+  ),
   TaskPollInterval: applied('Signalbox: tasks are polled at this interval, since Swarm emits no task events'),
   Planner: applied('Signalbox: how apps without a service_cluster label are spread over clusters'),
   AgentListenAddr: applied("Signalbox: the coordinator's HTTP address (health, metrics, dashboard, agents)"),

@@ -224,6 +224,11 @@ export const SignalboxConfig = z
     RedisPasswordFile: z.union([filePath, z.literal('')]).default(''),
     /** Signalbox: file holding the token workers and operators present to the gRPC API (a Docker secret). */
     GRPCTokenFile: z.union([filePath, z.literal('')]).default(''),
+    /**
+     * Signalbox: file holding the read-only token the coordinator's dashboard and `/metrics` ask for (a Docker
+     * secret). With it, the API token is not taken there, so it is never typed into a browser.
+     */
+    ViewerTokenFile: z.union([filePath, z.literal('')]).default(''),
     /** Signalbox: tasks are polled this often, since Swarm emits no task events. */
     TaskPollInterval: duration.default('500ms'),
     Planner: PlannerSettings.default(() => PlannerSettings.parse({})),

@@ -17,10 +17,15 @@ export interface DashboardBackend {
 export const DASHBOARD_PATH = '/dashboard';
 
 /**
- * The read-only operator dashboard, behind the API token: cluster status and rollouts, the topology drawing,
- * and the config job queue in bull-board (read-only mode: no retry, clean or remove from the browser).
+ * The read-only operator dashboard: cluster status and rollouts, the topology drawing, and the config job
+ * queue in bull-board (read-only mode: no retry, clean or remove from the browser). Behind the viewer token
+ * when one is set (then never the API token, which so stays out of browsers), else behind the API token.
  */
-export function dashboardRoutes(backend: DashboardBackend, queue: Queue, apiToken: string): Router {
+export function dashboardRoutes(
+  backend: DashboardBackend,
+  queue: Queue,
+  token: { viewer: string } | { api: string },
+): Router {
   const board = new ExpressAdapter();
   board.setBasePath(`${DASHBOARD_PATH}/queues`);
   createBullBoard({
@@ -29,7 +34,11 @@ export function dashboardRoutes(backend: DashboardBackend, queue: Queue, apiToke
     options: { uiConfig: { boardTitle: 'Signalbox jobs' } },
   });
   const router = Router();
-  router.use(requireToken(apiToken, 'signalbox dashboard'));
+  router.use(
+    'viewer' in token
+      ? requireToken(token.viewer, 'signalbox dashboard', 'the viewer token')
+      : requireToken(token.api, 'signalbox dashboard'),
+  );
   router.get('/', async (_req: Request, res: Response) => {
     const status = await backend.status();
     const desired = backend.desired();

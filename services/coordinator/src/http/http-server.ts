@@ -20,19 +20,37 @@ export interface RunningHttpServer {
  */
 export async function startHttpServer(
   backend: AgentBackend & DashboardBackend,
-  options: { address: string; apiToken: string; registry: Registry; queue: Queue; log: Logger },
+  options: {
+    address: string;
+    apiToken: string;
+    /** The dashboard's and /metrics' read-only token (see CoordinatorSettings.viewerToken). */
+    viewerToken?: string;
+    registry: Registry;
+    queue: Queue;
+    log: Logger;
+  },
 ): Promise<RunningHttpServer> {
   const app = express();
   app.disable('x-powered-by');
   app.use(
-    opsRoutes(options.registry, () =>
-      backend.desired() === undefined
-        ? 'no desired state yet: the first reconcile pass has not finished'
-        : undefined,
+    opsRoutes(
+      options.registry,
+      () =>
+        backend.desired() === undefined
+          ? 'no desired state yet: the first reconcile pass has not finished'
+          : undefined,
+      options.viewerToken,
     ),
   );
   app.use(agentRoutes(backend, options.apiToken, options.log));
-  app.use(DASHBOARD_PATH, dashboardRoutes(backend, options.queue, options.apiToken));
+  app.use(
+    DASHBOARD_PATH,
+    dashboardRoutes(
+      backend,
+      options.queue,
+      options.viewerToken !== undefined ? { viewer: options.viewerToken } : { api: options.apiToken },
+    ),
+  );
   app.use((err: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     options.log.error({ err: err.message }, 'HTTP request failed');
     res.status(500).type('text/plain').send(`${err.message}\n`);

@@ -1,10 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectRedis } from '#platform/redis/redis-connection.js';
 import { isSignalboxError } from '#shared/errors/index.js';
 import {
   cleanUpRun,
@@ -13,6 +16,7 @@ import {
   writeCoordinatorConfig,
 } from '../../../../testing/coordinator-harness.js';
 import { redis, redisPrefix } from '../../../../testing/redis.js';
+import { startSentinelSet } from '../../../../testing/redis-sentinel.js';
 import {
   createTestNetwork,
   createTestService,
@@ -162,3 +166,36 @@ describe('a Redis that requires a password', () => {
     rmSync(file, { force: true });
   });
 });
+
+describe('under Redis Sentinel, with the password on every data node and every sentinel', () => {
+  it('a sentinel refuses a client without the password; connectRedis reaches the primary with it', async () => {
+    const set = await startSentinelSet({ replicas: 1, password });
+    const log = pino({ level: 'silent' });
+    const connection = connectRedis('SIGNALBOX_REDIS_URL', set.url, log, 'redis', password);
+    try {
+      const [sentinel] = set.sentinels as [number];
+      expect(await rawReply(sentinel, `SENTINEL GET-MASTER-ADDR-BY-NAME ${set.name}`)).toMatch(/^-NOAUTH/);
+      await connection.set(`${keyPrefix}:sentinel-password`, 'written');
+      expect(await set.call(await set.primaryPort(), 'GET', `${keyPrefix}:sentinel-password`)).toBe(
+        'written',
+      );
+      expect(connection.stream?.remotePort).toBe(await set.primaryPort());
+    } finally {
+      connection.disconnect();
+      set.stop();
+    }
+  }, 60_000);
+});
+
+/** What the server on `port` answers one inline command sent without a password (RESP, first line). */
+function rawReply(port: number, command: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(`${command}\r\n`));
+    socket.setTimeout(5_000, () => socket.destroy(new Error(`no answer from ${port}`)));
+    socket.once('data', (b) => {
+      resolve(b.toString('utf8').split('\r\n')[0] ?? '');
+      socket.end();
+    });
+    socket.once('error', reject);
+  });
+}

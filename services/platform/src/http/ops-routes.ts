@@ -1,5 +1,6 @@
 import { type Request, type Response, Router } from 'express';
 import type { Registry } from 'prom-client';
+import { requireToken } from './require-token.js';
 
 /** Why the process is not ready, or undefined when it is. */
 export type ReadinessCheck = () => Promise<string | undefined> | string | undefined;
@@ -7,10 +8,14 @@ export type ReadinessCheck = () => Promise<string | undefined> | string | undefi
 /**
  * The endpoints every Signalbox process serves: `/healthz` (the process answers; Docker's health check),
  * `/readyz` (it can do its job: 503 with the reason otherwise) and `/metrics` (Prometheus text). Metrics
- * carry counts and cluster names, no routes or secrets, so they need no token, like most exporters.
+ * carry counts and cluster and tenant names, no routes or secrets: behind `metricsToken` when one is given
+ * (the coordinator's viewer token, since its port may be published), open otherwise, like most exporters.
  */
-export function opsRoutes(registry: Registry, ready: ReadinessCheck): Router {
+export function opsRoutes(registry: Registry, ready: ReadinessCheck, metricsToken?: string): Router {
   const router = Router();
+  if (metricsToken !== undefined) {
+    router.use('/metrics', requireToken(metricsToken, 'signalbox metrics', 'the viewer token'));
+  }
   router.get('/healthz', (_req: Request, res: Response) => {
     res.type('text/plain').send('ok\n');
   });

@@ -19,10 +19,11 @@ export function presentedSecret(header: string | undefined): string {
 }
 
 /**
- * Express middleware that lets a request through only with the API token, as `Bearer <token>` (scripts) or as
- * the password of HTTP Basic auth (browsers, which then ask for it once).
+ * Express middleware that lets a request through only with `token`, as `Bearer <token>` (scripts, Prometheus)
+ * or as the password of HTTP Basic auth (browsers, which then ask for it once). `which` names the token in
+ * the refusal.
  */
-export function requireToken(token: string, realm: string) {
+export function requireToken(token: string, realm: string, which = 'the API token') {
   return (req: Request, res: Response, next: NextFunction): void => {
     if (sameSecret(presentedSecret(req.headers.authorization), token)) {
       next();
@@ -32,6 +33,6 @@ export function requireToken(token: string, realm: string) {
       .status(401)
       .set('WWW-Authenticate', `Basic realm="${realm}", charset="UTF-8"`)
       .type('text/plain')
-      .send('missing or wrong token: use the API token as a bearer token or as the Basic auth password\n');
+      .send(`missing or wrong token: use ${which} as a bearer token or as the Basic auth password\n`);
   };
 }

@@ -8,13 +8,16 @@ describe('redisOptions', () => {
     expect(options).toEqual({ maxRetriesPerRequest: null, reconnectOnError: reconnectOnReadonly });
   });
 
-  it('passes the password from the secret file to every data node, and none when there is none', () => {
+  it('passes the password from the secret file to every data node and sentinel, and none when there is none', () => {
     const server = parseRedisAddress('RedisURL', 'redis://127.0.0.1:6379');
     expect(redisOptions(server, 'pw').password).toBe('pw');
     expect('password' in redisOptions(server)).toBe(false);
     const sentinel = redisOptions(parseRedisAddress('RedisURL', 'redis-sentinel://a/m'), 'pw');
     expect(sentinel.password).toBe('pw');
-    expect(sentinel.sentinelPassword).toBeUndefined();
+    expect(sentinel.sentinelPassword).toBe('pw');
+    expect('sentinelPassword' in redisOptions(parseRedisAddress('RedisURL', 'redis-sentinel://a/m'))).toBe(
+      false,
+    );
   });
 
   it("uses ioredis's own Sentinel support: sentinels, master name, role check", () => {

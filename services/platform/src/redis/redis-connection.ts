@@ -29,12 +29,15 @@ export function redisOptions(address: RedisAddress, password?: string): RedisOpt
   const common: RedisOptions = {
     maxRetriesPerRequest: null,
     reconnectOnError: reconnectOnReadonly,
-    // The data nodes' password (Sentinel: every node's; the sentinels themselves take none here).
+    // The data nodes' password (Sentinel: every node's, and the sentinels' own too, below).
     ...(password === undefined ? {} : { password }),
   };
   if (address.kind === 'server') return common;
   return {
     ...common,
+    // One secret for sentinels and data nodes: a sentinel that answered anyone could be told (SENTINEL
+    // MONITOR) to name another server as the primary, and would be handed the password with the first AUTH.
+    ...(password === undefined ? {} : { sentinelPassword: password }),
     sentinels: address.sentinels.map((s) => ({ host: s.host, port: s.port })),
     name: address.name,
     role: 'master',
