@@ -33,8 +33,8 @@ export const removeTestObjects = (client: Docker, prefix: string): Promise<void>
   removeLabelledObjects(client, `${TEST_LABEL}=${prefix}`);
 
 /**
- * Removes the services, secrets and configs carrying `label` (`key=value`), then its networks once no task
- * holds them any more; what is still in use is left, never an error.
+ * Removes the services, secrets and configs carrying `label` (`key=value`), then its networks and volumes
+ * (proxies' state volumes) once no task holds them any more; what is still in use is left, never an error.
  */
 export async function removeLabelledObjects(client: Docker, label: string): Promise<void> {
   const filters = JSON.stringify({ label: [label] });
@@ -54,7 +54,7 @@ export async function removeLabelledObjects(client: Docker, label: string): Prom
       .remove()
       .catch(() => undefined);
   await waitFor(
-    `networks labelled ${label} to be removed`,
+    `networks and volumes labelled ${label} to be removed`,
     async () => {
       const left = await client.listNetworks({ filters });
       for (const n of left)
@@ -62,7 +62,13 @@ export async function removeLabelledObjects(client: Docker, label: string): Prom
           .getNetwork(n.Id)
           .remove()
           .catch(() => undefined);
-      return left.length === 0 ? true : undefined;
+      const volumes = (await client.listVolumes({ filters })).Volumes ?? [];
+      for (const v of volumes)
+        await client
+          .getVolume(v.Name)
+          .remove()
+          .catch(() => undefined);
+      return left.length === 0 && volumes.length === 0 ? true : undefined;
     },
     30_000,
   ).catch(() => undefined);

@@ -2,7 +2,9 @@
 # signalbox-agent: runs nginx and keeps it on the config the coordinator hands out. Each new config is
 # checked with `nginx -t` before it replaces the live one and nginx reloads gracefully (old workers finish
 # their requests); a config that fails is refused, reported, and not applied again until it changes. When
-# the coordinator cannot be reached, the last good config keeps serving. Swarm's stop signal (SIGQUIT) is
+# the coordinator cannot be reached, the last good config keeps serving, and with a state directory (a
+# volume that outlives the task) a task that starts then serves the config its node last applied. Swarm's
+# stop signal (SIGQUIT) is
 # passed to nginx, which drains and exits. The front door and, with run-time targets, every cluster proxy
 # run it; a cluster proxy's endpoint long-polls and hands a new config to one replica at a time.
 #
@@ -12,6 +14,7 @@
 #   SIGNALBOX_LIVE_CONFIG   the config its nginx runs (default /etc/nginx/nginx.conf)
 #   SIGNALBOX_BAKED_CONFIG  a config to start from, e.g. a Docker config mounted read-only (optional)
 #   SIGNALBOX_CONFIRM_SECONDS  how long nginx has to answer a new config's stamp after a reload (default 30)
+#   SIGNALBOX_STATE_DIR     where the last applied config is kept across task restarts (optional)
 set -u
 live=${SIGNALBOX_LIVE_CONFIG:-/etc/nginx/nginx.conf}
 # One agent per nginx instance (the front door runs two): each its own scratch file.
@@ -22,6 +25,10 @@ failures=0
 # The newest coordinator epoch a config came from: one from an older epoch is from a coordinator that lost
 # its lease without knowing it yet, and is not applied.
 epoch=0
+state=${SIGNALBOX_STATE_DIR:-}
+saved=$state/$(basename "$live")
+# The baked config this task started from; a saved config counts only if it grew from the same one.
+baked_sum=none
 
 say() { echo "signalbox-agent: $*" >&2; }
 
@@ -65,7 +72,14 @@ loaded() {
   return 1
 }
 
+# Keeps the live config as this node's last good one, for a task that starts while the coordinator is away.
+keep() {
+  [ -n "$state" ] || return 0
+  echo "$baked_sum" > "$saved.baked" && cp "$live" "$saved.next" && mv "$saved.next" "$saved"
+}
+
 if [ -n "${SIGNALBOX_BAKED_CONFIG:-}" ] && [ -s "$SIGNALBOX_BAKED_CONFIG" ]; then
+  baked_sum=$(sha256sum "$SIGNALBOX_BAKED_CONFIG" | cut -c1-64)
   # Stored gzipped when too large for a plain Docker config (the coordinator's proxy-configs.ts).
   if [ "$(head -c 2 "$SIGNALBOX_BAKED_CONFIG" | od -An -tx1 | tr -d ' ')" = "1f8b" ]; then
     zcat "$SIGNALBOX_BAKED_CONFIG" > "$live"
@@ -73,12 +87,19 @@ if [ -n "${SIGNALBOX_BAKED_CONFIG:-}" ] && [ -s "$SIGNALBOX_BAKED_CONFIG" ]; the
     cp "$SIGNALBOX_BAKED_CONFIG" "$live"
   fi
 fi
+# What this node last applied, applied in place since the baked config: newer than it, unless the task
+# template (and with it the baked config) changed since. Checked with `nginx -t` like any other config.
+if [ -n "$state" ] && [ -s "$saved" ] && [ "$(cat "$saved.baked" 2>/dev/null)" = "$baked_sum" ] &&
+  ! cmp -s "$saved" "$live"; then
+  cp "$saved" "$next"
+  accept && say "starting from the config this node last applied, $(sha256sum "$live" | cut -c1-12)"
+fi
 # At start, ask without waiting and not for long: nginx must come up (and pass its health check) even when
-# the coordinator is away, on the baked or image config.
+# the coordinator is away, on the saved, baked or image config.
 if fetch 5 "" && [ -s "$next" ] && ! cmp -s "$next" "$live"; then
   epoch=$(cat "$next.epoch" 2>/dev/null)
   [ -n "$epoch" ] || epoch=0
-  accept || refused=$(sha256sum "$next" | cut -c1-64)
+  if accept; then keep; else refused=$(sha256sum "$next" | cut -c1-64); fi
 fi
 nginx -c "$live" -g 'daemon off;' &
 nginx_pid=$!
@@ -111,6 +132,7 @@ while kill -0 "$nginx_pid" 2>/dev/null; do
     # The master's pid, not `nginx -s reload`: the pid file's path may differ between the two configs.
     kill -HUP "$nginx_pid"
     if loaded; then
+      keep
       say "applied config $(echo "$sum" | cut -c1-12)"
     else
       # What is reported is what nginx runs: the previous config goes back, and this one counts as refused.

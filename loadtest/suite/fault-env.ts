@@ -18,17 +18,19 @@ import {
   writeCoordinatorConfig,
 } from '../../testing/coordinator-harness.js';
 import { docker, testPrefix, waitFor } from '../../testing/swarm.js';
+import { TcpHop } from '../../testing/tcp-hop.js';
 import { freePort } from '../../testing/upstreams.js';
-import { BreakableSocketProxy, forwardInTurn } from './fault-proxies.js';
+import { BreakableSocketProxy, type EpochWrite, forwardInTurn } from './fault-proxies.js';
 
 const LOCK_MS = 4_000;
 
 /**
  * The parts the fault suite kills, each a real process or connection it can break: a private redis-server,
  * two coordinator processes (so the leader can be SIGKILLed), their Docker socket behind a proxy that can cut
- * every stream, and the agents' coordinator address behind a forwarder that tries each coordinator in turn
- * (in the stack, `tasks.signalbox_coordinator` resolves to both). Workers run in this process, except the one
- * a fault SIGKILLs.
+ * every stream and records every service write with its epoch, each coordinator's Redis behind a hop of its
+ * own that a fault can partition, and the agents' coordinator address behind a forwarder that tries each
+ * coordinator in turn (in the stack, `tasks.signalbox_coordinator` resolves to both). Workers run in this
+ * process, except the one a fault SIGKILLs.
  */
 export class FaultEnv {
   readonly client = docker();
@@ -49,6 +51,8 @@ export class FaultEnv {
     grpcPort: number;
     agentPort: number;
     file: string;
+    /** Its own way to Redis, which a fault can cut while the others still reach it. */
+    redisHop: TcpHop;
     child?: ChildProcess;
   }[] = [];
   readonly workers: RunningWorker[] = [];
@@ -75,6 +79,8 @@ export class FaultEnv {
     for (const name of ['a', 'b']) {
       const grpcPort = await freePort();
       const agentPort = await freePort();
+      const redisHop = new TcpHop('127.0.0.1', this.redisPort);
+      await redisHop.listen();
       const file = join(tmpdir(), `${this.prefix}-${name}.toml`);
       writeFileSync(
         file,
@@ -83,10 +89,10 @@ export class FaultEnv {
           .replace(/^AgentListenAddr = .*$/m, `AgentListenAddr = "${agentHost}:${agentPort}"`)
           .replace(
             /^RedisURL = .*$/m,
-            `RedisURL = "${this.redisUrl}"\nDockerURL = "unix://${this.dockerProxy.path}"`,
+            `RedisURL = "redis://127.0.0.1:${redisHop.port}"\nDockerURL = "unix://${this.dockerProxy.path}"`,
           ),
       );
-      this.coordinators.push({ name, grpcPort, agentPort, file });
+      this.coordinators.push({ name, grpcPort, agentPort, file, redisHop });
     }
     this.agentForwarder = forwardInTurn(
       agentHost,
@@ -198,6 +204,11 @@ export class FaultEnv {
     this.dockerProxy.hang();
   }
 
+  /** Every proxy service create and update the coordinators sent, with its epoch, in order. */
+  get epochWrites(): readonly EpochWrite[] {
+    return this.dockerProxy.epochWrites;
+  }
+
   queue(): Queue {
     const connection = new Redis(this.redisUrl, { maxRetriesPerRequest: null });
     // Refused while a fault has Redis down; ioredis reconnects, and the suite's checks wait for it.
@@ -226,7 +237,10 @@ export class FaultEnv {
 
   async stop(): Promise<void> {
     for (const w of this.workers) await w.stop(true).catch(() => undefined);
-    for (const c of this.coordinators) this.killCoordinator(c);
+    for (const c of this.coordinators) {
+      this.killCoordinator(c);
+      c.redisHop.close();
+    }
     this.agentForwarder?.close();
     this.dockerProxy.close();
     // The whole Redis is this run's and dies with it; cleanUpRun only needs it for the key scan.

@@ -1,4 +1,33 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
+import { EPOCH_LABEL } from '#shared/labels/index.js';
+
+/** A service create or update a coordinator sent to Docker, with the leader epoch its labels carry. */
+export interface EpochWrite {
+  at: number;
+  epoch: number;
+  request: string;
+}
+
+const EPOCH_WRITE = new RegExp(
+  `POST (\\S*/services/(?:create|[^/\\s]+/update)\\S*) HTTP/1\\.[01]\\r\\n[\\s\\S]*?"${EPOCH_LABEL.replaceAll('.', '\\.')}":"(\\d+)"`,
+);
+
+/**
+ * Reads the requests of one Docker API connection as they pass and records every service write with its
+ * epoch label, in the order they were sent.
+ */
+function epochTap(into: EpochWrite[]): (chunk: Buffer) => void {
+  let text = '';
+  return (chunk) => {
+    text += chunk.toString('latin1');
+    for (let m = EPOCH_WRITE.exec(text); m; m = EPOCH_WRITE.exec(text)) {
+      into.push({ at: Date.now(), epoch: Number(m[2]), request: m[1] ?? '' });
+      text = text.slice(m.index + m[0].length);
+    }
+    // Bodies without an epoch (reads, configs) are never matched; keep only a tail a request line may span.
+    if (text.length > 1 << 20) text = text.slice(-65_536);
+  };
+}
 
 /**
  * A unix socket that pipes to `target`. `break()` cuts every open stream and refuses new ones; `hang()` is a
@@ -9,6 +38,8 @@ export class BreakableSocketProxy {
   private server: Server | undefined;
   private state: 'up' | 'broken' | 'hung' = 'up';
   private readonly open = new Set<Socket>();
+  /** Every service write that passed, with its epoch (see epochTap). */
+  readonly epochWrites: EpochWrite[] = [];
 
   constructor(
     readonly path: string,
@@ -21,6 +52,7 @@ export class BreakableSocketProxy {
       this.track(downstream);
       if (this.state === 'hung') return downstream.pause();
       const upstream = this.track(connect(this.target));
+      downstream.on('data', epochTap(this.epochWrites));
       downstream.pipe(upstream).pipe(downstream);
       downstream.on('close', () => upstream.destroy());
       upstream.on('close', () => downstream.destroy());

@@ -9,8 +9,11 @@ import {
   updateService,
   waitFor,
 } from '../../testing/swarm.js';
+import { runColdStart } from './cold-start.js';
 import { sleep } from './environment.js';
 import { FaultEnv } from './fault-env.js';
+import { HOSTILE_LABELS } from './hostile-labels.js';
+import { leaderPartition } from './leader-partition.js';
 
 export interface FaultResult {
   fault: string;
@@ -20,24 +23,6 @@ export interface FaultResult {
   recoverySeconds: number;
   detail: string;
 }
-
-/**
- * Label values an attacker or a typo could send, through the real Docker API: directive injection, block
- * breaks, variables, comments, oversized and non-ASCII values. Each must be rejected by name and leave every
- * other route alone.
- */
-export const HOSTILE_LABELS: Record<string, string>[] = [
-  { 'com.docker.lb.hosts': 'evil.test; return 200 pwned' },
-  { 'com.docker.lb.hosts': 'evil.test', 'com.docker.lb.context_root': '/x { return 200; } location /y' },
-  { 'com.docker.lb.hosts': 'evil.test', 'com.docker.lb.redirects': 'http://a.test,http://b.test;\nlisten 1' },
-  { 'com.docker.lb.hosts': 'evil.test', 'com.docker.lb.port': '80; include /etc/passwd' },
-  { 'com.docker.lb.hosts': 'evil.test', 'com.docker.lb.sticky_session_cookie': 'sid"; add_header X 1' },
-  { 'com.docker.lb.hosts': '$host' },
-  { 'com.docker.lb.hosts': `${'a'.repeat(300)}.test` },
-  { 'com.docker.lb.hosts': 'évil.test#comment' },
-  { 'com.docker.lb.hosts': 'evil.test', 'com.docker.lb.ssl_cert': '../../etc/shadow' },
-  { 'com.docker.lb.hosts': 'evil.test', 'com.docker.lb.backend_mode': 'vip\n}' },
-];
 
 /**
  * The fault suite: each fault under steady load on one app through the front door, then the end state
@@ -196,6 +181,9 @@ export async function runFaults(options: { quick: boolean }): Promise<FaultResul
       env.startCoordinator(c);
     });
 
+    const partition = leaderPartition(env, () => changeAux());
+    await fault(partition.name, partition.inject, partition.check);
+
     await fault('worker SIGKILLed mid-rollout', async () => {
       for (const w of env.workers) await w.worker.pause();
       const doomed = env.spawnWorker();
@@ -215,6 +203,14 @@ export async function runFaults(options: { quick: boolean }): Promise<FaultResul
       await sleep(2_000);
       await env.startRedis();
     });
+
+    results.push(
+      await runColdStart(
+        env,
+        { app: { host: appHost, path: '/' }, aux: { host: auxHost, path: auxPath }, endState },
+        { servedMs: options.quick ? 10_000 : 30_000 },
+      ),
+    );
 
     const cutSeconds = options.quick ? 5 : 10;
     await fault(`Docker event stream and API cut for ${cutSeconds} s`, async () => {

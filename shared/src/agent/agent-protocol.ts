@@ -69,7 +69,29 @@ export const AGENT_ENV = {
   targetsPushPort: 'SIGNALBOX_TARGETS_PUSH_PORT',
   /** Where the cluster proxy serves nginx's metrics. */
   metricsPort: 'SIGNALBOX_METRICS_PORT',
+  /**
+   * A directory that outlives the task (a named volume on its node), where the agents keep the last config
+   * and targets they applied, so a task that starts while the coordinator is away serves them.
+   */
+  stateDir: 'SIGNALBOX_STATE_DIR',
 } as const;
+
+/** Where proxies and the front door mount their state volume. */
+export const STATE_DIR = '/var/lib/signalbox';
+
+/** The state volume of a proxy or front door service: one per service and node (the local driver). */
+export const stateVolumeName = (service: string): string => `${service}-state`;
+
+/** The Engine API mount of a service's state volume, labelled so that removing the service's objects finds it. */
+export const stateVolumeMount = (
+  service: string,
+  labels: Record<string, string>,
+): Record<string, unknown> => ({
+  Type: 'volume',
+  Source: stateVolumeName(service),
+  Target: STATE_DIR,
+  VolumeOptions: { Labels: labels },
+});
 
 export type AgentEnv = Partial<Record<keyof typeof AGENT_ENV, string | number>>;
 

@@ -1,4 +1,4 @@
-import { AGENT_ROUTES, agentEnv } from '#shared/agent/agent-protocol.js';
+import { AGENT_ROUTES, agentEnv, STATE_DIR, stateVolumeMount } from '#shared/agent/agent-protocol.js';
 import { durationMs, type FrontDoorSettings } from '#shared/config/index.js';
 import { defaultFrontDoorOptions } from '#shared/front-door/index.js';
 import { CLUSTER_LABEL, MANAGED_LABEL, MANAGED_VALUE, ROLE_LABEL, SPEC_LABEL } from '#shared/labels/index.js';
@@ -43,7 +43,17 @@ export function frontDoorServiceSpec(p: FrontDoorInputs): Record<string, unknown
           targetsUrl: new URL(AGENT_ROUTES.frontDoorHosts, s.ConfigURL).href,
           tokenFile: `/run/secrets/${TOKEN_TARGET}`,
           pollSeconds: Math.round(durationMs(s.PollInterval) / 1000),
+          stateDir: STATE_DIR,
         }),
+        // Its configs and host map outlive the task on its node (one task per node): restarted while the
+        // coordinator is away, it serves them instead of answering 503 for every host.
+        Mounts: [
+          stateVolumeMount(s.ServiceName, {
+            ...s.Labels,
+            [MANAGED_LABEL]: MANAGED_VALUE,
+            [CLUSTER_LABEL]: FRONT_DOOR_CLUSTER,
+          }),
+        ],
         Labels: { [MANAGED_LABEL]: MANAGED_VALUE, [CLUSTER_LABEL]: FRONT_DOOR_CLUSTER },
         StopSignal: 'SIGQUIT',
         StopGracePeriod: 10_000_000_000,

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExtensionConfig } from '#shared/config/index.js';
@@ -27,6 +26,19 @@ let netA = '';
 let netB = '';
 let secret = { name: '', id: '' };
 let config = { name: '', id: '' };
+/** A config whose health check answers, where the image's own answers 503 (deploy/proxy/default-nginx.conf). */
+const HEALTHY_CONFIG = `events {}
+http {
+  server {
+    listen 127.0.0.1:10081;
+    location = /_signalbox/health { return 200 "ok\\n"; }
+  }
+  server {
+    listen 80 default_server;
+    location / { return 503; }
+  }
+}
+`;
 let ext: ExtensionConfig;
 
 const inputs = (over: Partial<ProxyInputs> = {}): ProxyInputs => ({
@@ -50,7 +62,7 @@ beforeAll(async () => {
   const conf = await client.createConfig({
     Name: `${prefix}-nginx.conf`,
     Labels: { [TEST_LABEL]: prefix },
-    Data: readFileSync('deploy/proxy/default-nginx.conf').toString('base64'),
+    Data: Buffer.from(HEALTHY_CONFIG).toString('base64'),
   });
   config = { name: `${prefix}-nginx.conf`, id: (conf as { id: string }).id };
   ext = ExtensionConfig.parse({

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { stateVolumeName } from '#shared/agent/agent-protocol.js';
 import {
   CLUSTER_LABEL,
   DEFAULT_INSTALLATION,
@@ -10,7 +11,12 @@ import {
   TASK_SPEC_LABEL,
 } from '#shared/labels/index.js';
 import { LogField } from '#shared/log/fields.js';
-import { type EngineServiceInfo, engineFilters, type ServiceCalls } from '../docker/docker-api.js';
+import {
+  type DockerEngine,
+  type EngineServiceInfo,
+  engineFilters,
+  type ServiceCalls,
+} from '../docker/docker-api.js';
 import { StaleLeaderError } from '../queue/leader-lease.js';
 import {
   type ProxyInputs,
@@ -70,7 +76,7 @@ function liveConfigOf(svc: EngineServiceInfo | undefined): Pick<ProxyInputs, 'co
   return first ? { config: { name: first.ConfigName, id: first.ConfigID } } : {};
 }
 
-type DockerServices = ServiceCalls;
+type DockerServices = ServiceCalls & Pick<DockerEngine, 'getVolume'>;
 
 /** The epoch a managed service's labels carry, 0 when none (written before epochs, or by a tool). */
 export const epochOf = (labels: Readonly<Record<string, string>> | undefined): number =>
@@ -84,6 +90,8 @@ export const epochOf = (labels: Readonly<Record<string, string>> | undefined): n
 export class ProxyServiceManager {
   /** The epoch of the reconcile in progress (see reconcile). */
   private epoch: number | undefined;
+  /** State volumes of removed proxies, to remove from this node once no container holds them. */
+  private readonly staleVolumes = new Set<string>();
 
   constructor(
     private readonly docker: DockerServices,
@@ -150,8 +158,26 @@ export class ProxyServiceManager {
         'removed proxy service',
       );
       result.removed.push(name);
+      this.staleVolumes.add(stateVolumeName(name));
     }
+    await this.sweepStateVolumes();
     return result;
+  }
+
+  /**
+   * Removes the state volumes of removed proxies on this node once their containers are gone (Docker
+   * refuses before, 409; a service that had none answers 404). Other nodes keep theirs, a few kilobytes
+   * each, until an operator prunes volumes there: only their own engine can remove them.
+   */
+  private async sweepStateVolumes(): Promise<void> {
+    for (const name of this.staleVolumes) {
+      const status = await this.docker
+        .getVolume(name)
+        .remove()
+        .then(() => 200)
+        .catch((e: { statusCode?: number }) => e.statusCode ?? 0);
+      if (status === 200 || status === 404) this.staleVolumes.delete(name);
+    }
   }
 
   /**

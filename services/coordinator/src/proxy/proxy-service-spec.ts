@@ -1,4 +1,4 @@
-import { agentEnv } from '#shared/agent/agent-protocol.js';
+import { agentEnv, STATE_DIR, stateVolumeMount } from '#shared/agent/agent-protocol.js';
 import { durationMs, type ExtensionConfig } from '#shared/config/index.js';
 import {
   CLUSTER_LABEL,
@@ -98,9 +98,23 @@ export function proxyServiceSpec(p: ProxyInputs): Record<string, unknown> {
                 liveConfig: ext.ProxyConfigPath,
                 // The config endpoint long-polls, so the agent asks again at once.
                 pollSeconds: 0,
+                stateDir: STATE_DIR,
               }
             : {}),
         }),
+        // With an agent, what it last applied outlives the task on its node: a task that starts while the
+        // coordinator is away serves that config and those targets, not the baked config with no targets.
+        ...(p.agent
+          ? {
+              Mounts: [
+                stateVolumeMount(proxyServiceName(p.cluster, ext), {
+                  ...ext.ProxyLabels,
+                  [MANAGED_LABEL]: MANAGED_VALUE,
+                  [CLUSTER_LABEL]: p.cluster,
+                }),
+              ],
+            }
+          : {}),
         StopSignal: ext.ProxyStopSignal,
         StopGracePeriod: ns(ext.ProxyStopGracePeriod),
         Secrets: [

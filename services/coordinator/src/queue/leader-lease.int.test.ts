@@ -1,9 +1,9 @@
-import { connect, createServer, type Server, type Socket } from 'node:net';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { deleteKeys, REDIS_URL, redis, redisPrefix } from '../../../../testing/redis.js';
 import { waitFor } from '../../../../testing/swarm.js';
+import { TcpHop } from '../../../../testing/tcp-hop.js';
 import { LeaderLease } from './leader-lease.js';
 
 /** Issue 15, item 2, against the real redis-server that scripts/test.sh starts. */
@@ -16,38 +16,15 @@ afterAll(async () => {
   client.disconnect();
 });
 
-/** A TCP hop to Redis that can go silent (packets dropped, no FIN), as a network partition does. */
-async function partitionableRedis(): Promise<{ url: string; cut: () => void; server: Server }> {
-  const target = new URL(REDIS_URL);
-  const sockets: Socket[] = [];
-  let cut = false;
-  const server = createServer((inbound) => {
-    const outbound = connect(Number(target.port || 6379), target.hostname);
-    sockets.push(inbound, outbound);
-    inbound.on('data', (d) => {
-      if (!cut) outbound.write(d);
-    });
-    outbound.on('data', (d) => {
-      if (!cut) inbound.write(d);
-    });
-    inbound.on('error', () => outbound.destroy());
-    outbound.on('error', () => inbound.destroy());
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  const silence = () => {
-    cut = true;
-  };
-  return { url: `redis://127.0.0.1:${port}`, cut: silence, server };
-}
-
 describe('LeaderLease fencing on a real Redis', () => {
   it('a leader cut off from Redis stops leading before a standby can take over', async () => {
     const key = `${prefix}:partition`;
-    const hop = await partitionableRedis();
+    const target = new URL(REDIS_URL);
+    const hop = new TcpHop(target.hostname, Number(target.port || 6379));
+    await hop.listen();
     const events: { who: string; leader: boolean; at: number }[] = [];
     const note = (who: string) => (leader: boolean) => events.push({ who, leader, at: performance.now() });
-    const aRedis = new Redis(hop.url, { maxRetriesPerRequest: null });
+    const aRedis = new Redis(`redis://127.0.0.1:${hop.port}`, { maxRetriesPerRequest: null });
     const a = new LeaderLease(aRedis, { key, id: 'a', ttlMs: 900 }, log, note('a'));
     const b = new LeaderLease(redis(), { key, id: 'b', ttlMs: 900 }, log, note('b'));
     await a.start();
@@ -65,7 +42,7 @@ describe('LeaderLease fencing on a real Redis', () => {
     await b.stop();
     await a.stop(false);
     aRedis.disconnect();
-    hop.server.close();
+    hop.close();
   });
 
   it('after Redis lost its epoch counter, the next leader still outranks every epoch seen on Docker', async () => {
