@@ -1,19 +1,14 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLUSTER_LABEL } from '#shared/labels/index.js';
 import { get } from '../../testing/http-client.js';
+import { deployTestStack, removeTestStack } from '../../testing/stack-deploy.js';
 import { steadyLoad } from '../../testing/steady-load.js';
 import {
   createTestNetwork,
   createTestService,
   docker,
-  removeLabelledObjects,
-  removeTestObjects,
   TEST_LABEL,
   testPrefix,
   waitFor,
@@ -37,10 +32,10 @@ const edge = `${prefix}-edge`;
 const cluster = `${prefix}-c`;
 const redisPassword = randomBytes(24).toString('hex');
 const secrets = {
-  SIGNALBOX_TOKEN_SECRET: [`${prefix}-grpc-token`, randomBytes(24).toString('hex')],
-  SIGNALBOX_REDIS_PASSWORD_SECRET: [`${prefix}-redis-password`, redisPassword],
-  SIGNALBOX_VIEWER_TOKEN_SECRET: [`${prefix}-viewer-token`, randomBytes(24).toString('hex')],
-} as const;
+  SIGNALBOX_TOKEN_SECRET: { name: `${prefix}-grpc-token`, value: randomBytes(24).toString('hex') },
+  SIGNALBOX_REDIS_PASSWORD_SECRET: { name: `${prefix}-redis-password`, value: redisPassword },
+  SIGNALBOX_VIEWER_TOKEN_SECRET: { name: `${prefix}-viewer-token`, value: randomBytes(24).toString('hex') },
+};
 const REDIS_NODES = ['redis', 'redis-2', 'redis-3'];
 const SENTINELS = ['sentinel-1', 'sentinel-2', 'sentinel-3'];
 let httpPort = 0;
@@ -48,16 +43,7 @@ let httpPort = 0;
 const host = (name: string): string => `${name}.${prefix}.test`;
 
 async function deploy(): Promise<void> {
-  for (const [name, value] of Object.values(secrets))
-    await client.createSecret({
-      Name: name,
-      Labels: { [TEST_LABEL]: prefix },
-      Data: Buffer.from(value).toString('base64'),
-    });
-  const file = join(tmpdir(), `${prefix}-signalbox.toml`);
-  writeFileSync(
-    file,
-    `ListenAddr = ":8080"
+  const toml = `ListenAddr = ":8080"
 AgentListenAddr = ":8081"
 PollInterval = "2s"
 TaskPollInterval = "300ms"
@@ -76,22 +62,15 @@ ProxyServiceName = "${prefix}-proxy"
 ProxyReplicas = 1
 AutoAssign = true
 ProxyLabels = { "${TEST_LABEL}" = "${prefix}" }
-`,
-  );
-  const files = ['deploy/stack/docker-stack.yml', 'deploy/stack/docker-stack.sentinel.yml'];
-  await run(
-    'docker',
-    ['stack', 'deploy', '--resolve-image', 'never', ...files.flatMap((f) => ['-c', f]), stack],
-    {
-      env: {
-        ...process.env,
-        SIGNALBOX_CONFIG_FILE: file,
-        SIGNALBOX_CONFIG_HASH: prefix,
-        SIGNALBOX_EDGE_NETWORK: edge,
-        ...Object.fromEntries(Object.entries(secrets).map(([env, [name]]) => [env, name])),
-      },
-    },
-  );
+`;
+  await deployTestStack(client, {
+    prefix,
+    stack,
+    files: ['deploy/stack/docker-stack.yml', 'deploy/stack/docker-stack.sentinel.yml'],
+    toml,
+    edge,
+    secrets,
+  });
 }
 
 /** The running container of the stack's service `name`. */
@@ -148,43 +127,14 @@ beforeAll(async () => {
 }, 330_000);
 
 afterAll(async () => {
-  const logs = await run('docker', ['service', 'logs', '--raw', `${stack}_coordinator`], {
-    maxBuffer: 32 * 1024 * 1024,
-  }).catch(() => undefined);
-  mkdirSync('.tmp', { recursive: true });
-  writeFileSync('.tmp/e2e-sentinel-coordinator.log', `${logs?.stdout ?? ''}${logs?.stderr ?? ''}`);
-  await run('docker', ['stack', 'rm', stack]).catch(() => undefined);
-  await waitFor(
-    'the stack tasks to stop',
-    async () => {
-      const left = await client.listContainers({
-        all: true,
-        filters: JSON.stringify({ label: [`com.docker.stack.namespace=${stack}`] }),
-      });
-      return left.length === 0 ? true : undefined;
-    },
-    90_000,
-  ).catch(() => undefined);
-  await removeTestObjects(client, prefix);
-  await removeLabelledObjects(client, `${CLUSTER_LABEL}=${cluster}`);
-  await waitFor(
-    'the edge network and the stack volumes to go',
-    async () => {
-      await client
-        .getNetwork(edge)
-        .remove()
-        .catch(() => undefined);
-      const volumes = ['redis-data', 'redis-2-data', 'redis-3-data', ...SENTINELS.map((s) => `${s}-data`)];
-      for (const v of volumes)
-        await client
-          .getVolume(`${stack}_${v}`)
-          .remove()
-          .catch(() => undefined);
-      const nets = await client.listNetworks({ filters: JSON.stringify({ name: [edge] }) });
-      return nets.length === 0 ? true : undefined;
-    },
-    60_000,
-  ).catch(() => undefined);
+  await removeTestStack(client, {
+    prefix,
+    stack,
+    edge,
+    clusters: [cluster],
+    volumes: ['redis-data', 'redis-2-data', 'redis-3-data', ...SENTINELS.map((s) => `${s}-data`)],
+    log: 'e2e-sentinel-coordinator.log',
+  });
 }, 240_000);
 
 describe('the Sentinel stack variant', () => {

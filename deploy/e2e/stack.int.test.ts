@@ -1,23 +1,20 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ListRoutesResponse__Output } from '#shared/gen/signalbox/v1/ListRoutesResponse.js';
 import type { StatusReport__Output } from '#shared/gen/signalbox/v1/StatusReport.js';
-import { CLUSTER_LABEL, CONFIG_LABEL } from '#shared/labels/index.js';
+import { CONFIG_LABEL } from '#shared/labels/index.js';
 import type { CliIo } from '../../services/cli/src/cli-io.js';
 import { main as cli } from '../../services/cli/src/main.js';
 import { selfSignedCertificate } from '../../testing/certificates.js';
 import { get, tlsGreeting, websocketEcho } from '../../testing/http-client.js';
+import { deployTestStack, removeTestStack } from '../../testing/stack-deploy.js';
 import { steadyLoad } from '../../testing/steady-load.js';
 import {
   APP_IMAGE,
   docker,
-  removeLabelledObjects,
-  removeTestObjects,
   TEST_LABEL,
   taskHostnames,
   testPrefix,
@@ -52,21 +49,6 @@ let echoConfigId = '';
 let vaultCa = '';
 
 async function deployStack(): Promise<void> {
-  await client.createSecret({
-    Name: tokenSecret,
-    Labels: { [TEST_LABEL]: prefix },
-    Data: Buffer.from(apiToken).toString('base64'),
-  });
-  await client.createSecret({
-    Name: redisPasswordSecret,
-    Labels: { [TEST_LABEL]: prefix },
-    Data: Buffer.from(redisPassword).toString('base64'),
-  });
-  await client.createSecret({
-    Name: viewerTokenSecret,
-    Labels: { [TEST_LABEL]: prefix },
-    Data: Buffer.from(viewerToken).toString('base64'),
-  });
   const proxy = (ext: string, extra: string) =>
     `[Extensions.${ext}]\nServiceCluster = "${prefix}-${ext}"\nProxyServiceName = "${prefix}-proxy-${ext}"\nProxyReplicas = 1\n` +
     `ProxyLabels = { "${TEST_LABEL}" = "${prefix}" }\n${extra}`;
@@ -85,35 +67,19 @@ HTTPSPort = ${ports.https}
 Labels = { "${TEST_LABEL}" = "${prefix}" }
 ConfigURL = "http://tasks.${stack}_coordinator:8081/v1/front-door/nginx.conf"
 ${proxy('blue', 'AutoAssign = true\n')}${proxy('green', 'AutoAssign = true\n')}${proxy('eu', '')}`;
-  const file = join(tmpdir(), `${prefix}-signalbox.toml`);
-  writeFileSync(file, toml);
-  await run(
-    'docker',
-    [
-      'stack',
-      'deploy',
-      '--resolve-image',
-      'never',
-      '-c',
-      'deploy/stack/docker-stack.yml',
-      '-c',
-      'deploy/stack/docker-stack.operator-ports.yml',
-      stack,
-    ],
-    {
-      env: {
-        ...process.env,
-        SIGNALBOX_CONFIG_FILE: file,
-        SIGNALBOX_CONFIG_HASH: prefix,
-        SIGNALBOX_EDGE_NETWORK: edge,
-        SIGNALBOX_TOKEN_SECRET: tokenSecret,
-        SIGNALBOX_REDIS_PASSWORD_SECRET: redisPasswordSecret,
-        SIGNALBOX_VIEWER_TOKEN_SECRET: viewerTokenSecret,
-        SIGNALBOX_API_PORT: String(ports.api),
-        SIGNALBOX_HTTP_PORT: String(ports.dashboard),
-      },
+  await deployTestStack(client, {
+    prefix,
+    stack,
+    files: ['deploy/stack/docker-stack.yml', 'deploy/stack/docker-stack.operator-ports.yml'],
+    toml,
+    edge,
+    secrets: {
+      SIGNALBOX_TOKEN_SECRET: { name: tokenSecret, value: apiToken },
+      SIGNALBOX_REDIS_PASSWORD_SECRET: { name: redisPasswordSecret, value: redisPassword },
+      SIGNALBOX_VIEWER_TOKEN_SECRET: { name: viewerTokenSecret, value: viewerToken },
     },
-  );
+    env: { SIGNALBOX_API_PORT: String(ports.api), SIGNALBOX_HTTP_PORT: String(ports.dashboard) },
+  });
 }
 
 async function createApp(
@@ -342,42 +308,14 @@ beforeAll(async () => {
 }, 420_000);
 
 afterAll(async () => {
-  // The coordinator's log, for reading after a failure (STYLE: dump service logs on failure).
-  const logs = await run('docker', ['service', 'logs', '--raw', `${stack}_coordinator`], {
-    maxBuffer: 32 * 1024 * 1024,
-  }).catch(() => undefined);
-  mkdirSync('.tmp', { recursive: true });
-  writeFileSync('.tmp/e2e-coordinator.log', `${logs?.stdout ?? ''}${logs?.stderr ?? ''}`);
-  await run('docker', ['stack', 'rm', stack]).catch(() => undefined);
-  await waitFor(
-    'the stack tasks to stop',
-    async () => {
-      const left = await client.listContainers({
-        filters: JSON.stringify({ label: [`com.docker.stack.namespace=${stack}`] }),
-      });
-      return left.length === 0 ? true : undefined;
-    },
-    60_000,
-  ).catch(() => undefined);
-  await removeTestObjects(client, prefix);
-  for (const cluster of ['blue', 'green', 'eu'])
-    await removeLabelledObjects(client, `${CLUSTER_LABEL}=${prefix}-${cluster}`);
-  await waitFor(
-    'the edge network and the stack volume to go',
-    async () => {
-      await client
-        .getNetwork(edge)
-        .remove()
-        .catch(() => undefined);
-      await client
-        .getVolume(`${stack}_redis-data`)
-        .remove()
-        .catch(() => undefined);
-      const nets = await client.listNetworks({ filters: JSON.stringify({ name: [edge] }) });
-      return nets.length === 0 ? true : undefined;
-    },
-    60_000,
-  ).catch(() => undefined);
+  await removeTestStack(client, {
+    prefix,
+    stack,
+    edge,
+    clusters: ['blue', 'green', 'eu'].map((c) => `${prefix}-${c}`),
+    volumes: ['redis-data'],
+    log: 'e2e-coordinator.log',
+  });
 }, 240_000);
 
 describe('the deployed stack, through the front door', () => {

@@ -1,111 +1,49 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  cleanUpRun,
-  startTestCoordinator,
-  startTestWorker,
-  type TestFrontDoor,
-  testFrontDoor,
-} from '../../../testing/coordinator-harness.js';
 import { get } from '../../../testing/http-client.js';
-import { redis, redisPrefix } from '../../../testing/redis.js';
+import { RoutedScenario } from '../../../testing/routed-scenario.js';
 import { steadyLoad } from '../../../testing/steady-load.js';
-import {
-  createTestNetwork,
-  createTestService,
-  docker,
-  nginxWorkerPids,
-  taskHostnames,
-  testPrefix,
-  updateService,
-  waitFor,
-} from '../../../testing/swarm.js';
-import type { RunningCoordinator } from '../../coordinator/src/start-coordinator.js';
+import { nginxWorkerPids, taskHostnames, updateService, waitFor } from '../../../testing/swarm.js';
 
 /**
  * An app relabelled to another service cluster, under steady keep-alive load with no client retries,
  * through the front door on a real swarm: make before break. East already joins the app's network; west
  * must join it (its proxy task is replaced, start-first) and leave it again when the app moves back.
  */
-const client = docker();
-const prefix = testPrefix();
-const keyPrefix = redisPrefix();
-const r = redis();
+const scenario = new RoutedScenario();
+const { client, prefix } = scenario;
 const east = `${prefix}-east`;
 const west = `${prefix}-west`;
 const mover = `${prefix}-mover`;
 const moverHost = `mover.${prefix}.test`;
-let frontDoor: TestFrontDoor;
-let coordinator: RunningCoordinator | undefined;
-let worker: { stop: () => Promise<void> } | undefined;
-
-const labels = (host: string, cluster: string) => ({
-  'com.docker.lb.hosts': host,
-  'com.docker.lb.port': '8080',
-  'com.docker.lb.service_cluster': cluster,
-});
 
 /** The proxy tasks of a cluster: the proxy names itself in `x-proxy-id`. */
 const proxyIds = async (cluster: string): Promise<Set<string>> =>
   new Set(await taskHostnames(client, `${cluster}-proxy`));
 
 const routesHost = (cluster: string): boolean =>
-  coordinator?.coordinator
+  scenario.coordinator.coordinator
     .desired()
     ?.clusters.find((c) => c.cluster === cluster)
     ?.model.virtualHosts.some((v) => v.host === moverHost) ?? false;
 
-const allInSync = async () =>
-  (await coordinator?.coordinator.status())?.clusters?.every((c) => c.inSync) ? true : undefined;
-
 beforeAll(async () => {
-  await createTestNetwork(client, prefix, `${prefix}-shop`);
-  await createTestNetwork(client, prefix, `${prefix}-blog`);
-  await createTestService(client, prefix, {
-    name: `${prefix}-shop`,
-    networks: [`${prefix}-shop`],
-    replicas: 1,
-    labels: labels(`shop.${prefix}.test`, east),
-  });
-  await createTestService(client, prefix, {
-    name: `${prefix}-blog`,
-    networks: [`${prefix}-blog`],
-    replicas: 1,
-    labels: labels(`blog.${prefix}.test`, west),
-  });
-  await createTestService(client, prefix, {
-    name: mover,
-    networks: [`${prefix}-shop`],
-    replicas: 1,
-    labels: labels(moverHost, east),
-  });
-  frontDoor = await testFrontDoor(client);
-  coordinator = await startTestCoordinator(
-    prefix,
-    keyPrefix,
-    [
+  await scenario.start({
+    apps: [
+      { name: 'shop', host: `shop.${prefix}.test`, cluster: east, network: 'shop' },
+      { name: 'blog', host: `blog.${prefix}.test`, cluster: west, network: 'blog' },
+      { name: 'mover', host: moverHost, cluster: east, network: 'shop' },
+    ],
+    clusters: [
       { extension: 'east', cluster: east, proxyReplicas: 1 },
       { extension: 'west', cluster: west, proxyReplicas: 1 },
     ],
-    prefix,
-    frontDoor,
-  );
-  worker = await startTestWorker(coordinator, prefix, keyPrefix);
-  await waitFor(
-    `${moverHost} through the front door`,
-    async () =>
-      (await get(frontDoor.httpPort, moverHost, '/').catch(() => undefined))?.status === 200
-        ? true
-        : undefined,
-    150_000,
-  );
-  await waitFor('both clusters in sync', allInSync, 90_000);
+    frontDoor: true,
+  });
+  await scenario.waitAnswering(moverHost, 150_000);
+  await waitFor('both clusters in sync', scenario.allInSync, 90_000);
 }, 240_000);
 
-afterAll(async () => {
-  await worker?.stop();
-  await coordinator?.stop();
-  await cleanUpRun(client, r, prefix, keyPrefix, [east, west]);
-}, 120_000);
+afterAll(() => scenario.stop(), 120_000);
 
 /** Relabels the app to `to` and waits until `to`'s proxy answers for it and `from` has dropped the route. */
 async function move(from: string, to: string): Promise<void> {
@@ -116,7 +54,7 @@ async function move(from: string, to: string): Promise<void> {
   await waitFor(
     `${moverHost} served by ${to}`,
     async () => {
-      const reply = await get(frontDoor.httpPort, moverHost, '/').catch(() => undefined);
+      const reply = await get(scenario.frontDoor.httpPort, moverHost, '/').catch(() => undefined);
       // Ask for the proxy's tasks each time: the move may have replaced them to join the app's network.
       return reply?.status === 200 && (await proxyIds(to)).has(String(reply.headers['x-proxy-id']))
         ? true
@@ -126,13 +64,13 @@ async function move(from: string, to: string): Promise<void> {
   );
   await waitFor(`${from} to drop ${moverHost}`, async () => (routesHost(from) ? undefined : true), 60_000);
   console.log(`move ${from} → ${to}: ${Date.now() - started} ms to the old cluster dropping the route`);
-  await waitFor('both clusters in sync', allInSync, 90_000);
+  await waitFor('both clusters in sync', scenario.allInSync, 90_000);
 }
 
 describe('an app moving between service clusters', () => {
   it('keeps answering every request while it moves there and back, and the front door never reloads', async () => {
     const doorWorkers = await nginxWorkerPids(client, `${prefix}-frontdoor`);
-    const load = steadyLoad(frontDoor.httpPort, moverHost, { concurrency: 4, maxMs: 400_000 });
+    const load = steadyLoad(scenario.frontDoor.httpPort, moverHost, { concurrency: 4, maxMs: 400_000 });
     await move(east, west);
     expect(routesHost(west)).toBe(true);
     await move(west, east);

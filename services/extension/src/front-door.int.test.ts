@@ -1,44 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selfSignedCertificate } from '../../../testing/certificates.js';
-import {
-  cleanUpRun,
-  startTestCoordinator,
-  startTestWorker,
-  TEST_TOKEN,
-  type TestFrontDoor,
-  testFrontDoor,
-} from '../../../testing/coordinator-harness.js';
+import { TEST_TOKEN } from '../../../testing/coordinator-harness.js';
 import { get } from '../../../testing/http-client.js';
-import { redis, redisPrefix } from '../../../testing/redis.js';
-import {
-  createTestNetwork,
-  createTestService,
-  docker,
-  TEST_LABEL,
-  tasksMeantToRun,
-  testPrefix,
-  waitFor,
-} from '../../../testing/swarm.js';
+import { RoutedScenario } from '../../../testing/routed-scenario.js';
+import { createTestService, TEST_LABEL, tasksMeantToRun, waitFor } from '../../../testing/swarm.js';
 import { frontDoorAgentToken } from '../../coordinator/src/agent/agent-routes.js';
-import type { RunningCoordinator } from '../../coordinator/src/start-coordinator.js';
 
 /**
  * The front door on a real swarm: the coordinator creates it with the edge network and the agent's token
  * secret, its agent fetches the host map from this process, and requests to 127.0.0.1 reach the apps
  * through it and the cluster proxy, which publishes no port of its own.
  */
-const client = docker();
-const prefix = testPrefix();
-const keyPrefix = redisPrefix();
-const r = redis();
+const scenario = new RoutedScenario();
+const { client, prefix } = scenario;
 const cluster = `${prefix}-c`;
 const hostA = `a.${prefix}.test`;
 const hostB = `b.${prefix}.test`;
 const hostC = `c.${prefix}.test`;
 const hostT = `t.${prefix}.test`;
-let frontDoor: TestFrontDoor;
-let coordinator: RunningCoordinator | undefined;
-let worker: { stop: () => Promise<void> } | undefined;
 let tlsPem: { cert: string; key: string };
 
 const appLabels = (host: string) => ({
@@ -49,18 +28,12 @@ const appLabels = (host: string) => ({
 
 /** The app image answers with its task's hostname; undefined while the route does not answer 200. */
 const answer = async (host: string): Promise<string | undefined> => {
-  const reply = await get(frontDoor.httpPort, host, '/').catch(() => undefined);
+  const reply = await get(scenario.frontDoor.httpPort, host, '/').catch(() => undefined);
   return reply?.status === 200 ? reply.body.trim() : undefined;
 };
 
 beforeAll(async () => {
-  await createTestNetwork(client, prefix, `${prefix}-net`);
-  await createTestService(client, prefix, {
-    name: `${prefix}-a`,
-    networks: [`${prefix}-net`],
-    replicas: 1,
-    labels: appLabels(hostA),
-  });
+  await scenario.deploy([{ name: 'a', host: hostA, cluster }]);
   await waitFor('the app task to run', async () =>
     (await tasksMeantToRun(client, `${prefix}-a`)).some((t) => t.Status?.State === 'running')
       ? true
@@ -74,28 +47,14 @@ beforeAll(async () => {
     Labels: { [TEST_LABEL]: prefix },
     Data: Buffer.from(`${tlsPem.cert}${tlsPem.key}`).toString('base64'),
   });
-  await createTestService(client, prefix, {
-    name: `${prefix}-t`,
-    networks: [`${prefix}-net`],
-    replicas: 1,
-    labels: { ...appLabels(hostT), 'com.docker.lb.ssl_cert': `${prefix}-t.pem` },
+  await scenario.start({
+    apps: [{ name: 't', host: hostT, cluster, labels: { 'com.docker.lb.ssl_cert': `${prefix}-t.pem` } }],
+    clusters: [{ extension: 'edge', cluster, proxyReplicas: 1 }],
+    frontDoor: true,
   });
-  frontDoor = await testFrontDoor(client);
-  coordinator = await startTestCoordinator(
-    prefix,
-    keyPrefix,
-    [{ extension: 'edge', cluster, proxyReplicas: 1 }],
-    prefix,
-    frontDoor,
-  );
-  worker = await startTestWorker(coordinator, prefix, keyPrefix);
 }, 120_000);
 
-afterAll(async () => {
-  await worker?.stop();
-  await coordinator?.stop();
-  await cleanUpRun(client, r, prefix, keyPrefix, [cluster]);
-}, 120_000);
+afterAll(() => scenario.stop(), 120_000);
 
 describe('front door on a real swarm', () => {
   it('routes a labelled app through the front door to a proxy that publishes no port', async () => {
@@ -122,20 +81,28 @@ describe('front door on a real swarm', () => {
       edge.Id,
     ]);
     expect(door.Spec.EndpointSpec?.Ports).toEqual([
-      expect.objectContaining({ PublishedPort: frontDoor.httpPort, PublishMode: 'host', TargetPort: 80 }),
-      expect.objectContaining({ PublishedPort: frontDoor.httpsPort, PublishMode: 'host', TargetPort: 443 }),
+      expect.objectContaining({
+        PublishedPort: scenario.frontDoor.httpPort,
+        PublishMode: 'host',
+        TargetPort: 80,
+      }),
+      expect.objectContaining({
+        PublishedPort: scenario.frontDoor.httpsPort,
+        PublishMode: 'host',
+        TargetPort: 443,
+      }),
     ]);
   }, 150_000);
 
   it('answers 503 for a host no cluster routes', async () => {
-    const reply = await get(frontDoor.httpPort, `nobody.${prefix}.test`, '/');
+    const reply = await get(scenario.frontDoor.httpPort, `nobody.${prefix}.test`, '/');
     expect(reply.status).toBe(503);
   });
 
   it('adds a route in place while the existing one keeps answering every request', async () => {
     const proxyTasksBefore = new Set((await tasksMeantToRun(client, `${cluster}-proxy`)).map((t) => t.ID));
     const doorTasksBefore = (await tasksMeantToRun(client, `${prefix}-frontdoor`)).map((t) => t.ID);
-    const doorConfigBefore = coordinator?.coordinator.frontDoorConfig()?.sha;
+    const doorConfigBefore = scenario.coordinator.coordinator.frontDoorConfig()?.sha;
     await createTestService(client, prefix, {
       name: `${prefix}-b`,
       networks: [`${prefix}-net`],
@@ -149,7 +116,7 @@ describe('front door on a real swarm', () => {
     // Probe on until 6 s after the new route answers, past the proxy's reload.
     let until = deadline;
     while (Date.now() < until) {
-      const reply = await get(frontDoor.httpPort, hostA, '/').catch((e: Error) => ({
+      const reply = await get(scenario.frontDoor.httpPort, hostA, '/').catch((e: Error) => ({
         status: 0,
         body: e.message,
       }));
@@ -168,7 +135,7 @@ describe('front door on a real swarm', () => {
     );
     // ... and the front door took the new host in its host map: same task, same config, no reload.
     expect((await tasksMeantToRun(client, `${prefix}-frontdoor`)).map((t) => t.ID)).toEqual(doorTasksBefore);
-    expect(coordinator?.coordinator.frontDoorConfig()?.sha).toBe(doorConfigBefore);
+    expect(scenario.coordinator.coordinator.frontDoorConfig()?.sha).toBe(doorConfigBefore);
     expect(requests).toBeGreaterThan(10);
     expect(failures).toEqual([]);
   }, 150_000);
@@ -178,7 +145,7 @@ describe('front door on a real swarm', () => {
     const probe = `/?client-address-${prefix}`;
     const spoof = { 'x-forwarded-for': '127.0.0.1', 'x-real-ip': '127.0.0.1' };
     const tls = () =>
-      get(frontDoor.httpsPort, hostT, probe, { tls: { ca: tlsPem.cert }, headers: spoof }).catch(
+      get(scenario.frontDoor.httpsPort, hostT, probe, { tls: { ca: tlsPem.cert }, headers: spoof }).catch(
         () => undefined,
       );
     await waitFor(
@@ -198,8 +165,8 @@ describe('front door on a real swarm', () => {
         .find((l) => l.includes(`"GET ${probe} `));
       return line ? /(\d+\.\d+\.\d+\.\d+) - /.exec(line)?.[1] : undefined;
     });
-    expect(logged).toBe(frontDoor.agentHost);
-    const statusPage = await get(frontDoor.httpsPort, hostT, '/nginx_status', {
+    expect(logged).toBe(scenario.frontDoor.agentHost);
+    const statusPage = await get(scenario.frontDoor.httpsPort, hostT, '/nginx_status', {
       tls: { ca: tlsPem.cert },
       headers: spoof,
     });
@@ -207,7 +174,7 @@ describe('front door on a real swarm', () => {
   }, 150_000);
 
   it("holds the front door's host map request until a pass changes the map (long poll)", async () => {
-    const url = `http://${frontDoor.agentHost}:${frontDoor.agentPort}/v1/front-door/hosts`;
+    const url = `http://${scenario.frontDoor.agentHost}:${scenario.frontDoor.agentPort}/v1/front-door/hosts`;
     const headers = { authorization: `Bearer ${frontDoorAgentToken(TEST_TOKEN)}` };
     const current = await (await fetch(url, { headers })).text();
     // The wire format's first line: `signalbox_targets v1 <version>`.

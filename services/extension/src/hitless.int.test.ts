@@ -3,28 +3,18 @@ import { coordinatorClient, unary } from '#coordinator-client/coordinator-client
 import type { Rollout__Output } from '#shared/gen/signalbox/v1/Rollout.js';
 import type { StoreConfigResponse__Output } from '#shared/gen/signalbox/v1/StoreConfigResponse.js';
 import { CONFIG_LABEL } from '#shared/labels/index.js';
-import {
-  cleanUpRun,
-  startTestCoordinator,
-  startTestWorker,
-  TEST_TOKEN,
-  type TestFrontDoor,
-  testFrontDoor,
-} from '../../../testing/coordinator-harness.js';
+import { TEST_TOKEN } from '../../../testing/coordinator-harness.js';
 import { get } from '../../../testing/http-client.js';
-import { redis, redisPrefix } from '../../../testing/redis.js';
+import { RoutedScenario } from '../../../testing/routed-scenario.js';
 import { steadyLoad } from '../../../testing/steady-load.js';
 import {
   createTestNetwork,
   createTestService,
-  docker,
   nginxWorkerPids,
   tasksMeantToRun,
-  testPrefix,
   updateService,
   waitFor,
 } from '../../../testing/swarm.js';
-import type { RunningCoordinator } from '../../coordinator/src/start-coordinator.js';
 
 /**
  * Hitless updates on the real swarm, through the front door, under keep-alive load without client retries:
@@ -34,16 +24,11 @@ import type { RunningCoordinator } from '../../coordinator/src/start-coordinator
  * The new routes are paths on a host the front door already knows, so the front door does not reload:
  * its own reloads (new hosts) are measured in bench:hitless.
  */
-const client = docker();
-const prefix = testPrefix();
-const keyPrefix = redisPrefix();
-const r = redis();
+const scenario = new RoutedScenario();
+const { client, prefix } = scenario;
 const cluster = `${prefix}-c`;
 const app = `${prefix}-web`;
 const host = `web.${prefix}.test`;
-let frontDoor: TestFrontDoor;
-let coordinator: RunningCoordinator | undefined;
-let worker: { stop: () => Promise<void> } | undefined;
 
 interface ProxyState {
   config: string;
@@ -90,7 +75,7 @@ async function fetchLiveConfig(): Promise<string> {
 }
 
 const metricsText = async (): Promise<string> =>
-  (await fetch(`http://${frontDoor.agentHost}:${coordinator?.httpPort}/metrics`)).text();
+  (await fetch(`http://${scenario.frontDoor.agentHost}:${scenario.coordinator.httpPort}/metrics`)).text();
 
 const coordinatorMetric = (text: string, name: string, labels: string): number =>
   Number(new RegExp(`^${name}\\{${labels}\\} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
@@ -111,53 +96,24 @@ async function runningTasks(): Promise<Map<string, number>> {
 }
 
 beforeAll(async () => {
-  await createTestNetwork(client, prefix, `${prefix}-net`);
-  await createTestService(client, prefix, {
-    name: app,
-    networks: [`${prefix}-net`],
-    replicas: 1,
-    labels: {
-      'com.docker.lb.hosts': host,
-      'com.docker.lb.port': '8080',
-      'com.docker.lb.service_cluster': cluster,
-    },
+  await scenario.start({
+    apps: [{ name: 'web', host, cluster }],
+    clusters: [{ extension: 'c', cluster, proxyReplicas: 1 }],
+    frontDoor: true,
   });
-  frontDoor = await testFrontDoor(client);
-  coordinator = await startTestCoordinator(
-    prefix,
-    keyPrefix,
-    [{ extension: 'c', cluster, proxyReplicas: 1 }],
-    prefix,
-    frontDoor,
-  );
-  worker = await startTestWorker(coordinator, prefix, keyPrefix);
-  await waitFor(
-    `${host} through the front door`,
-    async () =>
-      (await get(frontDoor.httpPort, host, '/').catch(() => undefined))?.status === 200 ? true : undefined,
-    150_000,
-  );
+  await scenario.waitAnswering(host, 150_000);
   // Settled: the proxy serves the desired version and no rollout is under way.
-  await waitFor(
-    'the cluster in sync',
-    async () =>
-      (await coordinator?.coordinator.status())?.clusters?.every((c) => c.inSync) ? true : undefined,
-    60_000,
-  );
+  await waitFor('the cluster in sync', scenario.allInSync, 60_000);
 }, 200_000);
 
-afterAll(async () => {
-  await worker?.stop();
-  await coordinator?.stop();
-  await cleanUpRun(client, r, prefix, keyPrefix, [cluster]);
-}, 120_000);
+afterAll(() => scenario.stop(), 120_000);
 
 describe('run-time targets on a real swarm', () => {
   it('scales an app 1 → 5 → 1 under load: no config change, no reload, no task replaced, no failed request', async () => {
     const before = await proxyState();
     expect(before.tasks).toHaveLength(1);
     expect(before.workers.length).toBeGreaterThan(0);
-    const load = steadyLoad(frontDoor.httpPort, host, { concurrency: 4, maxMs: 150_000 });
+    const load = steadyLoad(scenario.frontDoor.httpPort, host, { concurrency: 4, maxMs: 150_000 });
 
     const old = new Set((await runningTasks()).keys());
     await updateService(client, app, () => ({ Mode: { Replicated: { Replicas: 5 } } }));
@@ -198,7 +154,7 @@ describe('run-time targets on a real swarm', () => {
 
   it('adds a route in place: same proxy task, no failed request on the routes already there', async () => {
     const before = await proxyState();
-    const load = steadyLoad(frontDoor.httpPort, host, { concurrency: 4, maxMs: 120_000 });
+    const load = steadyLoad(scenario.frontDoor.httpPort, host, { concurrency: 4, maxMs: 120_000 });
     await createTestService(client, prefix, {
       name: `${prefix}-blog`,
       networks: [`${prefix}-net`],
@@ -214,7 +170,7 @@ describe('run-time targets on a real swarm', () => {
     await waitFor(
       `${host}/blog/ through the front door`,
       async () =>
-        (await get(frontDoor.httpPort, host, '/blog/').catch(() => undefined))?.status === 200
+        (await get(scenario.frontDoor.httpPort, host, '/blog/').catch(() => undefined))?.status === 200
           ? true
           : undefined,
       60_000,
@@ -240,7 +196,7 @@ describe('run-time targets on a real swarm', () => {
   it('replaces the proxy task, start-first, when a route needs a new network', async () => {
     await createTestNetwork(client, prefix, `${prefix}-net2`);
     const before = await proxyState();
-    const load = steadyLoad(frontDoor.httpPort, host, { concurrency: 4, maxMs: 150_000 });
+    const load = steadyLoad(scenario.frontDoor.httpPort, host, { concurrency: 4, maxMs: 150_000 });
     await createTestService(client, prefix, {
       name: `${prefix}-shop`,
       networks: [`${prefix}-net2`],
@@ -256,17 +212,12 @@ describe('run-time targets on a real swarm', () => {
     await waitFor(
       `${host}/shop/ through the front door`,
       async () =>
-        (await get(frontDoor.httpPort, host, '/shop/').catch(() => undefined))?.status === 200
+        (await get(scenario.frontDoor.httpPort, host, '/shop/').catch(() => undefined))?.status === 200
           ? true
           : undefined,
       120_000,
     );
-    await waitFor(
-      'the cluster in sync',
-      async () =>
-        (await coordinator?.coordinator.status())?.clusters?.every((c) => c.inSync) ? true : undefined,
-      60_000,
-    );
+    await waitFor('the cluster in sync', scenario.allInSync, 60_000);
     const result = await load.stop();
     const after = await proxyState();
     expect(after.tasks).not.toEqual(before.tasks);
@@ -276,7 +227,7 @@ describe('run-time targets on a real swarm', () => {
   }, 180_000);
 
   it('keeps the old config when the agent refuses one that fails nginx -t in the proxy', async () => {
-    const grpc = coordinatorClient(`127.0.0.1:${coordinator?.grpcPort}`, TEST_TOKEN);
+    const grpc = coordinatorClient(`127.0.0.1:${scenario.coordinator.grpcPort}`, TEST_TOKEN);
     try {
       const before = await proxyState();
       const live = await fetchLiveConfig();
@@ -300,7 +251,7 @@ describe('run-time targets on a real swarm', () => {
       expect(final.configName).not.toBe(stored.configName);
       expect(await fetchLiveConfig()).toBe(live);
       expect((await proxyState()).workers).toEqual(before.workers);
-      expect((await get(frontDoor.httpPort, host, '/')).status).toBe(200);
+      expect((await get(scenario.frontDoor.httpPort, host, '/')).status).toBe(200);
     } finally {
       grpc.close();
     }

@@ -1,25 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  cleanUpRun,
-  startTestCoordinator,
-  startTestWorker,
-  type TestFrontDoor,
-  testFrontDoor,
-} from '../../../testing/coordinator-harness.js';
 import { get } from '../../../testing/http-client.js';
-import { redis, redisPrefix } from '../../../testing/redis.js';
+import { RoutedScenario } from '../../../testing/routed-scenario.js';
 import {
   APP_IMAGE,
-  docker,
   gwbridgeGateway,
   TEST_LABEL,
   taskHostnames,
   tasksMeantToRun,
-  testPrefix,
   updateService,
   waitFor,
 } from '../../../testing/swarm.js';
-import type { RunningCoordinator } from '../../coordinator/src/start-coordinator.js';
 
 /**
  * Interlock's host-mode app on the real swarm: a service on no overlay network that publishes its port in
@@ -27,16 +17,11 @@ import type { RunningCoordinator } from '../../coordinator/src/start-coordinator
  * reached at its node's address and published port; this one-node swarm is advertised on 127.0.0.1, so the
  * node's address for a proxy is its docker_gwbridge gateway. The proxy joins no network for the app.
  */
-const client = docker();
-const prefix = testPrefix();
-const keyPrefix = redisPrefix();
-const r = redis();
+const scenario = new RoutedScenario();
+const { client, prefix } = scenario;
 const cluster = `${prefix}-c`;
 const host = `host-mode.${prefix}.test`;
 const service = `${prefix}-hm`;
-let frontDoor: TestFrontDoor;
-let coordinator: RunningCoordinator | undefined;
-let worker: { stop: () => Promise<void> } | undefined;
 
 /**
  * The published port of each running task of the app, as its node allocated it. Docker lists a host-mode port
@@ -56,7 +41,7 @@ async function publishedPorts(): Promise<number[]> {
 
 /** The app answers with its task's hostname; undefined while the route does not answer 200. */
 const answer = async (): Promise<string | undefined> => {
-  const reply = await get(frontDoor.httpPort, host, '/').catch(() => undefined);
+  const reply = await get(scenario.frontDoor.httpPort, host, '/').catch(() => undefined);
   return reply?.status === 200 ? reply.body.trim() : undefined;
 };
 
@@ -76,22 +61,10 @@ beforeAll(async () => {
     Mode: { Replicated: { Replicas: 1 } },
     EndpointSpec: { Mode: 'vip', Ports: [{ Protocol: 'tcp', TargetPort: 8080, PublishMode: 'host' }] },
   });
-  frontDoor = await testFrontDoor(client);
-  coordinator = await startTestCoordinator(
-    prefix,
-    keyPrefix,
-    [{ extension: 'hm', cluster, proxyReplicas: 1 }],
-    prefix,
-    frontDoor,
-  );
-  worker = await startTestWorker(coordinator, prefix, keyPrefix);
+  await scenario.start({ clusters: [{ extension: 'hm', cluster, proxyReplicas: 1 }], frontDoor: true });
 }, 120_000);
 
-afterAll(async () => {
-  await worker?.stop();
-  await coordinator?.stop();
-  await cleanUpRun(client, r, prefix, keyPrefix, [cluster]);
-}, 120_000);
+afterAll(() => scenario.stop(), 120_000);
 
 describe('a host-mode app on the real swarm', () => {
   it('answers through the front door and the proxy, reached at node address : published port', async () => {
@@ -100,7 +73,7 @@ describe('a host-mode app on the real swarm', () => {
     const gateway = await gwbridgeGateway(client);
     const ports = await publishedPorts();
     expect(ports).toHaveLength(1);
-    const explained = coordinator?.coordinator.explain(host, '/');
+    const explained = scenario.coordinator.coordinator.explain(host, '/');
     expect(explained?.routes?.map((route) => route.targets)).toEqual([[`${gateway}:${ports[0]}`]]);
     expect(explained?.tasks?.map((t) => [t.address, t.target])).toEqual([[`${gateway}:${ports[0]}`, true]]);
     expect(explained?.reasons?.[service]).toMatch(/host-mode published port for 8080/);
@@ -111,7 +84,7 @@ describe('a host-mode app on the real swarm', () => {
       edge.Id,
     ]);
     expect(
-      coordinator?.coordinator.desired()?.clusters.find((c) => c.cluster === cluster)?.model.networks,
+      scenario.coordinator.coordinator.desired()?.clusters.find((c) => c.cluster === cluster)?.model.networks,
     ).toEqual([]);
   }, 150_000);
 
@@ -136,7 +109,7 @@ describe('a host-mode app on the real swarm', () => {
       60_000,
     );
     expect(seen).toEqual(hostnames);
-    expect(coordinator?.coordinator.explain(host, '/').routes?.[0]?.targets).toEqual(
+    expect(scenario.coordinator.coordinator.explain(host, '/').routes?.[0]?.targets).toEqual(
       ports.map((p) => `${gateway}:${p}`).sort(),
     );
   }, 120_000);

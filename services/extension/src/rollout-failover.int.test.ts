@@ -1,28 +1,9 @@
-import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONFIG_QUEUE } from '#shared/jobs/config-job.js';
 import { ClusterRollout } from '#shared/rollout/index.js';
-import {
-  cleanUpRun,
-  startCoordinatorFrom,
-  startTestWorker,
-  type TestFrontDoor,
-  testFrontDoor,
-  writeCoordinatorConfig,
-} from '../../../testing/coordinator-harness.js';
 import { get } from '../../../testing/http-client.js';
-import { redis, redisPrefix } from '../../../testing/redis.js';
+import { RoutedScenario } from '../../../testing/routed-scenario.js';
 import { steadyLoad } from '../../../testing/steady-load.js';
-import {
-  createTestNetwork,
-  createTestService,
-  docker,
-  tasksMeantToRun,
-  testPrefix,
-  waitFor,
-} from '../../../testing/swarm.js';
-import { freePort } from '../../../testing/upstreams.js';
-import type { RunningCoordinator } from '../../coordinator/src/start-coordinator.js';
+import { createTestService, tasksMeantToRun, waitFor } from '../../../testing/swarm.js';
 
 /**
  * A leader stopped in the middle of an in-place rollout, on the real swarm: the rollout of a new route
@@ -32,20 +13,12 @@ import type { RunningCoordinator } from '../../coordinator/src/start-coordinator
  * Both coordinators run from one config file and listen on the same addresses, as a restarted or
  * rescheduled coordinator task does behind its service name.
  */
-const client = docker();
-const prefix = testPrefix();
-const keyPrefix = redisPrefix();
-const r = redis();
+const scenario = new RoutedScenario();
+const { client, prefix, keyPrefix, redis: r } = scenario;
 const cluster = `${prefix}-c`;
 const host = `web.${prefix}.test`;
 /** The cluster's ProxyUpdateDelay: in-place applies of its replicas are this far apart. */
 const DELAY_MS = 8_000;
-let frontDoor: TestFrontDoor;
-let configFile = '';
-let grpcAddress = '';
-const coordinators: RunningCoordinator[] = [];
-let worker: { stop: () => Promise<void> } | undefined;
-let queue: Queue;
 
 const runningProxyTasks = async (): Promise<string[]> =>
   (await tasksMeantToRun(client, `${cluster}-proxy`))
@@ -54,34 +27,18 @@ const runningProxyTasks = async (): Promise<string[]> =>
     .sort();
 
 beforeAll(async () => {
-  await createTestNetwork(client, prefix, `${prefix}-net`);
-  await createTestService(client, prefix, {
-    name: `${prefix}-web`,
-    networks: [`${prefix}-net`],
-    replicas: 1,
-    labels: {
-      'com.docker.lb.hosts': host,
-      'com.docker.lb.port': '8080',
-      'com.docker.lb.service_cluster': cluster,
-    },
+  await scenario.start({
+    apps: [{ name: 'web', host, cluster }],
+    clusters: [
+      { extension: 'c', cluster, proxyReplicas: 2, extra: `ProxyUpdateDelay = "${DELAY_MS / 1000}s"\n` },
+    ],
+    frontDoor: true,
+    instance: `${prefix}-1`,
+    pinGrpcAddress: true,
+    queue: true,
   });
-  frontDoor = await testFrontDoor(client);
-  configFile = await writeCoordinatorConfig(
-    prefix,
-    [{ extension: 'c', cluster, proxyReplicas: 2, extra: `ProxyUpdateDelay = "${DELAY_MS / 1000}s"\n` }],
-    frontDoor,
-  );
-  grpcAddress = `127.0.0.1:${await freePort()}`;
-  const first = await startCoordinatorFrom(configFile, keyPrefix, `${prefix}-1`, { grpcAddress });
-  coordinators.push(first);
-  worker = await startTestWorker(first, prefix, keyPrefix);
-  queue = new Queue(CONFIG_QUEUE, { connection: redis(), prefix: keyPrefix });
-  await waitFor(
-    `${host} through the front door`,
-    async () =>
-      (await get(frontDoor.httpPort, host, '/').catch(() => undefined))?.status === 200 ? true : undefined,
-    150_000,
-  );
+  await scenario.waitAnswering(host, 150_000);
+  const first = scenario.coordinator;
   await waitFor(
     'the cluster in sync on both replicas',
     async () => {
@@ -93,20 +50,15 @@ beforeAll(async () => {
   );
 }, 300_000);
 
-afterAll(async () => {
-  await worker?.stop();
-  await queue?.close();
-  for (const c of coordinators) await c.stop();
-  await cleanUpRun(client, r, prefix, keyPrefix, [cluster]);
-}, 120_000);
+afterAll(() => scenario.stop(), 120_000);
 
 describe('a leader stopped mid-rollout', () => {
   it('leaves the rollout to the next leader, which finishes it at its pace from the record', async () => {
-    const [leader] = coordinators as [RunningCoordinator];
+    const leader = scenario.coordinator;
     const before = await leader.coordinator.rolloutStatus(cluster);
     const tasks = await runningProxyTasks();
     expect(tasks).toHaveLength(2);
-    const load = steadyLoad(frontDoor.httpPort, host, { concurrency: 4, maxMs: 150_000 });
+    const load = steadyLoad(scenario.frontDoor.httpPort, host, { concurrency: 4, maxMs: 150_000 });
 
     await createTestService(client, prefix, {
       name: `${prefix}-blog`,
@@ -129,11 +81,9 @@ describe('a leader stopped mid-rollout', () => {
       90_000,
     );
 
-    await leader.stop();
-    coordinators.shift();
+    await scenario.stopCoordinator(leader);
     const takeover = Date.now();
-    const next = await startCoordinatorFrom(configFile, keyPrefix, `${prefix}-2`, { grpcAddress });
-    coordinators.push(next);
+    const next = await scenario.startCoordinator(`${prefix}-2`);
     const doneAt = await waitFor(
       'both replicas on the config the stopped leader started',
       async () => {
@@ -151,7 +101,7 @@ describe('a leader stopped mid-rollout', () => {
     await waitFor(
       'the rolled-out job',
       async () =>
-        (await queue.getCompleted()).find(
+        (await scenario.queue.getCompleted()).find(
           (j) =>
             j.data.cluster === cluster &&
             (j.returnvalue as { configName?: string })?.configName === halfway.configName,
@@ -164,7 +114,7 @@ describe('a leader stopped mid-rollout', () => {
     expect(record.previous?.name).toBe(before.configName);
 
     expect(
-      (await get(frontDoor.httpPort, host, '/blog/').catch(() => undefined))?.status,
+      (await get(scenario.frontDoor.httpPort, host, '/blog/').catch(() => undefined))?.status,
       `${host}/blog/ through the front door`,
     ).toBe(200);
     const result = await load.stop();

@@ -1,26 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  cleanUpRun,
-  startTestCoordinator,
-  startTestWorker,
-  type TestFrontDoor,
-  testFrontDoor,
-} from '../../../../testing/coordinator-harness.js';
-import { get } from '../../../../testing/http-client.js';
-import { redis, redisPrefix } from '../../../../testing/redis.js';
 import { type SentinelSet, startSentinelSet } from '../../../../testing/redis-sentinel.js';
+import { RoutedScenario } from '../../../../testing/routed-scenario.js';
 import { steadyLoad } from '../../../../testing/steady-load.js';
-import {
-  createTestNetwork,
-  createTestService,
-  docker,
-  tasksMeantToRun,
-  testPrefix,
-  updateService,
-  waitFor,
-} from '../../../../testing/swarm.js';
-import type { RunningWorker } from '../../../extension/src/start-worker.js';
-import type { RunningCoordinator } from '../start-coordinator.js';
+import { tasksMeantToRun, updateService, waitFor } from '../../../../testing/swarm.js';
 
 /**
  * Issue 15, item 3: Redis that survives its primary. Coordinator and worker reach Redis through three real
@@ -29,20 +11,16 @@ import type { RunningCoordinator } from '../start-coordinator.js';
  * then answer READONLY). Each time a replica is promoted, leadership comes back, a change made after the
  * failover goes live, the cluster reaches the latest desired version, and no request fails.
  */
-const client = docker();
-const prefix = testPrefix();
-const keyPrefix = redisPrefix();
+const scenario = new RoutedScenario();
+const { client, prefix } = scenario;
 const cluster = `${prefix}-c`;
 const app = `${prefix}-web`;
 const host = `web.${prefix}.test`;
 const WS = 'com.docker.lb.websocket_endpoints';
 let set: SentinelSet | undefined;
-let frontDoor: TestFrontDoor;
-let coordinator: RunningCoordinator | undefined;
-let worker: RunningWorker | undefined;
 
 const status = async () => {
-  const report = await coordinator?.coordinator.status();
+  const report = await scenario.coordinator.coordinator.status();
   return report?.clusters?.find((c) => c.name === cluster);
 };
 
@@ -74,7 +52,9 @@ const nextDesired = (before: string): Promise<string> =>
   waitFor(
     'the coordinator to see the change',
     async () => {
-      const v = coordinator?.coordinator.desired()?.clusters.find((c) => c.cluster === cluster)?.version;
+      const v = scenario.coordinator.coordinator
+        .desired()
+        ?.clusters.find((c) => c.cluster === cluster)?.version;
       return v && v !== before ? v : undefined;
     },
     15_000,
@@ -86,7 +66,7 @@ async function waitLive(path: string): Promise<void> {
     `the cluster in sync with ${path} live`,
     async () => {
       const s = await status();
-      const desired = coordinator?.coordinator
+      const desired = scenario.coordinator.coordinator
         .desired()
         ?.clusters.find((c) => c.cluster === cluster)?.version;
       return s?.inSync && s.desiredVersion === desired && (await liveConfig()).includes(path)
@@ -113,43 +93,25 @@ function promotedOtherThan(sentinels: SentinelSet, old: number): Promise<number>
 
 beforeAll(async () => {
   set = await startSentinelSet({ replicas: 2, downAfterMs: 1_000 });
-  await createTestNetwork(client, prefix, `${prefix}-net`);
-  await createTestService(client, prefix, {
-    name: app,
-    networks: [`${prefix}-net`],
-    replicas: 1,
-    labels: {
-      'com.docker.lb.hosts': host,
-      'com.docker.lb.port': '8080',
-      'com.docker.lb.service_cluster': cluster,
-    },
+  await scenario.start({
+    apps: [{ name: 'web', host, cluster }],
+    clusters: [{ extension: 'c', cluster, proxyReplicas: 1 }],
+    frontDoor: true,
+    env: { SIGNALBOX_REDIS_URL: set.url },
+    worker: { redisUrl: set.url },
   });
-  frontDoor = await testFrontDoor(client);
-  coordinator = await startTestCoordinator(
-    prefix,
-    keyPrefix,
-    [{ extension: 'c', cluster, proxyReplicas: 1 }],
-    prefix,
-    frontDoor,
-    '',
-    { SIGNALBOX_REDIS_URL: set.url },
-  );
-  worker = await startTestWorker(coordinator, prefix, keyPrefix, { redisUrl: set.url });
-  await waitFor(
-    `${host} through the front door`,
-    async () =>
-      (await get(frontDoor.httpPort, host, '/').catch(() => undefined))?.status === 200 ? true : undefined,
-    120_000,
-  );
+  await scenario.waitAnswering(host, 120_000);
   await waitFor('the cluster in sync', async () => ((await status())?.inSync ? true : undefined), 60_000);
 }, 200_000);
 
 afterAll(async () => {
-  await worker?.stop();
-  await coordinator?.stop();
-  set?.stop();
-  // The run's keys lived in the sentinel set, gone with it; the test Redis gets none.
-  await cleanUpRun(client, redis(), prefix, keyPrefix, [cluster]);
+  // Coordinator and worker stop while their Redis still answers. The run's keys live in the sentinel set
+  // and go with it: the cleanup finds none in the test Redis.
+  try {
+    await scenario.stop();
+  } finally {
+    set?.stop();
+  }
 }, 120_000);
 
 describe('Redis Sentinel failover under load', () => {
@@ -157,9 +119,11 @@ describe('Redis Sentinel failover under load', () => {
     const sentinels = set as SentinelSet;
     const oldPrimary = await sentinels.primaryPort();
     expect(oldPrimary).toBe(sentinels.servers[0]);
-    const load = steadyLoad(frontDoor.httpPort, host, { concurrency: 4, maxMs: 80_000 });
+    const load = steadyLoad(scenario.frontDoor.httpPort, host, { concurrency: 4, maxMs: 80_000 });
     try {
-      const start = coordinator?.coordinator.desired()?.clusters.find((c) => c.cluster === cluster)?.version;
+      const start = scenario.coordinator.coordinator
+        .desired()
+        ?.clusters.find((c) => c.cluster === cluster)?.version;
       // A change in flight: the coordinator has seen it and queued its job when the primary dies.
       await setPaths('/ws1');
       await nextDesired(start ?? '');
@@ -169,7 +133,7 @@ describe('Redis Sentinel failover under load', () => {
       expect(sentinels.servers).toContain(newPrimary);
       const promotedMs = Date.now() - killedAt;
       // A change made after the failover goes live too, and so does the latest desired version.
-      const afterKill = coordinator?.coordinator
+      const afterKill = scenario.coordinator.coordinator
         .desired()
         ?.clusters.find((c) => c.cluster === cluster)?.version;
       await setPaths('/ws1,/ws2');
@@ -177,13 +141,13 @@ describe('Redis Sentinel failover under load', () => {
       await waitLive('/ws2');
       await waitFor(
         'the coordinator leading again',
-        async () => (coordinator?.lease.isLeader ? true : undefined),
+        async () => (scenario.coordinator.lease.isLeader ? true : undefined),
         10_000,
       );
       const s = await status();
       expect(s?.inSync).toBe(true);
-      expect((await coordinator?.coordinator.status())?.queue?.failed).toBe(0);
-      expect(worker?.worker.isRunning()).toBe(true);
+      expect((await scenario.coordinator.coordinator.status())?.queue?.failed).toBe(0);
+      expect(scenario.worker.worker.isRunning()).toBe(true);
       // Let load run on a little after the last rollout, then: not one request failed.
       await new Promise((r) => setTimeout(r, 1_000));
       const result = await load.stop();
@@ -200,9 +164,11 @@ describe('Redis Sentinel failover under load', () => {
   it('follows a manual failover, where the old primary lives on as a replica that answers READONLY', async () => {
     const sentinels = set as SentinelSet;
     const oldPrimary = await sentinels.primaryPort();
-    const load = steadyLoad(frontDoor.httpPort, host, { concurrency: 4, maxMs: 60_000 });
+    const load = steadyLoad(scenario.frontDoor.httpPort, host, { concurrency: 4, maxMs: 60_000 });
     try {
-      const before = coordinator?.coordinator.desired()?.clusters.find((c) => c.cluster === cluster)?.version;
+      const before = scenario.coordinator.coordinator
+        .desired()
+        ?.clusters.find((c) => c.cluster === cluster)?.version;
       await setPaths('/ws1,/ws3');
       await nextDesired(before ?? '');
       await sentinels.call(sentinels.sentinels[0] as number, 'SENTINEL', 'FAILOVER', sentinels.name);
@@ -214,7 +180,7 @@ describe('Redis Sentinel failover under load', () => {
         20_000,
       );
       expect(newPrimary).not.toBe(oldPrimary);
-      const afterFailover = coordinator?.coordinator
+      const afterFailover = scenario.coordinator.coordinator
         .desired()
         ?.clusters.find((c) => c.cluster === cluster)?.version;
       await setPaths('/ws1,/ws3,/ws4');
@@ -226,10 +192,10 @@ describe('Redis Sentinel failover under load', () => {
       );
       await waitFor(
         'the coordinator leading',
-        async () => (coordinator?.lease.isLeader ? true : undefined),
+        async () => (scenario.coordinator.lease.isLeader ? true : undefined),
         10_000,
       );
-      expect((await coordinator?.coordinator.status())?.queue?.failed).toBe(0);
+      expect((await scenario.coordinator.coordinator.status())?.queue?.failed).toBe(0);
       await new Promise((r) => setTimeout(r, 1_000));
       const result = await load.stop();
       expect(result.requests).toBeGreaterThan(100);
