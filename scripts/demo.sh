@@ -44,22 +44,19 @@ bash deploy/images/build-app-image.sh
 bash deploy/images/build-signalbox-image.sh
 bash deploy/images/build-redis-image.sh
 mkdir -p .tmp
-if ! docker secret inspect signalbox-grpc-token >/dev/null 2>&1; then
-  log "creating the API token secret"
-  openssl rand -hex 24 > "$TOKEN_FILE"
-  docker secret create --label io.signalbox.managed-by=signalbox signalbox-grpc-token "$TOKEN_FILE" >/dev/null
-elif [ ! -s "$TOKEN_FILE" ]; then
-  echo "secret signalbox-grpc-token exists but $TOKEN_FILE is gone; run npm run demo:down first" >&2
-  exit 1
-fi
-if ! docker secret inspect signalbox-viewer-token >/dev/null 2>&1; then
-  log "creating the viewer token secret (dashboard and metrics, read only)"
-  openssl rand -hex 24 > "$VIEWER_TOKEN_FILE"
-  docker secret create --label io.signalbox.managed-by=signalbox signalbox-viewer-token "$VIEWER_TOKEN_FILE" >/dev/null
-elif [ ! -s "$VIEWER_TOKEN_FILE" ]; then
-  echo "secret signalbox-viewer-token exists but $VIEWER_TOKEN_FILE is gone; run npm run demo:down first" >&2
-  exit 1
-fi
+# A random token as secret $1, kept in file $2 for the demo's user to read; $3 says what it is for.
+token_secret() {
+  if ! docker secret inspect "$1" >/dev/null 2>&1; then
+    log "creating the $3 secret"
+    openssl rand -hex 24 > "$2"
+    docker secret create --label io.signalbox.managed-by=signalbox "$1" "$2" >/dev/null
+  elif [ ! -s "$2" ]; then
+    echo "secret $1 exists but $2 is gone; run npm run demo:down first" >&2
+    exit 1
+  fi
+}
+token_secret signalbox-grpc-token "$TOKEN_FILE" "API token"
+token_secret signalbox-viewer-token "$VIEWER_TOKEN_FILE" "viewer token (dashboard and metrics, read only)"
 if ! docker secret inspect "$REDIS_PASSWORD_SECRET" >/dev/null 2>&1; then
   log "creating Redis's password secret"
   # Only Redis, the coordinators and the workers read it; nobody needs to know it.

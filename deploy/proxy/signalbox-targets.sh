@@ -83,7 +83,8 @@ while :; do
     # A standby coordinator answers 503: ask again soon (DNS round robin brings the leader), slower later.
     failures=$((failures + 1))
     if [ "$failures" -le 5 ]; then sleep 0.2; else sleep 1; fi
-    if [ -n "$state" ] && follow_dns && hand_over "$local_doc"; then
+    # Not for a standby's brief 503 during a failover: only once the coordinator has missed a few asks.
+    if [ "$failures" -gt 5 ] && [ -n "$state" ] && follow_dns && hand_over "$local_doc"; then
       have=$(version_of "$local_doc")
       say "targets $have from Docker's DNS while the coordinator is away"
     fi

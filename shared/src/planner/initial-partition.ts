@@ -1,5 +1,6 @@
 import type { Deadline } from './deadline.js';
 import type { Hypergraph } from './hypergraph.js';
+import { totalNetWeight } from './objective.js';
 import { PartitionState } from './partition-state.js';
 import { deriveSeed, mulberry32, type Random, shuffleInPlace } from './prng.js';
 import { isBetter, type Quality, qualityOf } from './quality.js';
@@ -137,9 +138,7 @@ export function initialPartition(
   options: InitialOptions,
   deadline: Deadline,
 ): Int32Array {
-  let netSum = 0;
-  for (let e = 0; e < hg.m; e++) netSum += hg.netWeight[e] as number;
-  for (let v = 0; v < hg.n; v++) netSum += hg.inner[v] as number;
+  const netSum = totalNetWeight(hg);
   let autoBlocks = 0;
   for (let b = 0; b < blocks.k; b++) autoBlocks += blocks.auto[b] as number;
   const evenShare = netSum / Math.max(1, autoBlocks);

@@ -14,6 +14,14 @@ export interface Objective {
   readonly maxMoves: number;
 }
 
+/** Every net's weight plus each vertex's inner weight: the most any partition can cost in networks. */
+export function totalNetWeight(hg: Hypergraph): number {
+  let sum = 0;
+  for (let e = 0; e < hg.m; e++) sum += hg.netWeight[e] as number;
+  for (let v = 0; v < hg.n; v++) sum += hg.inner[v] as number;
+  return sum;
+}
+
 export function objectiveFor(
   hg: Hypergraph,
   k: number,
@@ -21,9 +29,7 @@ export function objectiveFor(
   moveCost: number,
   maxMoves: number,
 ): Objective {
-  let netSum = 0;
-  for (let e = 0; e < hg.m; e++) netSum += hg.netWeight[e] as number;
-  for (let v = 0; v < hg.n; v++) netSum += hg.inner[v] as number;
+  const netSum = totalNetWeight(hg);
   const excessPenalty = netSum + 1;
   return {
     maxTarget,
