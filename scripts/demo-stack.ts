@@ -9,6 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { coordinatorClient, unary } from '#coordinator-client/coordinator-client.js';
+import { clientTlsFromEnv } from '#platform/grpc/grpc-tls.js';
 import type { ListRoutesResponse__Output } from '#shared/gen/signalbox/v1/ListRoutesResponse.js';
 import { get } from '../testing/http-client.js';
 import { APP_IMAGE, docker, gwbridgeAddressOf, removeLabelledObjects, waitFor } from '../testing/swarm.js';
@@ -115,7 +116,7 @@ async function report(hostCount: number): Promise<void> {
   const address = await gwbridgeAddressOf(client, 'signalbox_coordinator');
   if (!address) throw new Error('the coordinator task has no docker_gwbridge address');
   const token = readFileSync(process.env.SIGNALBOX_DEMO_TOKEN_FILE ?? '.tmp/demo-grpc-token', 'utf8').trim();
-  const api = coordinatorClient(`${address}:8080`, token);
+  const api = coordinatorClient(`${address}:8080`, token, clientTlsFromEnv(process.env));
   try {
     const { routes } = await unary<object, ListRoutesResponse__Output>(api.ListRoutes.bind(api), {});
     // The proxies and the front door; not the placeholders that keep networks warm.
@@ -149,7 +150,8 @@ async function report(hostCount: number): Promise<void> {
       '',
       'operate it:',
       `  dashboard  http://127.0.0.1:8081/dashboard/  (any user name; the password is the viewer token in ${viewerFile})`,
-      `  CLI        SIGNALBOX_GRPC_TOKEN=$(cat ${tokenFile}) bin/signalbox.js status   (also routes, explain HOST, map, plan --dry-run)`,
+      `  CLI        SIGNALBOX_GRPC_TOKEN=$(cat ${tokenFile}) SIGNALBOX_GRPC_CA_FILE=${process.env.SIGNALBOX_GRPC_CA_FILE ?? ''} bin/signalbox.js status`,
+      '             (also routes, explain HOST, map, plan --dry-run)',
       `  metrics    curl -H "Authorization: Bearer $(cat ${viewerFile})" http://127.0.0.1:8081/metrics`,
     );
     out.push('', 'remove everything: npm run demo:down');

@@ -11,6 +11,9 @@ STACK=signalbox
 TOKEN_FILE=.tmp/demo-grpc-token
 VIEWER_TOKEN_FILE=.tmp/demo-viewer-token
 REDIS_PASSWORD_SECRET=signalbox-redis-password
+# The gRPC API's CA and certificates (deploy/tls/make-grpc-tls.sh); the CLI reads ca.crt from here.
+TLS_DIR=.tmp/demo-grpc-tls
+TLS_SECRETS=(signalbox-grpc-ca signalbox-grpc-tls-cert signalbox-grpc-tls-key)
 
 down() {
   log "removing the stack"
@@ -20,10 +23,11 @@ down() {
     sleep 1
   done
   npx tsx scripts/demo-stack.ts down
-  docker secret rm signalbox-grpc-token signalbox-viewer-token "$REDIS_PASSWORD_SECRET" >/dev/null 2>&1 || true
+  docker secret rm signalbox-grpc-token signalbox-viewer-token "$REDIS_PASSWORD_SECRET" "${TLS_SECRETS[@]}" >/dev/null 2>&1 || true
   docker config ls --format '{{.Name}}' | grep '^signalbox-config-' | xargs -r docker config rm >/dev/null 2>&1 || true
   docker volume rm "${STACK}_redis-data" >/dev/null 2>&1 || true
   rm -f "$TOKEN_FILE" "$VIEWER_TOKEN_FILE"
+  rm -rf "$TLS_DIR"
   log "removed"
 }
 
@@ -62,8 +66,18 @@ if ! docker secret inspect "$REDIS_PASSWORD_SECRET" >/dev/null 2>&1; then
   # Only Redis, the coordinators and the workers read it; nobody needs to know it.
   openssl rand -hex 24 | docker secret create --label io.signalbox.managed-by=signalbox "$REDIS_PASSWORD_SECRET" - >/dev/null
 fi
+if ! docker secret inspect signalbox-grpc-tls-key >/dev/null 2>&1; then
+  log "creating the gRPC API's CA and certificate"
+  bash deploy/tls/make-grpc-tls.sh "$TLS_DIR"
+  for pair in signalbox-grpc-ca:ca.crt signalbox-grpc-tls-cert:server.crt signalbox-grpc-tls-key:server.key; do
+    docker secret create --label io.signalbox.managed-by=signalbox "${pair%%:*}" "$TLS_DIR/${pair#*:}" >/dev/null
+  done
+elif [ ! -s "$TLS_DIR/ca.crt" ]; then
+  echo "secret signalbox-grpc-tls-key exists but $TLS_DIR is gone; run npm run demo:down first" >&2
+  exit 1
+fi
 log "deploying the stack, with the operator ports published on 127.0.0.1's manager"
 SIGNALBOX_CONFIG_HASH=$(sha256sum deploy/stack/signalbox.toml | cut -c1-12) \
   docker stack deploy --resolve-image never -c deploy/stack/docker-stack.yml \
   -c deploy/stack/docker-stack.operator-ports.yml "$STACK" >/dev/null
-SIGNALBOX_DEMO_TOKEN_FILE="$TOKEN_FILE" npx tsx scripts/demo-stack.ts up
+SIGNALBOX_DEMO_TOKEN_FILE="$TOKEN_FILE" SIGNALBOX_GRPC_CA_FILE="$TLS_DIR/ca.crt" npx tsx scripts/demo-stack.ts up

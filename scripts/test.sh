@@ -23,7 +23,7 @@ log "lint"
 npx biome check .
 # The proxies' agents run in busybox sh; the rest is bash.
 shellcheck -s sh deploy/proxy/*.sh
-shellcheck scripts/*.sh scripts/lib/*.sh deploy/images/*.sh loadtest/multinode/*.sh
+shellcheck scripts/*.sh scripts/lib/*.sh deploy/images/*.sh deploy/tls/*.sh loadtest/multinode/*.sh
 # The proxies' Lua and its specs (.luacheckrc).
 luacheck --no-color shared/src/nginx/lua
 mkdir -p .tmp

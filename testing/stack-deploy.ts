@@ -9,11 +9,25 @@ import { removeLabelledObjects, removeTestObjects, TEST_LABEL, waitFor } from '.
 
 const run = promisify(execFile);
 
-/** The external secrets a stack deploy needs, by the stack file's variable that names each. */
+/**
+ * The external secrets a stack deploy needs, by the stack file's variable that names each; the workers' pair
+ * only with docker-stack.mutual-tls.yml.
+ */
 export type StackSecrets = Record<
-  'SIGNALBOX_TOKEN_SECRET' | 'SIGNALBOX_REDIS_PASSWORD_SECRET' | 'SIGNALBOX_VIEWER_TOKEN_SECRET',
+  | 'SIGNALBOX_TOKEN_SECRET'
+  | 'SIGNALBOX_REDIS_PASSWORD_SECRET'
+  | 'SIGNALBOX_VIEWER_TOKEN_SECRET'
+  | 'SIGNALBOX_GRPC_CA_SECRET'
+  | 'SIGNALBOX_GRPC_TLS_CERT_SECRET'
+  | 'SIGNALBOX_GRPC_TLS_KEY_SECRET',
   { name: string; value: string }
->;
+> &
+  Partial<
+    Record<
+      'SIGNALBOX_GRPC_WORKER_CERT_SECRET' | 'SIGNALBOX_GRPC_WORKER_KEY_SECRET',
+      { name: string; value: string }
+    >
+  >;
 
 /**
  * `docker stack deploy` of Signalbox's stack files (deploy/stack/, the main one first) as `stack`, with the
@@ -32,7 +46,7 @@ export async function deployTestStack(
     env?: Record<string, string>;
   },
 ): Promise<void> {
-  for (const { name, value } of Object.values(o.secrets))
+  for (const { name, value } of Object.values(o.secrets).filter((s) => s !== undefined))
     await client.createSecret({
       Name: name,
       Labels: { [TEST_LABEL]: o.prefix },
@@ -49,7 +63,9 @@ export async function deployTestStack(
         SIGNALBOX_CONFIG_FILE: file,
         SIGNALBOX_CONFIG_HASH: o.prefix,
         SIGNALBOX_EDGE_NETWORK: o.edge,
-        ...Object.fromEntries(Object.entries(o.secrets).map(([key, s]) => [key, s.name])),
+        ...Object.fromEntries(
+          Object.entries(o.secrets).flatMap(([key, s]) => (s === undefined ? [] : [[key, s.name]])),
+        ),
         ...o.env,
       },
     },

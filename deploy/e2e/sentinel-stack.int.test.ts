@@ -1,7 +1,9 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type GrpcTlsFiles, makeGrpcTls, stackTlsSecrets } from '../../testing/grpc-tls-files.js';
 import { get } from '../../testing/http-client.js';
 import { deployTestStack, removeTestStack } from '../../testing/stack-deploy.js';
 import { steadyLoad } from '../../testing/steady-load.js';
@@ -36,13 +38,15 @@ const secrets = {
   SIGNALBOX_REDIS_PASSWORD_SECRET: { name: `${prefix}-redis-password`, value: redisPassword },
   SIGNALBOX_VIEWER_TOKEN_SECRET: { name: `${prefix}-viewer-token`, value: randomBytes(24).toString('hex') },
 };
+/** The gRPC API's TLS files: the variant keeps the main file's TLS between workers and coordinators. */
+let grpcTls: GrpcTlsFiles | undefined;
 const REDIS_NODES = ['redis', 'redis-2', 'redis-3'];
 const SENTINELS = ['sentinel-1', 'sentinel-2', 'sentinel-3'];
 let httpPort = 0;
 
 const host = (name: string): string => `${name}.${prefix}.test`;
 
-async function deploy(): Promise<void> {
+async function deploy(tls: GrpcTlsFiles): Promise<void> {
   const toml = `ListenAddr = ":8080"
 AgentListenAddr = ":8081"
 PollInterval = "2s"
@@ -69,7 +73,7 @@ ProxyLabels = { "${TEST_LABEL}" = "${prefix}" }
     files: ['deploy/stack/docker-stack.yml', 'deploy/stack/docker-stack.sentinel.yml'],
     toml,
     edge,
-    secrets,
+    secrets: { ...secrets, ...stackTlsSecrets(prefix, tls) },
   });
 }
 
@@ -122,7 +126,8 @@ beforeAll(async () => {
     replicas: 2,
     labels: { 'com.docker.lb.hosts': host('web'), 'com.docker.lb.port': '8080' },
   });
-  await deploy();
+  grpcTls = await makeGrpcTls();
+  await deploy(grpcTls);
   await waitFor(`${host('web')} through the front door`, () => answers('web'), 300_000);
 }, 330_000);
 
@@ -135,6 +140,7 @@ afterAll(async () => {
     volumes: ['redis-data', 'redis-2-data', 'redis-3-data', ...SENTINELS.map((s) => `${s}-data`)],
     log: 'e2e-sentinel-coordinator.log',
   });
+  if (grpcTls) await rm(grpcTls.dir, { recursive: true, force: true });
 }, 240_000);
 
 describe('the Sentinel stack variant', () => {

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ListRoutesResponse__Output } from '#shared/gen/signalbox/v1/ListRoutesResponse.js';
@@ -9,6 +10,7 @@ import { CONFIG_LABEL } from '#shared/labels/index.js';
 import type { CliIo } from '../../services/cli/src/cli-io.js';
 import { main as cli } from '../../services/cli/src/main.js';
 import { selfSignedCertificate } from '../../testing/certificates.js';
+import { type GrpcTlsFiles, makeGrpcTls, stackTlsSecrets } from '../../testing/grpc-tls-files.js';
 import { get, tlsGreeting, websocketEcho } from '../../testing/http-client.js';
 import { deployTestStack, removeTestStack } from '../../testing/stack-deploy.js';
 import { steadyLoad } from '../../testing/steady-load.js';
@@ -42,13 +44,15 @@ const edge = `${prefix}-edge`;
 const ports = { http: 0, https: 0, api: 0, dashboard: 0 };
 const apiToken = randomBytes(24).toString('hex');
 let tlsCa = '';
+/** The gRPC API's CA and certificates; the stack runs with mutual TLS, so the CLI shows `operator`'s pair. */
+let grpcTls: GrpcTlsFiles | undefined;
 
 const host = (name: string): string => `${name}.${prefix}.test`;
 const SIGNALBOX_IMAGE = 'signalbox/signalbox:local';
 let echoConfigId = '';
 let vaultCa = '';
 
-async function deployStack(): Promise<void> {
+async function deployStack(tls: GrpcTlsFiles): Promise<void> {
   const proxy = (ext: string, extra: string) =>
     `[Extensions.${ext}]\nServiceCluster = "${prefix}-${ext}"\nProxyServiceName = "${prefix}-proxy-${ext}"\nProxyReplicas = 1\n` +
     `ProxyLabels = { "${TEST_LABEL}" = "${prefix}" }\n${extra}`;
@@ -70,13 +74,18 @@ ${proxy('blue', 'AutoAssign = true\n')}${proxy('green', 'AutoAssign = true\n')}$
   await deployTestStack(client, {
     prefix,
     stack,
-    files: ['deploy/stack/docker-stack.yml', 'deploy/stack/docker-stack.operator-ports.yml'],
+    files: [
+      'deploy/stack/docker-stack.yml',
+      'deploy/stack/docker-stack.operator-ports.yml',
+      'deploy/stack/docker-stack.mutual-tls.yml',
+    ],
     toml,
     edge,
     secrets: {
       SIGNALBOX_TOKEN_SECRET: { name: tokenSecret, value: apiToken },
       SIGNALBOX_REDIS_PASSWORD_SECRET: { name: redisPasswordSecret, value: redisPassword },
       SIGNALBOX_VIEWER_TOKEN_SECRET: { name: viewerTokenSecret, value: viewerToken },
+      ...stackTlsSecrets(prefix, tls, true),
     },
     env: { SIGNALBOX_API_PORT: String(ports.api), SIGNALBOX_HTTP_PORT: String(ports.dashboard) },
   });
@@ -125,8 +134,15 @@ async function execOutput(container: string, cmd: string[]): Promise<string> {
   });
 }
 
-/** The `signalbox` CLI against the deployed coordinator's published API port. */
-async function cliRun(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+/**
+ * The `signalbox` CLI against the deployed coordinator's published API port, over mutual TLS unless `tls`
+ * says what to leave out: `server-only` shows no certificate of its own, `plain` speaks no TLS at all.
+ */
+async function cliRun(
+  args: string[],
+  tls: 'mutual' | 'server-only' | 'plain' = 'mutual',
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const files = grpcTls as GrpcTlsFiles;
   let stdout = '';
   let stderr = '';
   const io: CliIo = {
@@ -141,6 +157,13 @@ async function cliRun(args: string[]): Promise<{ code: number; stdout: string; s
   const code = await cli(args, io, {
     SIGNALBOX_COORDINATOR: `127.0.0.1:${ports.api}`,
     SIGNALBOX_GRPC_TOKEN: apiToken,
+    ...(tls === 'plain' ? {} : { SIGNALBOX_GRPC_CA_FILE: files.file('ca.crt') }),
+    ...(tls === 'mutual'
+      ? {
+          SIGNALBOX_GRPC_CERT_FILE: files.file('operator.crt'),
+          SIGNALBOX_GRPC_KEY_FILE: files.file('operator.key'),
+        }
+      : {}),
   });
   return { code, stdout, stderr };
 }
@@ -302,7 +325,8 @@ beforeAll(async () => {
     { hosts: host('vault'), ssl_passthrough: 'true', port: '8443' },
     { cert: `${prefix}-vault.cert`, key: `${prefix}-vault.key` },
   );
-  await deployStack();
+  grpcTls = await makeGrpcTls('worker', 'operator');
+  await deployStack(grpcTls);
   for (const name of ['web', 'sticky', 'crm', 'secure', 'iphash', 'new', 'bg', 'health', 'chat', 'gone'])
     await answersOk(name);
 }, 420_000);
@@ -316,6 +340,7 @@ afterAll(async () => {
     volumes: ['redis-data'],
     log: 'e2e-coordinator.log',
   });
+  if (grpcTls) await rm(grpcTls.dir, { recursive: true, force: true });
 }, 240_000);
 
 describe('the deployed stack, through the front door', () => {
@@ -625,6 +650,21 @@ describe('operating the deployed stack', () => {
       `${prefix}-green`,
     ]);
   }, 130_000);
+
+  it('takes API calls only over TLS from a client whose certificate the stack’s CA signed: the token alone is refused', async () => {
+    // The workers rolled every cluster out (the test above) over the same mutual TLS, with their own pair.
+    expect((await cliRun(['routes'])).code).toBe(0);
+    for (const tls of ['server-only', 'plain'] as const) {
+      const refused = await cliRun(['routes'], tls);
+      expect(refused.code).toBe(4);
+      expect(refused.stderr).toContain(`coordinator 127.0.0.1:${ports.api}`);
+    }
+  });
+
+  it('runs its control and edge overlays encrypted', async () => {
+    for (const name of [`${stack}_control`, edge])
+      expect((await client.getNetwork(name).inspect()).Options).toHaveProperty('encrypted');
+  });
 
   it('serves metrics and the dashboard with the viewer token only, on the published HTTP port', async () => {
     const url = `http://127.0.0.1:${ports.dashboard}`;

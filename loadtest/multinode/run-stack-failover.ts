@@ -11,7 +11,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
@@ -82,6 +82,8 @@ async function createApp(name: string, replicas: number): Promise<void> {
 }
 
 const CONFIG_FILE = join(tmpdir(), `${prefix}-signalbox.toml`);
+/** The gRPC API's CA and the coordinator's certificate, made as operators make them. */
+const TLS_DIR = join(tmpdir(), `${prefix}-grpc-tls`);
 
 function deployStack(): void {
   const file = CONFIG_FILE;
@@ -105,10 +107,15 @@ ProxyServiceName = "${prefix}-proxy"
 ProxyReplicas = 2
 `,
   );
+  execFileSync('bash', ['deploy/tls/make-grpc-tls.sh', TLS_DIR]);
+  const tls = (file: string) => readFileSync(join(TLS_DIR, file), 'utf8');
   for (const [secret, value] of [
     [`${prefix}-token`, `${prefix}-api-token-0123456789`],
     [`${prefix}-redis-password`, randomBytes(24).toString('hex')],
     [`${prefix}-viewer-token`, randomBytes(24).toString('hex')],
+    [`${prefix}-grpc-ca`, tls('ca.crt')],
+    [`${prefix}-grpc-tls-cert`, tls('server.crt')],
+    [`${prefix}-grpc-tls-key`, tls('server.key')],
   ] as const)
     execFileSync('docker', ['secret', 'create', secret, '-'], {
       input: value,
@@ -128,6 +135,9 @@ ProxyReplicas = 2
         SIGNALBOX_TOKEN_SECRET: `${prefix}-token`,
         SIGNALBOX_REDIS_PASSWORD_SECRET: `${prefix}-redis-password`,
         SIGNALBOX_VIEWER_TOKEN_SECRET: `${prefix}-viewer-token`,
+        SIGNALBOX_GRPC_CA_SECRET: `${prefix}-grpc-ca`,
+        SIGNALBOX_GRPC_TLS_CERT_SECRET: `${prefix}-grpc-tls-cert`,
+        SIGNALBOX_GRPC_TLS_KEY_SECRET: `${prefix}-grpc-tls-key`,
         SIGNALBOX_DOCKER_SOCKET: '/run/signalbox-node/docker.sock',
       },
       stdio: ['ignore', 'ignore', 'inherit'],
@@ -250,6 +260,7 @@ try {
   console.error(`stack failover run failed: ${(e as Error).message}`);
 } finally {
   rmSync(CONFIG_FILE, { force: true });
+  rmSync(TLS_DIR, { recursive: true, force: true });
   execFileSync('bash', [SCRIPT, 'down'], { stdio: 'inherit' });
 }
 process.exit(failed ? 1 : 0);

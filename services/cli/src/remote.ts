@@ -1,6 +1,7 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import type { ServiceError } from '@grpc/grpc-js';
 import { type CoordinatorClient, coordinatorClient } from '#coordinator-client/coordinator-client.js';
+import { type ClientTls, clientTlsFromEnv } from '#platform/grpc/grpc-tls.js';
 import { type CliIo, ExitCode } from './cli-io.js';
 
 /** Options every command that talks to a running coordinator takes. */
@@ -25,7 +26,8 @@ export class NotFoundError extends Error {}
 
 /**
  * Parses a remote command's arguments, connects to the coordinator (address from --coordinator,
- * SIGNALBOX_COORDINATOR or 127.0.0.1:8080; token from --token-file or SIGNALBOX_GRPC_TOKEN), runs `body`,
+ * SIGNALBOX_COORDINATOR or 127.0.0.1:8080; token from --token-file or SIGNALBOX_GRPC_TOKEN; TLS from
+ * SIGNALBOX_GRPC_CA_FILE and, for mutual TLS, SIGNALBOX_GRPC_CERT_FILE and SIGNALBOX_GRPC_KEY_FILE), runs `body`,
  * and turns every failure into one line on stderr and a documented exit code.
  */
 export async function runRemote<O extends ParseArgsConfig['options']>(
@@ -62,7 +64,14 @@ export async function runRemote<O extends ParseArgsConfig['options']>(
       return ExitCode.badInput;
     }
   }
-  const client = coordinatorClient(address, token);
+  let tls: ClientTls | undefined;
+  try {
+    tls = clientTlsFromEnv(env);
+  } catch (e) {
+    io.stderr(`signalbox ${command}: ${(e as Error).message}\n`);
+    return ExitCode.badInput;
+  }
+  const client = coordinatorClient(address, token, tls);
   try {
     await body({
       client,

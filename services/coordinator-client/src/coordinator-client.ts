@@ -1,4 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
+import { type ClientTls, COORDINATOR_TLS_NAME } from '#platform/grpc/grpc-tls.js';
 import { ERROR_CODE_METADATA, type ErrorCode } from '#shared/errors/index.js';
 import { AUTH_METADATA, GRPC_MAX_MESSAGE_BYTES } from '#shared/grpc-contract.js';
 import { loadCoordinatorProto } from './load-coordinator-proto.js';
@@ -8,10 +9,11 @@ export type CoordinatorClient = InstanceType<
 >;
 
 /**
- * A typed client, for workers, the CLI and tests. The token rides on every call through an interceptor:
- * grpc-js will not compose call credentials with an insecure channel.
+ * A typed client, for workers, the CLI and tests; over TLS when `tls` is given, verifying the coordinator's
+ * certificate against `tls.ca` under COORDINATOR_TLS_NAME. The token rides on every call through an
+ * interceptor: grpc-js will not compose call credentials with an insecure channel.
  */
-export function coordinatorClient(address: string, token: string): CoordinatorClient {
+export function coordinatorClient(address: string, token: string, tls?: ClientTls): CoordinatorClient {
   const proto = loadCoordinatorProto();
   const withToken: grpc.Interceptor = (options, nextCall) =>
     new grpc.InterceptingCall(nextCall(options), {
@@ -22,8 +24,12 @@ export function coordinatorClient(address: string, token: string): CoordinatorCl
     });
   // Round robin over every address the target resolves to (`dns:///tasks.coordinator:8080`, or
   // `ipv4:a:p,b:p`), so a call a standby refuses can be repeated on another coordinator.
-  return new proto.signalbox.v1.Coordinator(address, grpc.credentials.createInsecure(), {
+  const channel = tls
+    ? grpc.credentials.createSsl(tls.ca, tls.key ?? null, tls.cert ?? null)
+    : grpc.credentials.createInsecure();
+  return new proto.signalbox.v1.Coordinator(address, channel, {
     interceptors: [withToken],
+    ...(tls ? { 'grpc.ssl_target_name_override': COORDINATOR_TLS_NAME } : {}),
     'grpc.max_receive_message_length': GRPC_MAX_MESSAGE_BYTES,
     'grpc.max_send_message_length': GRPC_MAX_MESSAGE_BYTES,
     'grpc.service_config': JSON.stringify({ loadBalancingConfig: [{ round_robin: {} }] }),

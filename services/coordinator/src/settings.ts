@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { readServerTls, type ServerTls } from '#platform/grpc/grpc-tls.js';
 import { readRedisPassword } from '#platform/redis/redis-password.js';
 import {
   durationMs,
@@ -18,6 +19,14 @@ const Env = z.object({
   SIGNALBOX_TOKEN_SECRET: z.string().min(1).optional(),
   /** The Docker secret holding Redis's password (the stack sets it): marked as Signalbox's too. */
   SIGNALBOX_REDIS_PASSWORD_SECRET: z.string().min(1).optional(),
+  /** Override config.toml's GRPCTLSCertFile, GRPCTLSKeyFile and GRPCTLSClientCAFile, each on its own. */
+  SIGNALBOX_GRPC_TLS_CERT_FILE: z.string().min(1).optional(),
+  SIGNALBOX_GRPC_TLS_KEY_FILE: z.string().min(1).optional(),
+  SIGNALBOX_GRPC_TLS_CLIENT_CA_FILE: z.string().min(1).optional(),
+  /** The Docker secret holding the gRPC API's key (the stack sets it): marked as Signalbox's too. */
+  SIGNALBOX_GRPC_TLS_KEY_SECRET: z.string().min(1).optional(),
+  /** The Docker secret holding the workers' key under mutual TLS: marked as Signalbox's too. */
+  SIGNALBOX_GRPC_WORKER_KEY_SECRET: z.string().min(1).optional(),
   /** Overrides config.toml's ViewerTokenFile with the token itself. */
   SIGNALBOX_VIEWER_TOKEN: z.string().optional(),
   /** The Docker secret holding the viewer token (the stack sets it): marked as Signalbox's too. */
@@ -42,6 +51,8 @@ export interface CoordinatorSettings {
    * `/metrics` is open, as before the viewer token existed (a warning says so at start).
    */
   viewerToken?: string;
+  /** The gRPC API's TLS; plain text when undefined (a warning says so at start). */
+  grpcTls?: ServerTls;
   /** Docker secrets of Signalbox's own (the API token, Redis's password): marked so no proxy mounts them. */
   ownSecrets: string[];
   instance: string;
@@ -77,6 +88,44 @@ const redisPassword = (fromEnv: string | undefined, fromConfig: string): { passw
   if (fromConfig) return { password: readRedisPassword('RedisPasswordFile', fromConfig) };
   return {};
 };
+
+/** A file setting and the environment variable over it: the one in force, by the name to put in errors. */
+const fileSetting = (
+  envKey: string,
+  fromEnv: string | undefined,
+  configKey: string,
+  fromConfig: string,
+): { key: string; path: string } | undefined =>
+  fromEnv ? { key: envKey, path: fromEnv } : fromConfig ? { key: configKey, path: fromConfig } : undefined;
+
+function grpcTls(e: z.infer<typeof Env>, config: SignalboxConfig): ServerTls | undefined {
+  const cert = fileSetting(
+    'SIGNALBOX_GRPC_TLS_CERT_FILE',
+    e.SIGNALBOX_GRPC_TLS_CERT_FILE,
+    'GRPCTLSCertFile',
+    config.GRPCTLSCertFile,
+  );
+  const key = fileSetting(
+    'SIGNALBOX_GRPC_TLS_KEY_FILE',
+    e.SIGNALBOX_GRPC_TLS_KEY_FILE,
+    'GRPCTLSKeyFile',
+    config.GRPCTLSKeyFile,
+  );
+  const clientCa = fileSetting(
+    'SIGNALBOX_GRPC_TLS_CLIENT_CA_FILE',
+    e.SIGNALBOX_GRPC_TLS_CLIENT_CA_FILE,
+    'GRPCTLSClientCAFile',
+    config.GRPCTLSClientCAFile,
+  );
+  if (!cert && !key && !clientCa) return undefined;
+  if (!cert || !key)
+    throw new SignalboxError(
+      'CONFIG_INVALID',
+      'GRPCTLSCertFile and GRPCTLSKeyFile are set together (or neither, for a plain-text API); GRPCTLSClientCAFile needs both',
+      { key: cert ? 'GRPCTLSKeyFile' : 'GRPCTLSCertFile' },
+    );
+  return readServerTls({ cert, key, ...(clientCa ? { clientCa } : {}) });
+}
 
 /** Interlock's ListenAddr is ":8080"; gRPC wants an explicit host. */
 const grpcAddress = (listen: string): string => (listen.startsWith(':') ? `0.0.0.0${listen}` : listen);
@@ -124,18 +173,29 @@ export function loadCoordinatorSettings(env: NodeJS.ProcessEnv): CoordinatorSett
       { key: 'ViewerTokenFile' },
     );
   }
+  const tls = grpcTls(e, config);
   return {
     config,
-    configWarnings: viewer
-      ? warnings
-      : [
-          ...warnings,
-          'ViewerTokenFile is not set: the dashboard asks for the API token and /metrics is open to anyone who reaches AgentListenAddr',
-        ],
+    configWarnings: [
+      ...warnings,
+      ...(viewer
+        ? []
+        : [
+            'ViewerTokenFile is not set: the dashboard asks for the API token and /metrics is open to anyone who reaches AgentListenAddr',
+          ]),
+      ...(tls
+        ? []
+        : [
+            'GRPCTLSCertFile is not set: the gRPC API, and the token every call carries, cross the network in plain text',
+          ]),
+    ],
     token,
     ...(viewer ? { viewerToken: viewer } : {}),
+    ...(tls ? { grpcTls: tls } : {}),
     ownSecrets: [
       e.SIGNALBOX_TOKEN_SECRET,
+      e.SIGNALBOX_GRPC_TLS_KEY_SECRET,
+      e.SIGNALBOX_GRPC_WORKER_KEY_SECRET,
       e.SIGNALBOX_REDIS_PASSWORD_SECRET,
       e.SIGNALBOX_VIEWER_TOKEN_SECRET,
     ].filter((name): name is string => name !== undefined),

@@ -111,6 +111,7 @@ export async function startCoordinator(
   const grpc = await startGrpcServer(coordinator, {
     address: settings.grpcAddress,
     token: settings.token,
+    ...(settings.grpcTls ? { tls: settings.grpcTls } : {}),
     log: log.child({ component: 'grpc' }),
     observe: (method, code) => metrics.grpcCalls.inc({ method, code }),
   });

@@ -68,6 +68,8 @@ describe('front door on a real swarm', () => {
     expect(proxy.Spec.EndpointSpec?.Ports ?? []).toEqual([]);
     expect(proxy.Spec.UpdateConfig?.Order).toBe('start-first');
     const edge = await client.getNetwork(`${prefix}-edge`).inspect();
+    // Made by the coordinator, encrypted by default: Swarm's IPsec between nodes.
+    expect(edge.Options).toHaveProperty('encrypted');
     const proxyNetworks = (proxy.Spec.TaskTemplate?.Networks ?? []).map((n: { Target: string }) => n.Target);
     expect(proxyNetworks).toContain(edge.Id);
     // The proxy believes the front door's X-Forwarded-For, and only from the edge network's range.

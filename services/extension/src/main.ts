@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { clientTlsFromEnv } from '#platform/grpc/grpc-tls.js';
 import { parseListenAddress } from '#platform/http/listen-address.js';
 import { createLogger } from '#platform/log/create-logger.js';
 import { readRedisPassword } from '#platform/redis/redis-password.js';
@@ -12,6 +13,11 @@ const Env = z.object({
   SIGNALBOX_COORDINATOR: z.string().default('coordinator:8080'),
   SIGNALBOX_GRPC_TOKEN: z.string().optional(),
   SIGNALBOX_GRPC_TOKEN_FILE: z.string().default('/run/secrets/signalbox-grpc-token'),
+  /** The CA of the coordinator's gRPC certificate: with it the worker speaks TLS and verifies the coordinator. */
+  SIGNALBOX_GRPC_CA_FILE: z.string().min(1).optional(),
+  /** The worker's certificate and key, for a coordinator that requires them (GRPCTLSClientCAFile). */
+  SIGNALBOX_GRPC_CERT_FILE: z.string().min(1).optional(),
+  SIGNALBOX_GRPC_KEY_FILE: z.string().min(1).optional(),
   /** `redis://host:port`, or `redis-sentinel://host1:26379,host2:26379,…/master-name` for Sentinel. */
   SIGNALBOX_REDIS_URL: RedisAddressString.default('redis://redis:6379'),
   /** A file (a Docker secret) with the Redis password; none when unset. */
@@ -28,12 +34,14 @@ const Env = z.object({
 
 const env = Env.parse(process.env);
 const token = env.SIGNALBOX_GRPC_TOKEN ?? readFileSync(env.SIGNALBOX_GRPC_TOKEN_FILE, 'utf8').trim();
+const tls = clientTlsFromEnv(process.env);
 const workerId = `${hostname()}-${process.pid}`;
 const log = createLogger({ component: 'extension', level: env.LOG_LEVEL, base: { worker: workerId } });
 const running = await startWorker(
   {
     coordinatorAddress: env.SIGNALBOX_COORDINATOR,
     token,
+    ...(tls ? { tls } : {}),
     redisUrl: env.SIGNALBOX_REDIS_URL,
     ...(env.SIGNALBOX_REDIS_PASSWORD_FILE
       ? {
@@ -54,6 +62,7 @@ const running = await startWorker(
   },
   log,
 );
+if (!tls) log.warn('SIGNALBOX_GRPC_CA_FILE is not set: the gRPC API and its token travel in plain text');
 log.info({ concurrency: env.SIGNALBOX_CONCURRENCY }, 'worker started');
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {

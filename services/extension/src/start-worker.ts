@@ -1,6 +1,7 @@
 import { UnrecoverableError, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import { coordinatorClient } from '#coordinator-client/coordinator-client.js';
+import type { ClientTls } from '#platform/grpc/grpc-tls.js';
 import { connectRedis } from '#platform/redis/redis-connection.js';
 import { CONFIG_QUEUE, liveVersionKey } from '#shared/jobs/config-job.js';
 import { startWorkerHttp } from './http/worker-http.js';
@@ -15,6 +16,8 @@ const REDIS_KEY = 'SIGNALBOX_REDIS_URL';
 export interface WorkerSettings {
   coordinatorAddress: string;
   token: string;
+  /** The gRPC API's TLS (main.ts reads SIGNALBOX_GRPC_CA_FILE and, for mutual TLS, a pair); plain without. */
+  tls?: ClientTls;
   /** `redis://host:port` or `redis-sentinel://host:26379,…/master-name` (shared/src/config/redis-address.ts). */
   redisUrl: string;
   /** The Redis password (main.ts reads it from SIGNALBOX_REDIS_PASSWORD_FILE); none when undefined. */
@@ -47,7 +50,7 @@ export async function startWorker(settings: WorkerSettings, log: Logger): Promis
   const redis = connectRedis(REDIS_KEY, settings.redisUrl, redisLog, 'redis', settings.redisPassword);
   const keyPrefix = settings.keyPrefix ?? 'signalbox';
   const metrics = new WorkerMetrics();
-  const client = coordinatorClient(settings.coordinatorAddress, settings.token);
+  const client = coordinatorClient(settings.coordinatorAddress, settings.token, settings.tls);
   const processor = makeConfigJobProcessor({
     coordinator: client,
     lock: new ClusterLock(redis, keyPrefix, settings.clusterLockMs ?? 30_000, log),

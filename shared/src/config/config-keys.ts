@@ -45,6 +45,13 @@ export const ROOT_KEYS: Readonly<Record<string, KeyMeaning>> = {
   ),
   RedisPasswordFile: applied('Signalbox: file (a Docker secret) with the password of the Redis in RedisURL'),
   GRPCTokenFile: applied('Signalbox: file with the token workers and operators present to the gRPC API'),
+  GRPCTLSCertFile: applied(
+    "Signalbox: the coordinator's TLS certificate for the gRPC API (it names signalbox-coordinator)",
+  ),
+  GRPCTLSKeyFile: applied('Signalbox: the key of GRPCTLSCertFile'),
+  GRPCTLSClientCAFile: applied(
+    'Signalbox: a CA the gRPC API requires client certificates from (mutual TLS); none when empty',
+  ),
   ViewerTokenFile: applied(
     "Signalbox: file with the read-only token for the coordinator's dashboard and metrics (not the API token)",
   ),

@@ -190,6 +190,11 @@ export const FrontDoorSettings = z
     Image: z.string().optional(),
     /** The overlay network the front door and every cluster proxy join; created when missing. */
     Network: z.string().default('signalbox-edge'),
+    /**
+     * The edge network is created encrypted (Swarm's IPsec between nodes): it carries every client's
+     * request, and the agents' tokens and targets. A network that exists is used as it is.
+     */
+    EncryptNetwork: z.boolean().default(true),
     PublishMode: z.enum(['ingress', 'host']).default('host'),
     HTTPPort: z.number().int().min(1).max(65535).default(80),
     HTTPSPort: z.number().int().min(1).max(65535).default(443),
@@ -224,6 +229,14 @@ export const SignalboxConfig = z
     RedisPasswordFile: z.union([filePath, z.literal('')]).default(''),
     /** Signalbox: file holding the token workers and operators present to the gRPC API (a Docker secret). */
     GRPCTokenFile: z.union([filePath, z.literal('')]).default(''),
+    /**
+     * Signalbox: the gRPC API's certificate and key (Docker secrets, made by deploy/tls/make-grpc-tls.sh);
+     * both or neither. Without them the API is plain text, and the coordinator warns at start.
+     */
+    GRPCTLSCertFile: z.union([filePath, z.literal('')]).default(''),
+    GRPCTLSKeyFile: z.union([filePath, z.literal('')]).default(''),
+    /** Signalbox: with a CA here, the gRPC API takes only clients with a certificate it signed (mutual TLS). */
+    GRPCTLSClientCAFile: z.union([filePath, z.literal('')]).default(''),
     /**
      * Signalbox: file holding the read-only token the coordinator's dashboard and `/metrics` ask for (a Docker
      * secret). With it, the API token is not taken there, so it is never typed into a browser.

@@ -30,6 +30,7 @@ export async function ensureEdgePrerequisites(
         Name: settings.Network,
         Driver: 'overlay',
         Attachable: true,
+        ...(settings.EncryptNetwork ? { Options: { encrypted: '' } } : {}),
         Labels: labels,
       })
     ).id;
