@@ -204,6 +204,16 @@ export async function runFaults(options: { quick: boolean }): Promise<FaultResul
       await env.startRedis();
     });
 
+    // Long enough that a job's attempts would all be spent if they ran against a dead Redis: the change made
+    // meanwhile can be neither queued nor recorded, and must still go live once Redis is back (empty).
+    const outageSeconds = options.quick ? 15 : 40;
+    await fault(`Redis down for ${outageSeconds} s while a service changes`, async () => {
+      await env.killRedis();
+      await changeAux();
+      await sleep(outageSeconds * 1_000);
+      await env.startRedis();
+    });
+
     results.push(
       await runColdStart(
         env,

@@ -47,7 +47,7 @@ describe('load suite, short', () => {
   it('survives every fault with every route right, every cluster in sync and nothing left over', async () => {
     // runFaults throws when a fault's end state does not come; every fault must also cost no request.
     const results = await runFaults({ quick: true });
-    expect(results).toHaveLength(9);
+    expect(results).toHaveLength(10);
     console.log(
       results
         .map(
