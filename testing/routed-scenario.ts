@@ -52,8 +52,8 @@ export interface ScenarioOptions {
   pinGrpcAddress?: boolean;
   /** A BullMQ queue on the run's config jobs, to read their outcomes. */
   queue?: boolean;
-  /** The worker's settings over the test defaults. */
-  worker?: Partial<WorkerSettings>;
+  /** The worker's settings over the test defaults; `false` starts none, for a test that starts its own. */
+  worker?: Partial<WorkerSettings> | false;
 }
 
 interface CoordinatorConfig {
@@ -67,8 +67,9 @@ interface CoordinatorConfig {
 /**
  * The scenario the real-swarm tests share: labelled apps on test networks, a coordinator in this process
  * (with a front door if asked), a worker, under one run's name prefix and Redis key prefix. Create it at
- * module level, `start` it in beforeAll and `stop` it in afterAll: `stop` stops whatever runs and then
- * removes everything the run made, even after a setup that failed half way.
+ * module level, `start` it in beforeAll (or in the test whose subject is the start, after `deploy` in
+ * beforeAll) and `stop` it in afterAll: `stop` stops whatever runs and then removes everything the run
+ * made, even after a setup that failed half way.
  */
 export class RoutedScenario {
   readonly client: Docker = docker();
@@ -108,7 +109,7 @@ export class RoutedScenario {
 
   /**
    * Deploys the apps, picks the front door's ports if asked, then starts the coordinator (which creates the
-   * proxies and the front door) and one worker.
+   * proxies and the front door) and one worker unless told not to.
    */
   async start(options: ScenarioOptions): Promise<void> {
     for (const c of options.clusters) this.clusters.add(c.cluster);
@@ -125,7 +126,7 @@ export class RoutedScenario {
     await this.startCoordinator(options.instance ?? this.prefix);
     if (options.queue)
       this.configQueue = new Queue(CONFIG_QUEUE, { connection: redis(), prefix: this.keyPrefix });
-    await this.startWorker(options.worker);
+    if (options.worker !== false) await this.startWorker(options.worker);
   }
 
   /**

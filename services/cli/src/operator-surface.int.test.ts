@@ -3,23 +3,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StatusReport__Output } from '#shared/gen/signalbox/v1/StatusReport.js';
-import {
-  cleanUpRun,
-  startTestCoordinator,
-  startTestWorker,
-  TEST_TOKEN,
-} from '../../../testing/coordinator-harness.js';
-import { redis, redisPrefix } from '../../../testing/redis.js';
-import {
-  createTestNetwork,
-  createTestService,
-  docker,
-  gwbridgeAddressOf,
-  testPrefix,
-  waitFor,
-} from '../../../testing/swarm.js';
-import type { RunningCoordinator } from '../../coordinator/src/start-coordinator.js';
-import type { RunningWorker } from '../../extension/src/start-worker.js';
+import { TEST_TOKEN } from '../../../testing/coordinator-harness.js';
+import { RoutedScenario } from '../../../testing/routed-scenario.js';
+import { gwbridgeAddressOf, waitFor } from '../../../testing/swarm.js';
 import type { CliIo } from './cli-io.js';
 import { main } from './main.js';
 
@@ -27,10 +13,8 @@ import { main } from './main.js';
  * The operator surface against a real coordinator, worker, Redis and swarm: every CLI read command, the
  * metrics and health endpoints of coordinator and worker, and the dashboard in headless Chromium.
  */
-const client = docker();
-const prefix = testPrefix();
-const keyPrefix = redisPrefix();
-const r = redis();
+const scenario = new RoutedScenario();
+const { client, prefix } = scenario;
 const east = `${prefix}-east`;
 const west = `${prefix}-west`;
 const webHost = `web.${prefix}.test`;
@@ -39,8 +23,6 @@ const badHost = `bad.${prefix}.test`;
 /** The dashboard's and /metrics' read-only token: this coordinator has one, so the API token is no key there. */
 const VIEWER_TOKEN = 'viewer-token-0123456789abcdef';
 const viewer = { authorization: `Bearer ${VIEWER_TOKEN}` };
-let coordinator: RunningCoordinator;
-let worker: RunningWorker | undefined;
 
 interface CliRun {
   code: number;
@@ -61,7 +43,7 @@ async function cli(args: string[], token = TEST_TOKEN): Promise<CliRun> {
     readFile: async () => '',
   };
   const code = await main(args, io, {
-    SIGNALBOX_COORDINATOR: `127.0.0.1:${coordinator.grpcPort}`,
+    SIGNALBOX_COORDINATOR: `127.0.0.1:${scenario.coordinator.grpcPort}`,
     SIGNALBOX_GRPC_TOKEN: token,
   });
   return { code, stdout, stderr };
@@ -97,42 +79,18 @@ const httpGet = async (port: number, path: string, headers: Record<string, strin
 };
 
 beforeAll(async () => {
-  await createTestNetwork(client, prefix, `${prefix}-front`);
-  await createTestNetwork(client, prefix, `${prefix}-back`);
-  const app = (name: string, network: string, cluster: string, replicas: number, host: string) =>
-    createTestService(client, prefix, {
-      name: `${prefix}-${name}`,
-      networks: [`${prefix}-${network}`],
-      replicas,
-      labels: {
-        'com.docker.lb.hosts': host,
-        'com.docker.lb.port': '8080',
-        'com.docker.lb.service_cluster': cluster,
-      },
-    });
-  await app('web', 'front', east, 2, webHost);
-  await app('api', 'back', west, 1, apiHost);
-  await createTestService(client, prefix, {
-    name: `${prefix}-bad`,
-    networks: [`${prefix}-front`],
-    replicas: 1,
-    labels: { 'com.docker.lb.hosts': badHost, 'com.docker.lb.port': 'eighty' },
-  });
-  coordinator = await startTestCoordinator(
-    prefix,
-    keyPrefix,
-    [
+  await scenario.start({
+    apps: [
+      { name: 'web', host: webHost, cluster: east, network: 'front', replicas: 2 },
+      { name: 'api', host: apiHost, cluster: west, network: 'back' },
+      { name: 'bad', host: badHost, network: 'front', labels: { 'com.docker.lb.port': 'eighty' } },
+    ],
+    clusters: [
       { extension: 'east', cluster: east, proxyReplicas: 1 },
       { extension: 'west', cluster: west, proxyReplicas: 1 },
     ],
-    prefix,
-    undefined,
-    '',
-    { SIGNALBOX_VIEWER_TOKEN: VIEWER_TOKEN },
-  );
-  worker = await startTestWorker(coordinator, prefix, keyPrefix, {
-    concurrency: 2,
-    http: { host: '127.0.0.1', port: 0 },
+    env: { SIGNALBOX_VIEWER_TOKEN: VIEWER_TOKEN },
+    worker: { concurrency: 2, http: { host: '127.0.0.1', port: 0 } },
   });
   await waitFor(
     'both clusters live and in sync',
@@ -146,11 +104,7 @@ beforeAll(async () => {
   );
 }, 240_000);
 
-afterAll(async () => {
-  await worker?.stop();
-  await coordinator?.stop();
-  await cleanUpRun(client, r, prefix, keyPrefix, [east, west]);
-}, 120_000);
+afterAll(() => scenario.stop(), 120_000);
 
 describe('signalbox CLI against a running coordinator', () => {
   it('status: desired and live versions agree once a rollout served; text and JSON', async () => {
@@ -275,7 +229,7 @@ describe('signalbox CLI against a running coordinator', () => {
 
 describe('metrics and health endpoints', () => {
   it('the coordinator serves health and readiness openly, Prometheus metrics with the viewer token only', async () => {
-    const port = coordinator.httpPort;
+    const port = scenario.coordinator.httpPort;
     expect((await httpGet(port, '/healthz')).status).toBe(200);
     expect((await httpGet(port, '/readyz')).status).toBe(200);
     expect((await httpGet(port, '/metrics')).status).toBe(401);
@@ -298,7 +252,7 @@ describe('metrics and health endpoints', () => {
   });
 
   it('the worker serves health, readiness and its rollout metrics', async () => {
-    const port = worker?.httpPort ?? 0;
+    const port = scenario.worker.httpPort ?? 0;
     expect((await httpGet(port, '/healthz')).status).toBe(200);
     expect((await httpGet(port, '/readyz')).body).toBe('ready\n');
     const m = (await httpGet(port, '/metrics')).body;
@@ -337,15 +291,15 @@ describe('proxy metrics', () => {
 
 describe('dashboard in headless Chromium', () => {
   it('refuses a request without the viewer token, and the API token too, which so stays out of browsers', async () => {
-    const res = await httpGet(coordinator.httpPort, '/dashboard/');
+    const res = await httpGet(scenario.coordinator.httpPort, '/dashboard/');
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toMatch(/^Basic realm=/);
     expect(res.body).toMatch(/the viewer token/);
-    const api = await httpGet(coordinator.httpPort, '/dashboard/api/status', {
+    const api = await httpGet(scenario.coordinator.httpPort, '/dashboard/api/status', {
       authorization: `Bearer ${TEST_TOKEN}`,
     });
     expect(api.status).toBe(401);
-    const bearer = await httpGet(coordinator.httpPort, '/dashboard/api/status', viewer);
+    const bearer = await httpGet(scenario.coordinator.httpPort, '/dashboard/api/status', viewer);
     expect(JSON.parse(bearer.body).clusters).toHaveLength(2);
   });
 
@@ -367,7 +321,7 @@ describe('dashboard in headless Chromium', () => {
         httpCredentials: { username: 'operator', password: VIEWER_TOKEN },
         viewport: { width: 1100, height: 800 },
       });
-      const base = `http://127.0.0.1:${coordinator.httpPort}/dashboard/`;
+      const base = `http://127.0.0.1:${scenario.coordinator.httpPort}/dashboard/`;
       await page.goto(base);
       for (const cluster of [east, west]) {
         const row = page.locator(`#clusters tr[data-cluster="${cluster}"]`);

@@ -1,50 +1,23 @@
 import * as grpc from '@grpc/grpc-js';
-import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { coordinatorClient } from '#coordinator-client/coordinator-client.js';
 import type { RouteInfo } from '#shared/gen/signalbox/v1/RouteInfo.js';
-import { CONFIG_QUEUE } from '#shared/jobs/config-job.js';
-import { startTestCoordinator, TEST_TOKEN } from '../../../testing/coordinator-harness.js';
-import { deleteKeys, redis, redisPrefix } from '../../../testing/redis.js';
-import {
-  createTestNetwork,
-  createTestService,
-  docker,
-  removeTestObjects,
-  tasksMeantToRun,
-  testPrefix,
-  updateService,
-  waitFor,
-} from '../../../testing/swarm.js';
+import { TEST_TOKEN } from '../../../testing/coordinator-harness.js';
+import { RoutedScenario } from '../../../testing/routed-scenario.js';
+import { tasksMeantToRun, updateService, waitFor } from '../../../testing/swarm.js';
 import { runMapCommand } from '../../cli/src/commands/map.js';
-import type { RunningCoordinator } from './start-coordinator.js';
 
 /**
  * The coordinator against the real swarm and redis-server. Other test files create services in the same
  * swarm at the same time, so this one only asserts on its own clusters; services of others are unplaced.
  */
-const client = docker();
-const prefix = testPrefix();
-const keyPrefix = redisPrefix();
-const r = redis();
+const scenario = new RoutedScenario();
+const { client, prefix, keyPrefix } = scenario;
 const east = `${prefix}-east`;
 const west = `${prefix}-west`;
-const running: RunningCoordinator[] = [];
-let queue: Queue;
-
-const clusters = [
-  { extension: 'east', cluster: east },
-  { extension: 'west', cluster: west },
-];
-
-async function start(): Promise<RunningCoordinator> {
-  const c = await startTestCoordinator(prefix, keyPrefix, clusters, `${prefix}-${running.length}`);
-  running.push(c);
-  return c;
-}
 
 const enqueuedVersion = async (cluster: string): Promise<string | null> =>
-  r.hget(`${keyPrefix}:enqueued-version`, cluster);
+  scenario.redis.hget(`${keyPrefix}:enqueued-version`, cluster);
 
 /** Every distinct version enqueued for `cluster` while `during` runs and for `settleMs` after it. */
 async function versionsDuring(
@@ -78,40 +51,34 @@ const routesOf = (port: number, cluster: string, tok = TEST_TOKEN): Promise<Rout
     });
   });
 
-const app = (name: string, net: string, labels: Record<string, string>, replicas = 1) =>
-  createTestService(client, prefix, {
-    name: `${prefix}-${name}`,
-    networks: [net],
-    replicas,
-    labels: { 'com.docker.lb.port': '8080', ...labels },
-  });
-
 beforeAll(async () => {
-  queue = new Queue(CONFIG_QUEUE, { connection: redis(), prefix: keyPrefix });
-  await createTestNetwork(client, prefix, `${prefix}-n1`);
-  await createTestNetwork(client, prefix, `${prefix}-n2`);
-  await app('shop', `${prefix}-n1`, {
-    'com.docker.lb.hosts': `shop.${prefix}.test`,
-    'com.docker.lb.service_cluster': east,
-  });
-  await app('api', `${prefix}-n1`, {
-    'com.docker.lb.hosts': `api.${prefix}.test`,
-    'com.docker.lb.service_cluster': east,
-    'com.docker.lb.backend_mode': 'vip',
-  });
+  await scenario.deploy([
+    { name: 'shop', host: `shop.${prefix}.test`, cluster: east, network: 'n1' },
+    {
+      name: 'api',
+      host: `api.${prefix}.test`,
+      cluster: east,
+      network: 'n1',
+      labels: { 'com.docker.lb.backend_mode': 'vip' },
+    },
+  ]);
 }, 120_000);
 
-afterAll(async () => {
-  for (const c of running) await c.stop();
-  await queue.close();
-  await removeTestObjects(client, prefix);
-  await deleteKeys(r, `${keyPrefix}*`);
-  r.disconnect();
-}, 120_000);
+afterAll(() => scenario.stop(), 120_000);
 
 describe('coordinator on a real swarm and Redis', () => {
   it('routes labelled services in their cluster, creates the cluster proxy, and enqueues a job', async () => {
-    const c = await start();
+    await scenario.start({
+      clusters: [
+        { extension: 'east', cluster: east },
+        { extension: 'west', cluster: west },
+      ],
+      instance: `${prefix}-0`,
+      queue: true,
+      // Jobs stay queued, for the tests to read.
+      worker: false,
+    });
+    const c = scenario.coordinator;
     const routes = await waitFor('routes of east', async () => {
       const list = await routesOf(c.grpcPort, east);
       return list.length === 2 && list.every((x) => (x.targets ?? []).length > 0) ? list : undefined;
@@ -125,14 +92,14 @@ describe('coordinator on a real swarm and Redis', () => {
       const enqueued = await enqueuedVersion(east);
       return enqueued !== undefined && enqueued === routed ? enqueued : undefined;
     });
-    const waiting = await queue.getWaiting();
+    const waiting = await scenario.queue.getWaiting();
     expect(waiting.filter((j) => j.data.cluster === east).map((j) => j.data.version)).toEqual([version]);
     const proxy = await client.getService(`${east}-proxy`).inspect();
     expect(proxy.Spec.Labels['io.signalbox.cluster']).toBe(east);
   }, 90_000);
 
   it('exports the host → cluster map for an external load balancer (signalbox map)', async () => {
-    const c = running[0] as RunningCoordinator;
+    const c = scenario.coordinator;
     let out = '';
     let err = '';
     const io = {
@@ -153,7 +120,7 @@ describe('coordinator on a real swarm and Redis', () => {
   });
 
   it('refuses gRPC calls without the token', async () => {
-    const c = running[0] as RunningCoordinator;
+    const c = scenario.coordinator;
     await expect(routesOf(c.grpcPort, east, 'wrong-token-wrong-token')).rejects.toMatchObject({
       code: grpc.status.UNAUTHENTICATED,
     });
@@ -190,11 +157,8 @@ describe('coordinator on a real swarm and Redis', () => {
   }, 90_000);
 
   it("adds a network an app joins to its cluster's proxy", async () => {
+    await scenario.deploy([{ name: 'blog', host: `blog.${prefix}.test`, cluster: east, network: 'n2' }]);
     const n2 = (await client.getNetwork(`${prefix}-n2`).inspect()).Id;
-    await app('blog', `${prefix}-n2`, {
-      'com.docker.lb.hosts': `blog.${prefix}.test`,
-      'com.docker.lb.service_cluster': east,
-    });
     await waitFor(
       'the proxy on n2',
       async () => {
@@ -208,12 +172,12 @@ describe('coordinator on a real swarm and Redis', () => {
   }, 60_000);
 
   it('a coordinator started after changes it never saw converges, and two coordinators enqueue each change once', async () => {
-    for (const c of running.splice(0)) await c.stop();
-    await app('late', `${prefix}-n1`, {
-      'com.docker.lb.hosts': `late.${prefix}.test`,
-      'com.docker.lb.service_cluster': west,
-    });
-    const [a, b] = [await start(), await start()];
+    await scenario.stopCoordinator();
+    await scenario.deploy([{ name: 'late', host: `late.${prefix}.test`, cluster: west, network: 'n1' }]);
+    const [a, b] = [
+      await scenario.startCoordinator(`${prefix}-0`),
+      await scenario.startCoordinator(`${prefix}-1`),
+    ];
     const leader = await waitFor('a leader', async () => [a, b].find((c) => c?.lease.isLeader), 10_000);
     await waitFor(
       'the late app routed with its task',
@@ -233,7 +197,7 @@ describe('coordinator on a real swarm and Redis', () => {
       30_000,
     );
     expect([a?.lease.isLeader, b?.lease.isLeader].filter(Boolean)).toHaveLength(1);
-    const waiting = await queue.getWaiting();
+    const waiting = await scenario.queue.getWaiting();
     expect(waiting.filter((j) => j.data.cluster === west).map((j) => j.data.version)).toEqual([version]);
     const versions = await versionsDuring(
       west,
@@ -244,6 +208,6 @@ describe('coordinator on a real swarm and Redis', () => {
       2_500,
     );
     expect(versions.filter((v) => v !== version)).toHaveLength(1);
-    expect((await queue.getWaiting()).filter((j) => j.data.cluster === west)).toHaveLength(1);
+    expect((await scenario.queue.getWaiting()).filter((j) => j.data.cluster === west)).toHaveLength(1);
   }, 120_000);
 });

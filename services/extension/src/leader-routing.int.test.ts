@@ -1,56 +1,34 @@
 import type { ServiceError } from '@grpc/grpc-js';
-import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { coordinatorClient, errorCodeOf, unary } from '#coordinator-client/coordinator-client.js';
 import { NOT_LEADER } from '#shared/grpc-contract.js';
-import { CONFIG_QUEUE } from '#shared/jobs/config-job.js';
-import {
-  cleanUpRun,
-  startTestCoordinator,
-  startTestWorker,
-  TEST_TOKEN,
-} from '../../../testing/coordinator-harness.js';
-import { redis, redisPrefix } from '../../../testing/redis.js';
-import { createTestNetwork, createTestService, docker, testPrefix, waitFor } from '../../../testing/swarm.js';
+import { TEST_TOKEN } from '../../../testing/coordinator-harness.js';
+import { RoutedScenario } from '../../../testing/routed-scenario.js';
+import { waitFor } from '../../../testing/swarm.js';
 import type { RunningCoordinator } from '../../coordinator/src/start-coordinator.js';
 
 /**
  * Two coordinators on one Redis lease, as the stack runs them: the standby refuses the calls that need the
  * leader's plan, and a worker that knows both addresses still rolls the cluster out through the leader.
  */
-const client = docker();
-const prefix = testPrefix();
-const keyPrefix = redisPrefix();
-const r = redis();
+const scenario = new RoutedScenario();
+const { prefix } = scenario;
 const cluster = `${prefix}-c`;
 const coordinators: RunningCoordinator[] = [];
-let worker: { stop: () => Promise<void> } | undefined;
-let queue: Queue;
 
 beforeAll(async () => {
-  await createTestNetwork(client, prefix, `${prefix}-net`);
-  await createTestService(client, prefix, {
-    name: `${prefix}-app`,
-    networks: [`${prefix}-net`],
-    replicas: 1,
-    labels: {
-      'com.docker.lb.hosts': `app.${prefix}.test`,
-      'com.docker.lb.port': '8080',
-      'com.docker.lb.service_cluster': cluster,
-    },
+  await scenario.start({
+    apps: [{ name: 'app', host: `app.${prefix}.test`, cluster }],
+    clusters: [{ extension: 'c', cluster, proxyReplicas: 1 }],
+    instance: `${prefix}-1`,
+    queue: true,
+    // The worker comes in the second test, given both coordinators' addresses.
+    worker: false,
   });
-  const clusters = [{ extension: 'c', cluster, proxyReplicas: 1 }];
-  for (const n of [1, 2])
-    coordinators.push(await startTestCoordinator(prefix, keyPrefix, clusters, `${prefix}-${n}`));
-  queue = new Queue(CONFIG_QUEUE, { connection: redis(), prefix: keyPrefix });
+  coordinators.push(scenario.coordinator, await scenario.startCoordinator(`${prefix}-2`));
 }, 60_000);
 
-afterAll(async () => {
-  await worker?.stop();
-  await queue?.close();
-  for (const c of coordinators) await c.stop();
-  await cleanUpRun(client, r, prefix, keyPrefix, [cluster]);
-}, 120_000);
+afterAll(() => scenario.stop(), 120_000);
 
 describe('two coordinators', () => {
   it('the standby refuses calls that need the leader, with UNAVAILABLE', async () => {
@@ -77,19 +55,19 @@ describe('two coordinators', () => {
 
   it('a worker given both addresses rolls the cluster out through the leader', async () => {
     const [a, b] = coordinators;
-    worker = await startTestWorker(a as RunningCoordinator, prefix, keyPrefix, {
+    await scenario.startWorker({
       coordinatorAddress: `ipv4:127.0.0.1:${a?.grpcPort},127.0.0.1:${b?.grpcPort}`,
     });
     const job = await waitFor(
       'the rolled-out job',
       async () =>
-        (await queue.getCompleted()).find(
+        (await scenario.queue.getCompleted()).find(
           (j) =>
             j.data.cluster === cluster && (j.returnvalue as { outcome?: string })?.outcome === 'rolled-out',
         ),
       120_000,
     );
-    expect((await queue.getFailed()).filter((j) => j.data.cluster === cluster)).toEqual([]);
+    expect((await scenario.queue.getFailed()).filter((j) => j.data.cluster === cluster)).toEqual([]);
     expect((job.returnvalue as { configName: string }).configName).toMatch(/^signalbox-[a-z2-7]{52}$/);
   }, 150_000);
 });

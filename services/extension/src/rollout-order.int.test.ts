@@ -1,67 +1,33 @@
-import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONFIG_QUEUE } from '#shared/jobs/config-job.js';
-import { cleanUpRun, startTestCoordinator, startTestWorker } from '../../../testing/coordinator-harness.js';
-import { redis, redisPrefix } from '../../../testing/redis.js';
-import {
-  createTestNetwork,
-  createTestService,
-  docker,
-  testPrefix,
-  updateService,
-  waitFor,
-} from '../../../testing/swarm.js';
-import type { RunningCoordinator } from '../../coordinator/src/start-coordinator.js';
+import { RoutedScenario } from '../../../testing/routed-scenario.js';
+import { updateService, waitFor } from '../../../testing/swarm.js';
 
 /** Two-replica proxies rolled out start-first and stop-first, each with a 3 s update delay between stages. */
-const client = docker();
-const prefix = testPrefix();
-const keyPrefix = redisPrefix();
-const r = redis();
+const scenario = new RoutedScenario();
+const { client, prefix } = scenario;
 const DELAY_S = 3;
 const orders = ['start-first', 'stop-first'] as const;
 const clusterOf = (order: string): string => `${prefix}-${order}`;
-let coordinator: RunningCoordinator | undefined;
-let worker: { stop: () => Promise<void> } | undefined;
-let queue: Queue;
 
 beforeAll(async () => {
-  await createTestNetwork(client, prefix, `${prefix}-net`);
-  for (const order of orders) {
-    await createTestService(client, prefix, {
-      name: `${prefix}-app-${order}`,
-      networks: [`${prefix}-net`],
-      replicas: 1,
-      labels: {
-        'com.docker.lb.hosts': `${order}.${prefix}.test`,
-        'com.docker.lb.port': '8080',
-        'com.docker.lb.service_cluster': clusterOf(order),
-      },
-    });
-  }
-  coordinator = await startTestCoordinator(
-    prefix,
-    keyPrefix,
-    orders.map((order) => ({
+  await scenario.start({
+    apps: orders.map((order) => ({
+      name: `app-${order}`,
+      host: `${order}.${prefix}.test`,
+      cluster: clusterOf(order),
+    })),
+    clusters: orders.map((order) => ({
       extension: order.replace('-', '_'),
       cluster: clusterOf(order),
       proxyReplicas: 2,
       extra: `ProxyUpdateOrder = "${order}"\nProxyUpdateDelay = "${DELAY_S}s"\n`,
     })),
-  );
-  queue = new Queue(CONFIG_QUEUE, { connection: redis(), prefix: keyPrefix });
-  worker = await startTestWorker(coordinator as RunningCoordinator, prefix, keyPrefix, {
-    concurrency: 2,
-    workerId: `${prefix}-w`,
+    queue: true,
+    worker: { concurrency: 2, workerId: `${prefix}-w` },
   });
 }, 60_000);
 
-afterAll(async () => {
-  await worker?.stop();
-  await queue?.close();
-  await coordinator?.stop();
-  await cleanUpRun(client, r, prefix, keyPrefix, orders.map(clusterOf));
-}, 120_000);
+afterAll(() => scenario.stop(), 120_000);
 
 describe('staged proxy rollouts', () => {
   it.each(orders)(
@@ -72,7 +38,7 @@ describe('staged proxy rollouts', () => {
         waitFor(
           `a rolled-out job of ${cluster}`,
           async () =>
-            (await queue.getCompleted()).find((j) => {
+            (await scenario.queue.getCompleted()).find((j) => {
               const result = j.returnvalue as { outcome?: string; configName?: string } | undefined;
               return (
                 j.data.cluster === cluster &&

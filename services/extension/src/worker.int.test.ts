@@ -1,37 +1,18 @@
-import { Queue, QueueEvents } from 'bullmq';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONFIG_QUEUE } from '#shared/jobs/config-job.js';
 import { CLUSTER_LABEL } from '#shared/labels/index.js';
-import { cleanUpRun, startTestCoordinator, startTestWorker } from '../../../testing/coordinator-harness.js';
 import { get } from '../../../testing/http-client.js';
-import { redis, redisPrefix } from '../../../testing/redis.js';
-import {
-  createTestNetwork,
-  createTestService,
-  docker,
-  gwbridgeAddressOf,
-  tasksMeantToRun,
-  testPrefix,
-  updateService,
-  waitFor,
-} from '../../../testing/swarm.js';
-import type { RunningCoordinator } from '../../coordinator/src/start-coordinator.js';
+import { redis } from '../../../testing/redis.js';
+import { RoutedScenario } from '../../../testing/routed-scenario.js';
+import { gwbridgeAddressOf, tasksMeantToRun, updateService, waitFor } from '../../../testing/swarm.js';
 import { ClusterLock } from './lock/cluster-lock.js';
 
 /** Coordinator + two workers + real proxies on the real swarm; requests go to the proxy task itself. */
-const client = docker();
-const prefix = testPrefix();
-const keyPrefix = redisPrefix();
-const r = redis();
+const scenario = new RoutedScenario();
+const { client, prefix, keyPrefix } = scenario;
 const good = `${prefix}-good`;
 const bad = `${prefix}-bad`;
 const stuck = `${prefix}-stuck`;
-const _log = pino({ level: 'silent' });
-let coordinator: RunningCoordinator | undefined;
-const workers: { stop: () => Promise<void> }[] = [];
-let queue: Queue;
-let events: QueueEvents;
 
 const proxyConfigOf = async (service: string): Promise<string | undefined> => {
   const svc = await client.getService(service).inspect();
@@ -40,58 +21,35 @@ const proxyConfigOf = async (service: string): Promise<string | undefined> => {
 };
 
 beforeAll(async () => {
-  await createTestNetwork(client, prefix, `${prefix}-net`);
-  for (const [name, cluster] of [
-    ['web', good],
-    ['other', bad],
-    ['pinned', stuck],
-  ] as const) {
-    await createTestService(client, prefix, {
-      name: `${prefix}-${name}`,
-      networks: [`${prefix}-net`],
-      replicas: 1,
-      labels: {
-        'com.docker.lb.hosts': `${name}.${prefix}.test`,
-        'com.docker.lb.port': '8080',
-        'com.docker.lb.service_cluster': cluster,
+  await scenario.start({
+    apps: [
+      { name: 'web', host: `web.${prefix}.test`, cluster: good },
+      { name: 'other', host: `other.${prefix}.test`, cluster: bad },
+      { name: 'pinned', host: `pinned.${prefix}.test`, cluster: stuck },
+    ],
+    clusters: [
+      { extension: 'good', cluster: good, proxyReplicas: 1 },
+      {
+        extension: 'bad',
+        cluster: bad,
+        proxyReplicas: 1,
+        extra: '[Extensions.bad.Config]\nHTTPOptions = ["bogus_directive on;"]\n',
       },
-    });
-  }
-  coordinator = await startTestCoordinator(prefix, keyPrefix, [
-    { extension: 'good', cluster: good, proxyReplicas: 1 },
-    {
-      extension: 'bad',
-      cluster: bad,
-      proxyReplicas: 1,
-      extra: '[Extensions.bad.Config]\nHTTPOptions = ["bogus_directive on;"]\n',
-    },
-    // Start-first on a host-mode port of a one-node swarm: the new task can never bind the port.
-    {
-      extension: 'stuck',
-      cluster: stuck,
-      proxyReplicas: 1,
-      extra: 'PublishMode = "host"\nProxyUpdateOrder = "start-first"\n',
-    },
-  ]);
-  queue = new Queue(CONFIG_QUEUE, { connection: redis(), prefix: keyPrefix });
-  events = new QueueEvents(CONFIG_QUEUE, { connection: redis(), prefix: keyPrefix });
-  for (const id of ['w1', 'w2']) {
-    workers.push(
-      await startTestWorker(coordinator as RunningCoordinator, prefix, keyPrefix, {
-        concurrency: 2,
-        workerId: `${prefix}-${id}`,
-      }),
-    );
-  }
+      // Start-first on a host-mode port of a one-node swarm: the new task can never bind the port.
+      {
+        extension: 'stuck',
+        cluster: stuck,
+        proxyReplicas: 1,
+        extra: 'PublishMode = "host"\nProxyUpdateOrder = "start-first"\n',
+      },
+    ],
+    queue: true,
+    worker: { concurrency: 2, workerId: `${prefix}-w1` },
+  });
+  await scenario.startWorker({ concurrency: 2, workerId: `${prefix}-w2` });
 }, 120_000);
 
-afterAll(async () => {
-  for (const w of workers) await w.stop();
-  await events?.close();
-  await queue?.close();
-  await coordinator?.stop();
-  await cleanUpRun(client, r, prefix, keyPrefix, [good, bad, stuck]);
-}, 120_000);
+afterAll(() => scenario.stop(), 120_000);
 
 describe('extension workers on a real swarm', () => {
   it('render, validate, store and roll out a cluster: the new route answers on the proxy task', async () => {
@@ -113,7 +71,7 @@ describe('extension workers on a real swarm', () => {
   it('never lets a config that nginx rejects reach a proxy', async () => {
     const failed = await waitFor(
       'the failed job of the bad cluster',
-      async () => (await queue.getFailed()).find((j) => j.data.cluster === bad),
+      async () => (await scenario.queue.getFailed()).find((j) => j.data.cluster === bad),
       60_000,
     );
     expect(failed.failedReason).toMatch(/nginx -t rejected the config of cluster .*bogus_directive/);
@@ -141,7 +99,7 @@ describe('extension workers on a real swarm', () => {
     }));
     const failed = await waitFor(
       'the failed job of the stuck cluster',
-      async () => (await queue.getFailed()).find((j) => j.data.cluster === stuck),
+      async () => (await scenario.queue.getFailed()).find((j) => j.data.cluster === stuck),
       90_000,
     );
     expect(failed.failedReason).toMatch(
@@ -158,7 +116,7 @@ describe('extension workers on a real swarm', () => {
   }, 150_000);
 
   it('lets only one worker hold a cluster at a time', async () => {
-    const lock = new ClusterLock(r, `${keyPrefix}:locktest`, 2_000);
+    const lock = new ClusterLock(scenario.redis, `${keyPrefix}:locktest`, 2_000);
     const first = await lock.tryAcquire('c', 'a');
     expect(first).toBeDefined();
     expect(await lock.tryAcquire('c', 'b')).toBeUndefined();

@@ -6,16 +6,9 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT_ROUTES, agentConfigPath, targetsPath } from '#shared/agent/agent-protocol.js';
 import { shortHash } from '#shared/util/stable-hash.js';
-import {
-  cleanUpRun,
-  startTestCoordinator,
-  TEST_TOKEN,
-  type TestFrontDoor,
-  testFrontDoor,
-} from '../../../../testing/coordinator-harness.js';
-import { redis, redisPrefix } from '../../../../testing/redis.js';
-import { docker, testPrefix, waitFor } from '../../../../testing/swarm.js';
-import type { RunningCoordinator } from '../start-coordinator.js';
+import { TEST_TOKEN } from '../../../../testing/coordinator-harness.js';
+import { RoutedScenario } from '../../../../testing/routed-scenario.js';
+import { waitFor } from '../../../../testing/swarm.js';
 import { clusterAgentToken, frontDoorAgentToken } from './agent-routes.js';
 
 /**
@@ -23,18 +16,14 @@ import { clusterAgentToken, frontDoorAgentToken } from './agent-routes.js';
  * own cluster's agent endpoints; the proxy image's agents send it without putting it in any process's
  * arguments (deploy/proxy/signalbox-fetch.sh).
  */
-const client = docker();
-const prefix = testPrefix();
-const keyPrefix = redisPrefix();
-const r = redis();
+const scenario = new RoutedScenario();
+const { client, prefix } = scenario;
 const east = `${prefix}-east`;
 const west = `${prefix}-west`;
 const IMAGE = process.env.SIGNALBOX_PROXY_IMAGE ?? 'signalbox/proxy:local';
-let frontDoor: TestFrontDoor;
-let coordinator: RunningCoordinator | undefined;
 
 const tokenSecretName = (token: string): string => `signalbox-agent-token-${shortHash(token, 24)}`;
-const base = (): string => `http://${frontDoor.agentHost}:${frontDoor.agentPort}`;
+const base = (): string => `http://${scenario.frontDoor.agentHost}:${scenario.frontDoor.agentPort}`;
 const statusOf = async (path: string, token: string): Promise<number> => {
   const res = await fetch(`${base()}${path}`, {
     headers: { authorization: `Bearer ${token}` },
@@ -52,23 +41,18 @@ const mountedSecrets = async (service: string): Promise<string[]> => {
 };
 
 beforeAll(async () => {
-  frontDoor = await testFrontDoor(client);
-  coordinator = await startTestCoordinator(
-    prefix,
-    keyPrefix,
-    [
+  await scenario.start({
+    clusters: [
       { extension: 'east', cluster: east, extra: `ProxyImage = "${IMAGE}"\n` },
       { extension: 'west', cluster: west, extra: `ProxyImage = "${IMAGE}"\n` },
     ],
-    prefix,
-    frontDoor,
-  );
+    frontDoor: true,
+    // Only the coordinator's agent routes and the secrets it mounts are under test.
+    worker: false,
+  });
 }, 120_000);
 
-afterAll(async () => {
-  await coordinator?.stop();
-  await cleanUpRun(client, r, prefix, keyPrefix, [east, west]);
-}, 120_000);
+afterAll(() => scenario.stop(), 120_000);
 
 describe('agent tokens on a real swarm', () => {
   it('mounts in each cluster proxy the secret with its own token, and no other agent token', async () => {

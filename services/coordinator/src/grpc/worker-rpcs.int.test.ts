@@ -7,26 +7,15 @@ import type { Rollout__Output } from '#shared/gen/signalbox/v1/Rollout.js';
 import { CLUSTER_LABEL } from '#shared/labels/index.js';
 import type { ClusterModel } from '#shared/model/index.js';
 import { renderCluster } from '#shared/nginx/index.js';
-import { cleanUpRun, startTestCoordinator, TEST_TOKEN } from '../../../../testing/coordinator-harness.js';
+import { TEST_TOKEN } from '../../../../testing/coordinator-harness.js';
 import { nginxTest } from '../../../../testing/nginx-process.js';
-import { redis, redisPrefix } from '../../../../testing/redis.js';
-import {
-  createTestNetwork,
-  createTestService,
-  docker,
-  tasksMeantToRun,
-  testPrefix,
-  waitFor,
-} from '../../../../testing/swarm.js';
-import type { RunningCoordinator } from '../start-coordinator.js';
+import { RoutedScenario } from '../../../../testing/routed-scenario.js';
+import { tasksMeantToRun, waitFor } from '../../../../testing/swarm.js';
 
 /** The worker's side of the API, driven by hand: snapshot → render → nginx -t → store → roll out → watch. */
-const client = docker();
-const prefix = testPrefix();
-const keyPrefix = redisPrefix();
-const r = redis();
+const scenario = new RoutedScenario();
+const { client, prefix, keyPrefix } = scenario;
 const cluster = `${prefix}-c`;
-let coordinator: RunningCoordinator | undefined;
 let api: ReturnType<typeof coordinatorClient>;
 
 const unary = <Req, Res>(
@@ -36,34 +25,25 @@ const unary = <Req, Res>(
   new Promise((resolve, reject) => fn(req, (err, res) => (err ? reject(err) : resolve(res as Res))));
 
 beforeAll(async () => {
-  await createTestNetwork(client, prefix, `${prefix}-net`);
-  await createTestService(client, prefix, {
-    name: `${prefix}-web`,
-    networks: [`${prefix}-net`],
-    replicas: 1,
-    labels: {
-      'com.docker.lb.hosts': `web.${prefix}.test`,
-      'com.docker.lb.port': '8080',
-      'com.docker.lb.service_cluster': cluster,
-    },
+  await scenario.start({
+    apps: [{ name: 'web', host: `web.${prefix}.test`, cluster }],
+    clusters: [{ extension: 'c', cluster, proxyReplicas: 1 }],
+    // This test plays the worker.
+    worker: false,
   });
-  coordinator = await startTestCoordinator(prefix, keyPrefix, [
-    { extension: 'c', cluster, proxyReplicas: 1 },
-  ]);
-  api = coordinatorClient(`127.0.0.1:${coordinator.grpcPort}`, TEST_TOKEN);
+  api = coordinatorClient(`127.0.0.1:${scenario.coordinator.grpcPort}`, TEST_TOKEN);
 }, 120_000);
 
 afterAll(async () => {
   api?.close();
-  await coordinator?.stop();
-  await cleanUpRun(client, r, prefix, keyPrefix, [cluster]);
+  await scenario.stop();
 }, 120_000);
 
 describe('worker RPCs against a real swarm', () => {
   it('renders the snapshot, stores it as a content-named config, rolls it out and watches until the new task serves', async () => {
     const version = await waitFor('a routed version', async () => {
-      const v = await r.hget(`${keyPrefix}:enqueued-version`, cluster);
-      const desired = coordinator?.coordinator.desired()?.clusters.find((c) => c.cluster === cluster);
+      const v = await scenario.redis.hget(`${keyPrefix}:enqueued-version`, cluster);
+      const desired = scenario.coordinator.coordinator.desired()?.clusters.find((c) => c.cluster === cluster);
       return v && desired?.version === v && desired.model.httpPools[0]?.targets.length === 1 ? v : undefined;
     });
     const snap = await unary<object, ClusterSnapshot__Output>(api.GetClusterSnapshot.bind(api), {

@@ -9,25 +9,12 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectRedis } from '#platform/redis/redis-connection.js';
 import { isSignalboxError } from '#shared/errors/index.js';
-import {
-  cleanUpRun,
-  startTestCoordinator,
-  startTestWorker,
-  writeCoordinatorConfig,
-} from '../../../../testing/coordinator-harness.js';
-import { redis, redisPrefix } from '../../../../testing/redis.js';
+import { writeCoordinatorConfig } from '../../../../testing/coordinator-harness.js';
 import { startSentinelSet } from '../../../../testing/redis-sentinel.js';
-import {
-  createTestNetwork,
-  createTestService,
-  docker,
-  testPrefix,
-  waitFor,
-} from '../../../../testing/swarm.js';
+import { RoutedScenario } from '../../../../testing/routed-scenario.js';
+import { waitFor } from '../../../../testing/swarm.js';
 import { freePort } from '../../../../testing/upstreams.js';
-import type { RunningWorker } from '../../../extension/src/start-worker.js';
 import { loadCoordinatorSettings } from '../settings.js';
-import type { RunningCoordinator } from '../start-coordinator.js';
 
 /**
  * Issue 15, item 6 (in part): a Redis that requires a password, given to coordinator and worker as a file (a
@@ -35,17 +22,14 @@ import type { RunningCoordinator } from '../start-coordinator.js';
  * the worker rolls out over it. Without the password Redis refuses every command; a file that cannot be
  * read is a clear error naming the setting, not a connection without a password.
  */
-const client = docker();
-const prefix = testPrefix();
-const keyPrefix = redisPrefix();
+const scenario = new RoutedScenario();
+const { prefix, keyPrefix } = scenario;
 const cluster = `${prefix}-c`;
 const dir = mkdtempSync(join(tmpdir(), 'signalbox-redis-password-'));
 const passwordFile = join(dir, 'redis-password');
 const password = randomBytes(18).toString('base64url');
 let port = 0;
 let server: ChildProcess | undefined;
-let coordinator: RunningCoordinator | undefined;
-let worker: RunningWorker | undefined;
 
 beforeAll(async () => {
   // As `docker secret create` from `echo`: one trailing newline, which the reader drops.
@@ -77,25 +61,17 @@ beforeAll(async () => {
       probe.disconnect();
     }
   });
-  await createTestNetwork(client, prefix, `${prefix}-net`);
-  await createTestService(client, prefix, {
-    name: `${prefix}-web`,
-    networks: [`${prefix}-net`],
-    replicas: 1,
-    labels: {
-      'com.docker.lb.hosts': `web.${prefix}.test`,
-      'com.docker.lb.port': '8080',
-      'com.docker.lb.service_cluster': cluster,
-    },
-  });
+  await scenario.deploy([{ name: 'web', host: `web.${prefix}.test`, cluster }]);
 }, 60_000);
 
 afterAll(async () => {
-  await worker?.stop();
-  await coordinator?.stop();
-  server?.kill('SIGKILL');
-  rmSync(dir, { recursive: true, force: true });
-  await cleanUpRun(client, redis(), prefix, keyPrefix, [cluster]);
+  // Coordinator and worker stop while their Redis still answers; the run's keys there go with the server.
+  try {
+    await scenario.stop();
+  } finally {
+    server?.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
 }, 120_000);
 
 describe('a Redis that requires a password', () => {
@@ -123,23 +99,15 @@ describe('a Redis that requires a password', () => {
       SIGNALBOX_REDIS_URL: `redis://127.0.0.1:${port}`,
       SIGNALBOX_REDIS_PASSWORD_FILE: passwordFile,
     };
-    coordinator = await startTestCoordinator(
-      prefix,
-      keyPrefix,
-      [{ extension: 'c', cluster, proxyReplicas: 1 }],
-      prefix,
-      undefined,
-      '',
+    await scenario.start({
+      clusters: [{ extension: 'c', cluster, proxyReplicas: 1 }],
       env,
-    );
-    worker = await startTestWorker(coordinator, prefix, keyPrefix, {
-      redisUrl: env.SIGNALBOX_REDIS_URL,
-      redisPassword: password,
+      worker: { redisUrl: env.SIGNALBOX_REDIS_URL, redisPassword: password },
     });
     const status = await waitFor(
       'the cluster in sync through the password-protected Redis',
       async () => {
-        const s = await coordinator?.coordinator.status();
+        const s = await scenario.coordinator.coordinator.status();
         return s?.leader && s.clusters?.[0]?.inSync ? s : undefined;
       },
       120_000,
