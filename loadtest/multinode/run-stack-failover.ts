@@ -1,5 +1,6 @@
 /**
- * `npm run loadtest:stack-failover`: the Signalbox stack itself (deploy/stack/docker-stack.yml, unchanged)
+ * `npm run loadtest:stack-failover`: the Signalbox stack itself (deploy/stack/docker-stack.yml, with
+ * docker-stack.operator-ports.yml for the coordinators' metrics, and unencrypted where the kernel has no ESP)
  * on a swarm of three managers built on this machine (multinode-swarm.sh), so its two coordinator replicas
  * run on two managers, each with its own node's engine. Under steady load through the front door it kills
  * the leading coordinator's container (SIGKILL) and measures how long the standby takes to lead, how many
@@ -18,6 +19,7 @@ import Docker from 'dockerode';
 import { get } from '../../testing/http-client.js';
 import { steadyLoad } from '../../testing/steady-load.js';
 import { APP_IMAGE, testPrefix, waitFor } from '../../testing/swarm.js';
+import { kernelHasEsp } from './kernel-esp.js';
 
 const SCRIPT = join(import.meta.dirname, 'multinode-swarm.sh');
 const RESULTS = join(import.meta.dirname, '..', 'results');
@@ -56,9 +58,13 @@ async function coordinators(): Promise<Map<number, string>> {
   return out;
 }
 
-/** Whether the coordinator on node `n` says it leads (its metrics, open on the published ops port). */
+/** The dashboard's and /metrics' read-only token. */
+const VIEWER_TOKEN = randomBytes(24).toString('hex');
+
+/** Whether the coordinator on node `n` says it leads (its metrics, on the ops port the overlay publishes). */
 async function leads(n: number): Promise<boolean> {
   const res = await fetch(`http://${address(n)}:${OPS_PORT}/metrics`, {
+    headers: { authorization: `Bearer ${VIEWER_TOKEN}` },
     signal: AbortSignal.timeout(2_000),
   }).catch(() => undefined);
   return /^signalbox_coordinator_leader 1$/m.test((await res?.text()) ?? '');
@@ -85,6 +91,19 @@ const CONFIG_FILE = join(tmpdir(), `${prefix}-signalbox.toml`);
 /** The gRPC API's CA and the coordinator's certificate, made as operators make them. */
 const TLS_DIR = join(tmpdir(), `${prefix}-grpc-tls`);
 
+/**
+ * The stack file, unchanged where the kernel has ESP; here (no ESP, see kernel-esp.ts) a copy without the
+ * overlays' encryption, which would otherwise carry nothing between the nodes.
+ */
+function stackFile(): string {
+  const file = 'deploy/stack/docker-stack.yml';
+  if (kernelHasEsp()) return file;
+  console.log('this kernel has no ESP: deploying the stack file with its overlays unencrypted');
+  const copy = join(tmpdir(), `${prefix}-stack-unencrypted.yml`);
+  writeFileSync(copy, readFileSync(file, 'utf8').replaceAll(/^\s*driver_opts: \{ encrypted: "" \}\n/gm, ''));
+  return copy;
+}
+
 function deployStack(): void {
   const file = CONFIG_FILE;
   writeFileSync(
@@ -95,6 +114,7 @@ PollInterval = "2s"
 TaskPollInterval = "300ms"
 RedisURL = "redis://redis:6379"
 GRPCTokenFile = "/run/secrets/signalbox-grpc-token"
+ViewerTokenFile = "/run/secrets/signalbox-viewer-token"
 [FrontDoor]
 ServiceName = "${prefix}-frontdoor"
 Network = "${prefix}-edge"
@@ -112,7 +132,7 @@ ProxyReplicas = 2
   for (const [secret, value] of [
     [`${prefix}-token`, `${prefix}-api-token-0123456789`],
     [`${prefix}-redis-password`, randomBytes(24).toString('hex')],
-    [`${prefix}-viewer-token`, randomBytes(24).toString('hex')],
+    [`${prefix}-viewer-token`, VIEWER_TOKEN],
     [`${prefix}-grpc-ca`, tls('ca.crt')],
     [`${prefix}-grpc-tls-cert`, tls('server.crt')],
     [`${prefix}-grpc-tls-key`, tls('server.key')],
@@ -122,9 +142,10 @@ ProxyReplicas = 2
       env: { ...process.env, DOCKER_HOST: 'unix:///run/sbmn1/docker.sock' },
       stdio: ['pipe', 'ignore', 'inherit'],
     });
+  const files = [stackFile(), 'deploy/stack/docker-stack.operator-ports.yml'];
   execFileSync(
     'docker',
-    ['stack', 'deploy', '--resolve-image', 'never', '-c', 'deploy/stack/docker-stack.yml', stack],
+    ['stack', 'deploy', '--resolve-image', 'never', ...files.flatMap((f) => ['-c', f]), stack],
     {
       env: {
         ...process.env,
@@ -139,6 +160,7 @@ ProxyReplicas = 2
         SIGNALBOX_GRPC_TLS_CERT_SECRET: `${prefix}-grpc-tls-cert`,
         SIGNALBOX_GRPC_TLS_KEY_SECRET: `${prefix}-grpc-tls-key`,
         SIGNALBOX_DOCKER_SOCKET: '/run/signalbox-node/docker.sock',
+        SIGNALBOX_HTTP_PORT: String(OPS_PORT),
       },
       stdio: ['ignore', 'ignore', 'inherit'],
     },
@@ -261,6 +283,7 @@ try {
 } finally {
   rmSync(CONFIG_FILE, { force: true });
   rmSync(TLS_DIR, { recursive: true, force: true });
+  rmSync(join(tmpdir(), `${prefix}-stack-unencrypted.yml`), { force: true });
   execFileSync('bash', [SCRIPT, 'down'], { stdio: 'inherit' });
 }
 process.exit(failed ? 1 : 0);
