@@ -659,6 +659,7 @@ describe('operating the deployed stack', () => {
       expect(refused.code).toBe(4);
       expect(refused.stderr).toContain(`coordinator 127.0.0.1:${ports.api}`);
     }
+    expect((await cliRun(['routes'], 'plain')).stderr).toContain('set SIGNALBOX_GRPC_CA_FILE');
   });
 
   it('runs its control and edge overlays encrypted', async () => {

@@ -1,5 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import type { ServiceError } from '@grpc/grpc-js';
+import { status as grpcStatus, type ServiceError } from '@grpc/grpc-js';
 import { type CoordinatorClient, coordinatorClient } from '#coordinator-client/coordinator-client.js';
 import { type ClientTls, clientTlsFromEnv } from '#platform/grpc/grpc-tls.js';
 import { type CliIo, ExitCode } from './cli-io.js';
@@ -90,7 +90,12 @@ export async function runRemote<O extends ParseArgsConfig['options']>(
     }
     const err = e as ServiceError;
     const detail = (err.details || err.message).split('\n')[0];
-    io.stderr(`signalbox ${command}: coordinator ${address}: ${detail}\n`);
+    // A TLS coordinator asked in plain text just closes the connection: say what is most likely missing.
+    const hint =
+      err.code === grpcStatus.UNAVAILABLE && !tls
+        ? ' (if the API runs TLS, as the stack does, set SIGNALBOX_GRPC_CA_FILE to its CA)'
+        : '';
+    io.stderr(`signalbox ${command}: coordinator ${address}: ${detail}${hint}\n`);
     return ExitCode.coordinator;
   } finally {
     client.close();
