@@ -100,7 +100,14 @@ function stackFile(): string {
   if (kernelHasEsp()) return file;
   console.log('this kernel has no ESP: deploying the stack file with its overlays unencrypted');
   const copy = join(tmpdir(), `${prefix}-stack-unencrypted.yml`);
-  writeFileSync(copy, readFileSync(file, 'utf8').replaceAll(/^\s*driver_opts: \{ encrypted: "" \}\n/gm, ''));
+  const text = readFileSync(file, 'utf8');
+  const unencrypted = text.replaceAll(/^\s*driver_opts: \{ encrypted: "" \}\n/gm, '');
+  // A stack file written another way would otherwise deploy encrypted and never reach a leader here.
+  if (unencrypted === text || unencrypted.includes('encrypted: ""'))
+    throw new Error(
+      `cannot take the encryption out of ${file}: its driver_opts are not in the expected form`,
+    );
+  writeFileSync(copy, unencrypted);
   return copy;
 }
 

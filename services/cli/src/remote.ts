@@ -1,6 +1,10 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { status as grpcStatus, type ServiceError } from '@grpc/grpc-js';
-import { type CoordinatorClient, coordinatorClient } from '#coordinator-client/coordinator-client.js';
+import {
+  type CoordinatorClient,
+  coordinatorClient,
+  errorCodeOf,
+} from '#coordinator-client/coordinator-client.js';
 import { type ClientTls, clientTlsFromEnv } from '#platform/grpc/grpc-tls.js';
 import { type CliIo, ExitCode } from './cli-io.js';
 
@@ -90,9 +94,10 @@ export async function runRemote<O extends ParseArgsConfig['options']>(
     }
     const err = e as ServiceError;
     const detail = (err.details || err.message).split('\n')[0];
-    // A TLS coordinator asked in plain text just closes the connection: say what is most likely missing.
+    // A TLS coordinator asked in plain text just closes the connection (no error code from a coordinator,
+    // unlike a standby's NOT_LEADER): say what is most likely missing.
     const hint =
-      err.code === grpcStatus.UNAVAILABLE && !tls
+      err.code === grpcStatus.UNAVAILABLE && !tls && errorCodeOf(err) === undefined
         ? ' (if the API runs TLS, as the stack does, set SIGNALBOX_GRPC_CA_FILE to its CA)'
         : '';
     io.stderr(`signalbox ${command}: coordinator ${address}: ${detail}${hint}\n`);

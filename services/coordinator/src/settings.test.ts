@@ -23,6 +23,16 @@ const failure = (f: () => unknown): unknown => {
   throw new Error('expected a failure');
 };
 
+describe('Signalbox’s own secrets', () => {
+  it('include the gRPC key’s and the workers’ key’s secrets, so no ssl_key label can mount them', () => {
+    const s = settingsWith('', {
+      SIGNALBOX_GRPC_TLS_KEY_SECRET: 'sb-grpc-tls-key',
+      SIGNALBOX_GRPC_WORKER_KEY_SECRET: 'sb-grpc-worker-key',
+    });
+    expect(s.ownSecrets).toEqual(expect.arrayContaining(['sb-grpc-tls-key', 'sb-grpc-worker-key']));
+  });
+});
+
 describe('the viewer token', () => {
   it('is read from ViewerTokenFile and its secret is marked as Signalbox’s', () => {
     const file = join(dir, 'viewer-token');

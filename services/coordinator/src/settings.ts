@@ -118,12 +118,14 @@ function grpcTls(e: z.infer<typeof Env>, config: SignalboxConfig): ServerTls | u
     config.GRPCTLSClientCAFile,
   );
   if (!cert && !key && !clientCa) return undefined;
-  if (!cert || !key)
+  if (!cert || !key) {
+    const given = (cert ?? key ?? clientCa) as { key: string; path: string };
     throw new SignalboxError(
       'CONFIG_INVALID',
-      'GRPCTLSCertFile and GRPCTLSKeyFile are set together (or neither, for a plain-text API); GRPCTLSClientCAFile needs both',
-      { key: cert ? 'GRPCTLSKeyFile' : 'GRPCTLSCertFile' },
+      `${given.key} ${given.path}: GRPCTLSCertFile and GRPCTLSKeyFile (or SIGNALBOX_GRPC_TLS_CERT_FILE and SIGNALBOX_GRPC_TLS_KEY_FILE) are set together, or neither for a plain-text API; a client CA needs both`,
+      { label: given.key, value: given.path },
     );
+  }
   return readServerTls({ cert, key, ...(clientCa ? { clientCa } : {}) });
 }
 

@@ -13,11 +13,6 @@ const Env = z.object({
   SIGNALBOX_COORDINATOR: z.string().default('coordinator:8080'),
   SIGNALBOX_GRPC_TOKEN: z.string().optional(),
   SIGNALBOX_GRPC_TOKEN_FILE: z.string().default('/run/secrets/signalbox-grpc-token'),
-  /** The CA of the coordinator's gRPC certificate: with it the worker speaks TLS and verifies the coordinator. */
-  SIGNALBOX_GRPC_CA_FILE: z.string().min(1).optional(),
-  /** The worker's certificate and key, for a coordinator that requires them (GRPCTLSClientCAFile). */
-  SIGNALBOX_GRPC_CERT_FILE: z.string().min(1).optional(),
-  SIGNALBOX_GRPC_KEY_FILE: z.string().min(1).optional(),
   /** `redis://host:port`, or `redis-sentinel://host1:26379,host2:26379,…/master-name` for Sentinel. */
   SIGNALBOX_REDIS_URL: RedisAddressString.default('redis://redis:6379'),
   /** A file (a Docker secret) with the Redis password; none when unset. */
@@ -34,6 +29,8 @@ const Env = z.object({
 
 const env = Env.parse(process.env);
 const token = env.SIGNALBOX_GRPC_TOKEN ?? readFileSync(env.SIGNALBOX_GRPC_TOKEN_FILE, 'utf8').trim();
+// SIGNALBOX_GRPC_CA_FILE, and SIGNALBOX_GRPC_CERT_FILE with SIGNALBOX_GRPC_KEY_FILE for mutual TLS: read
+// where the CLI reads them too.
 const tls = clientTlsFromEnv(process.env);
 const workerId = `${hostname()}-${process.pid}`;
 const log = createLogger({ component: 'extension', level: env.LOG_LEVEL, base: { worker: workerId } });

@@ -80,9 +80,13 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  for (const c of coordinators) await c.stop();
-  await cleanUpRun(docker(), redis(), prefix, keyPrefix, [`${prefix}-c`]);
-  for (const files of [tls, stranger]) if (files) await rm(files.dir, { recursive: true, force: true });
+  try {
+    for (const c of coordinators) await c.stop();
+  } finally {
+    await cleanUpRun(docker(), redis(), prefix, keyPrefix, [`${prefix}-c`]);
+    // The CA keys too: nothing of a run's trust outlives it.
+    for (const files of [tls, stranger]) if (files) await rm(files.dir, { recursive: true, force: true });
+  }
 });
 
 describe('the gRPC API over TLS', () => {
@@ -160,7 +164,7 @@ describe('TLS settings', () => {
     const base = { SIGNALBOX_CONFIG: file, SIGNALBOX_GRPC_TOKEN: TEST_TOKEN };
     expect(() =>
       loadCoordinatorSettings({ ...base, SIGNALBOX_GRPC_TLS_CERT_FILE: tls.file('server.crt') }),
-    ).toThrow(/GRPCTLSCertFile and GRPCTLSKeyFile are set together/);
+    ).toThrow(/^SIGNALBOX_GRPC_TLS_CERT_FILE .*are set together/);
     expect(() =>
       loadCoordinatorSettings({
         ...base,
@@ -168,6 +172,13 @@ describe('TLS settings', () => {
         SIGNALBOX_GRPC_TLS_KEY_FILE: tls.file('server.crt'),
       }),
     ).toThrow(/SIGNALBOX_GRPC_TLS_KEY_FILE .* is not a PEM private key/);
+    expect(() =>
+      loadCoordinatorSettings({
+        ...base,
+        SIGNALBOX_GRPC_TLS_CERT_FILE: tls.file('server.crt'),
+        SIGNALBOX_GRPC_TLS_KEY_FILE: tls.file('worker.key'),
+      }),
+    ).toThrow(/SIGNALBOX_GRPC_TLS_KEY_FILE .* is not the key of the certificate/);
     expect(clientTlsFromEnv({ SIGNALBOX_GRPC_CA_FILE: tls.file('ca.crt') })?.cert).toBeUndefined();
     expect(() => clientTlsFromEnv({ SIGNALBOX_GRPC_CA_FILE: tls.file('server.key') })).toThrow(
       /SIGNALBOX_GRPC_CA_FILE .* is not a PEM certificate/,

@@ -1,4 +1,4 @@
-import { X509Certificate } from 'node:crypto';
+import { createPrivateKey, type KeyObject, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { SignalboxError } from '#shared/errors/index.js';
 
@@ -38,21 +38,40 @@ function readPem(key: string, path: string): Buffer {
   }
 }
 
-/** A PEM certificate, parsed now so a wrong file fails at start with its setting's name, not at handshake. */
+/**
+ * A PEM certificate, parsed now so a wrong file fails at start with its setting's name, not at a handshake
+ * whose error names nothing; an expired one too, which every client would refuse.
+ */
 function readCertificate(key: string, path: string): { pem: Buffer; cert: X509Certificate } {
   const pem = readPem(key, path);
+  let cert: X509Certificate;
   try {
-    return { pem, cert: new X509Certificate(pem) };
+    cert = new X509Certificate(pem);
   } catch (cause) {
     throw invalid(key, path, 'is not a PEM certificate', cause);
   }
+  if (Date.parse(cert.validTo) < Date.now())
+    throw invalid(key, path, `the certificate expired on ${cert.validTo}`);
+  return { pem, cert };
 }
 
-function readKey(key: string, path: string): Buffer {
+/** A PEM private key without a passphrase (nothing could type one in at start). */
+function readKey(key: string, path: string): { pem: Buffer; keyObject: KeyObject } {
   const pem = readPem(key, path);
-  if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem.toString('utf8')))
-    throw invalid(key, path, 'is not a PEM private key');
-  return pem;
+  try {
+    return { pem, keyObject: createPrivateKey(pem) };
+  } catch (cause) {
+    throw invalid(key, path, 'is not a PEM private key without a passphrase', cause);
+  }
+}
+
+/** A certificate and its key, refused together when the key is not the certificate's. */
+function readPair(cert: { key: string; path: string }, key: { key: string; path: string }) {
+  const c = readCertificate(cert.key, cert.path);
+  const k = readKey(key.key, key.path);
+  if (!c.cert.checkPrivateKey(k.keyObject))
+    throw invalid(key.key, key.path, `is not the key of the certificate in ${cert.path}`);
+  return { cert: c.cert, certPem: c.pem, keyPem: k.pem };
 }
 
 /** The coordinator's files, by the settings that name them; the certificate must name COORDINATOR_TLS_NAME. */
@@ -61,7 +80,7 @@ export function readServerTls(files: {
   key: { key: string; path: string };
   clientCa?: { key: string; path: string };
 }): ServerTls {
-  const { pem, cert } = readCertificate(files.cert.key, files.cert.path);
+  const { cert, certPem, keyPem } = readPair(files.cert, files.key);
   if (!cert.checkHost(COORDINATOR_TLS_NAME))
     throw invalid(
       files.cert.key,
@@ -69,8 +88,8 @@ export function readServerTls(files: {
       `the certificate must name ${COORDINATOR_TLS_NAME} (subjectAltName DNS), the name clients check; it names ${cert.subjectAltName ?? cert.subject}`,
     );
   return {
-    cert: pem,
-    key: readKey(files.key.key, files.key.path),
+    cert: certPem,
+    key: keyPem,
     ...(files.clientCa ? { clientCa: readCertificate(files.clientCa.key, files.clientCa.path).pem } : {}),
   };
 }
@@ -96,9 +115,6 @@ export function clientTlsFromEnv(env: NodeJS.ProcessEnv): ClientTls | undefined 
     if (given) throw invalid(given.key, given.path, 'a client certificate and its key are given together');
     return { ca: readCertificate(ca.key, ca.path).pem };
   }
-  return {
-    ca: readCertificate(ca.key, ca.path).pem,
-    cert: readCertificate(cert.key, cert.path).pem,
-    key: readKey(key.key, key.path),
-  };
+  const pair = readPair(cert, key);
+  return { ca: readCertificate(ca.key, ca.path).pem, cert: pair.certPem, key: pair.keyPem };
 }
