@@ -13,7 +13,8 @@ VIEWER_TOKEN_FILE=.tmp/demo-viewer-token
 REDIS_PASSWORD_SECRET=signalbox-redis-password
 # The gRPC API's CA and certificates (deploy/tls/make-grpc-tls.sh); the CLI reads ca.crt from here.
 TLS_DIR=.tmp/demo-grpc-tls
-TLS_SECRETS=(signalbox-grpc-ca signalbox-grpc-tls-cert signalbox-grpc-tls-key)
+# Each TLS secret and the file of TLS_DIR it holds.
+TLS_SECRETS=(signalbox-grpc-ca:ca.crt signalbox-grpc-tls-cert:server.crt signalbox-grpc-tls-key:server.key)
 
 down() {
   log "removing the stack"
@@ -23,7 +24,7 @@ down() {
     sleep 1
   done
   npx tsx scripts/demo-stack.ts down
-  docker secret rm signalbox-grpc-token signalbox-viewer-token "$REDIS_PASSWORD_SECRET" "${TLS_SECRETS[@]}" >/dev/null 2>&1 || true
+  docker secret rm signalbox-grpc-token signalbox-viewer-token "$REDIS_PASSWORD_SECRET" "${TLS_SECRETS[@]%%:*}" >/dev/null 2>&1 || true
   docker config ls --format '{{.Name}}' | grep '^signalbox-config-' | xargs -r docker config rm >/dev/null 2>&1 || true
   docker volume rm "${STACK}_redis-data" >/dev/null 2>&1 || true
   rm -f "$TOKEN_FILE" "$VIEWER_TOKEN_FILE"
@@ -69,7 +70,7 @@ fi
 if ! docker secret inspect signalbox-grpc-tls-key >/dev/null 2>&1; then
   log "creating the gRPC API's CA and certificate"
   bash deploy/tls/make-grpc-tls.sh "$TLS_DIR"
-  for pair in signalbox-grpc-ca:ca.crt signalbox-grpc-tls-cert:server.crt signalbox-grpc-tls-key:server.key; do
+  for pair in "${TLS_SECRETS[@]}"; do
     docker secret create --label io.signalbox.managed-by=signalbox "${pair%%:*}" "$TLS_DIR/${pair#*:}" >/dev/null
   done
 elif [ ! -s "$TLS_DIR/ca.crt" ]; then

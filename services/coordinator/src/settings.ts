@@ -83,12 +83,6 @@ function readToken(o: { env?: string; envKey: string; file: string; fileKey: str
   return token;
 }
 
-const redisPassword = (fromEnv: string | undefined, fromConfig: string): { password?: string } => {
-  if (fromEnv) return { password: readRedisPassword('SIGNALBOX_REDIS_PASSWORD_FILE', fromEnv) };
-  if (fromConfig) return { password: readRedisPassword('RedisPasswordFile', fromConfig) };
-  return {};
-};
-
 /** A file setting and the environment variable over it: the one in force, by the name to put in errors. */
 const fileSetting = (
   envKey: string,
@@ -97,6 +91,11 @@ const fileSetting = (
   fromConfig: string,
 ): { key: string; path: string } | undefined =>
   fromEnv ? { key: envKey, path: fromEnv } : fromConfig ? { key: configKey, path: fromConfig } : undefined;
+
+const redisPassword = (fromEnv: string | undefined, fromConfig: string): { password?: string } => {
+  const file = fileSetting('SIGNALBOX_REDIS_PASSWORD_FILE', fromEnv, 'RedisPasswordFile', fromConfig);
+  return file ? { password: readRedisPassword(file.key, file.path) } : {};
+};
 
 function grpcTls(e: z.infer<typeof Env>, config: SignalboxConfig): ServerTls | undefined {
   const cert = fileSetting(
